@@ -303,3 +303,22 @@ def test_privileged_from_the_file_and_the_flag_off(
     assert off == ["Seccomp:", "2"]
     cid = hutch("create", base_image, "true").stdout.strip()
     assert hutch("inspect", "--format", "{{.HostConfig.Privileged}}", cid).stdout == "true\n"
+
+
+@pytest.mark.parametrize("value", ["false", "true"])
+def test_engine_healthcheck_events_switches_the_health_status_events(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str, value: str
+) -> None:
+    """[engine] healthcheck_events (current podman's key; 4.3.1 has none): false, the
+    checks run and their status shows, but no health_status event is logged."""
+    user_conf(hutch_env, f"[engine]\nhealthcheck_events = {value}\n")
+    hutch("run", "-d", "--name", "hce", "--health-cmd", "true", "--health-interval", "1h",
+          base_image, "sleep", "100")  # fmt: skip
+    assert hutch("healthcheck", "run", "hce").returncode == 0
+    status = hutch("inspect", "--format", "{{.State.Health.Status}}", "hce").stdout
+    assert status == "healthy\n"
+    shown = hutch("events", "--stream=false", "--filter", "container=hce", "--format",
+                  "{{.Status}}").stdout.split()  # fmt: skip
+    assert "start" in shown, shown
+    assert ("health_status" in shown) == (value == "true"), shown
+    hutch("rm", "-f", "-t", "0", "hce")

@@ -9,6 +9,8 @@ hutch's file before the two are compared.
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -188,9 +190,87 @@ def test_one_line_per_network_kept_up_by_connect_and_disconnect(
         "10.231.2.2\thfbox hfm",
         "10.231.3.2\thfbox hfm",
     ]
-    for tool in (hutch, podman):
-        assert tool("restart", "-t", "0", "hfm").returncode == 0
+    # a restart writes the file anew (from containers.conf as it is then, in podman too)
+    assert hutch("restart", "-t", "0", "hfm", env={"CONTAINERS_CONF": str(conf)}).returncode == 0
+    assert podman("restart", "-t", "0", "hfm").returncode == 0
     assert lines()[0] == ours  # hutch keeps its addresses (podman may take new ones)
     for tool in (hutch, podman):
         tool("rm", "-f", "-t", "0", "hfm")
         tool("network", "rm", "hfn1", "hfn2", "hfn3")
+
+
+@pytest.mark.parametrize("case", [("host", "restart"), ("host", "stop-start"), ("none", "restart")])
+def test_hosts_and_resolv_conf_are_written_anew_at_each_start(
+    hutch: Hutch,
+    base_image: str,
+    podman: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, str],
+) -> None:
+    """podman (4.3.1 and current) writes /etc/hosts and /etc/resolv.conf at every start
+    of a container with a network: what the container wrote into them is gone and the
+    base file is read again. Without one (--network none) it keeps them as they are;
+    /etc/hostname always keeps what the container wrote."""
+    network, how = case
+    base = tmp_path / "hosts"
+    base.write_text("10.1.1.1 alpha\n")
+    conf = _conf(tmp_path, str(base), "none")
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
+    edit = (
+        "echo 192.0.2.1 added >> /etc/hosts; echo nameserver 192.0.2.53 >> /etc/resolv.conf;"
+        " echo edited > /etc/hostname"
+    )
+    resolv = ("exec", "hre", "cat", "/etc/resolv.conf")
+    first: dict[str, str] = {}
+    for label, tool in tools.items():
+        made = tool("run", "-d", "--name", "hre", "--hostname", "hrbox", "--network", network,
+                    "base", "sleep", "600")  # fmt: skip
+        assert made.returncode == 0, made
+        first[label] = tool(*resolv).stdout
+        assert tool("exec", "hre", "sh", "-c", edit).returncode == 0
+        assert "192.0.2.53" in tool(*resolv).stdout
+    base.write_text("10.1.1.2 gamma\n")
+    for tool in tools.values():
+        if how == "restart":
+            done = tool("restart", "-t", "0", "hre")
+        else:
+            assert tool("stop", "-t", "0", "hre").returncode == 0
+            done = tool("start", "hre")
+        assert done.returncode == 0, done
+    files = ("exec", "hre", "cat", "/etc/hosts", "/etc/hostname")
+    ours, theirs = tools["hutch"](*files).stdout, podman(*files).stdout
+    assert _as_4_3_1(ours) == theirs
+    assert ours.endswith("\nedited\n")
+    if network == "none":
+        assert ours.startswith("10.1.1.1\talpha\n") and "192.0.2.1 added\n" in ours
+    else:
+        assert ours.startswith("10.1.1.2\tgamma\n") and "added" not in ours
+    for label, tool in tools.items():
+        after = tool(*resolv).stdout
+        assert (after == first[label]) == (network != "none"), label
+        tool("rm", "-f", "-t", "0", "hre")
+
+
+def test_a_restart_of_the_policys_writes_them_anew_too(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    """The restart policy's runs start from the files as the start wrote them, as
+    podman's (4.3.1): the line the first run added is gone when the second adds its."""
+    script = "echo 192.0.2.1 added >> /etc/hosts; [ -e /again ] && exec sleep 600; touch /again"
+    counts = []
+    for tool in (partial(hutch, check=False), podman):  # exec fails between two runs
+        ran = tool("run", "-d", "--name", "hrp", "--network", "host", "--restart",
+                   "on-failure:2", "base", "sh", "-c", script + "; exit 1")  # fmt: skip
+        assert ran.returncode == 0, ran
+        for _ in range(100):  # the second run sleeps once it has added its line
+            seen = tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts")
+            if tool("inspect", "--format", "{{.RestartCount}}", "hrp").stdout == "1\n" and (
+                seen.returncode == 0
+            ):
+                break
+            time.sleep(0.1)
+        counts.append(tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts").stdout)
+        tool("rm", "-f", "-t", "0", "hrp")
+    assert counts == ["1\n", "1\n"]

@@ -187,7 +187,8 @@ def _health(check: Mapping[str, Any]) -> HealthOptions:
         return HealthOptions(disabled=True)
     cmd = None
     if test:
-        cmd = test[1] if test[0] == "CMD-SHELL" else json.dumps(list(test[1:]))
+        # the CMD form whole: --health-cmd keeps an array that starts with CMD as it is
+        cmd = test[1] if test[0] == "CMD-SHELL" else json.dumps(list(test))
     retries = check.get("retries")
     return HealthOptions(
         cmd=cmd,

@@ -40,6 +40,9 @@ class Settings:
     # [engine] events_logger (--events-backend): file (hutch's log), journald (the same
     # file: hutch writes no journal), none (no events recorded)
     events_logger: str = "file"
+    # [engine] healthcheck_events: false, no health_status event after each check (the
+    # checks, their status and log go on); podman's key and default
+    healthcheck_events: bool = True
     # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
     push_chunk_size: int = 64 << 20
     # containers.conf's [engine] keys, by podman's names:
@@ -102,6 +105,12 @@ def _strings(value: object, what: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InvalidArgument(f"hutch settings: {what} must be a list of strings, not {value!r}")
     return tuple(value)
+
+
+def _flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"hutch settings: {what} must be true or false, not {value!r}")
+    return value
 
 
 def _text(value: object, what: str) -> str:
@@ -254,7 +263,7 @@ _ENGINE_KEYS = frozenset(
     | {"detach_keys"}
     | {"image_default_transport", "compression_format", "compression_level"}
     | {"retry", "retry_delay"}
-    | {"image_volume_mode"}
+    | {"image_volume_mode", "healthcheck_events"}
 )
 PODMAN_INFRA_COMMAND = "/pause"
 
@@ -322,6 +331,9 @@ def _settings(merged: dict[str, Any]) -> Settings:
         cgroups=str(containers.get("cgroups", "")),
         cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
         events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
+        healthcheck_events=_flag(
+            engine.get("healthcheck_events", True), "[engine] healthcheck_events"
+        ),
         push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
         engine_env=_environment(engine.get("env", [])),
         infra_command=_text(engine.get("infra_command", ""), "[engine] infra_command"),

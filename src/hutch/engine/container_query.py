@@ -303,38 +303,46 @@ def _entrypoint(config: ContainerConfig) -> tuple[str, ...]:
 
 
 def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
-    """The check the monitor runs (flags over the image's), podman's ``.Config.Healthcheck``."""
-    from hutch.engine.specbuild_lifecycle import health_check
+    """podman's ``.Config.Healthcheck``: the Test as recorded (["CMD-SHELL", "..."] of a
+    plain --health-cmd, ["NONE"] of ``none`` and of --no-healthcheck, which has no
+    durations), with the durations the monitor runs it at."""
+    from hutch.engine.specbuild_lifecycle import health_check, health_test, health_timing
 
+    flags = config.options.lifecycle.health
+    image = config.image_config.healthcheck
     try:
-        check = health_check(config.options.lifecycle.health, config.image_config.healthcheck)
+        test = health_test(flags, image)
+        check = health_check(flags, image) if test is not None else None
+        timing = health_timing(flags, image) if test is not None and not flags.disabled else None
     except HutchError:
         return None  # create refused such flags: this cannot be, and inspect never fails
-    if check is None:
+    if test is None:
         return None
     return InspectHealthcheck(
-        test=("CMD", *check.command),
-        interval=int(check.interval * 1e9),
-        timeout=int(check.timeout * 1e9),
-        start_period=int(check.start_period * 1e9),
-        retries=check.retries,
-        probe=check.probe,
+        test=test,
+        interval=int(timing.interval * 1e9) if timing else 0,
+        timeout=int(timing.timeout * 1e9) if timing else 0,
+        start_period=int(timing.start_period * 1e9) if timing else 0,
+        retries=timing.retries if timing else 0,
+        probe=check.probe if check is not None else "",
     )
 
 
 def _startup_healthcheck(config: ContainerConfig) -> InspectStartupHealthcheck | None:
     """--health-startup-*, current podman's ``.Config.StartupHealthCheck``."""
-    from hutch.engine.specbuild_lifecycle import health_check
+    from hutch.engine.specbuild_lifecycle import health_check, startup_test
 
+    flags = config.options.lifecycle.health
     try:
-        check = health_check(config.options.lifecycle.health, config.image_config.healthcheck)
+        check = health_check(flags, config.image_config.healthcheck)
+        test = startup_test(flags)
     except HutchError:
         return None
-    if check is None or check.startup is None:
+    if check is None or check.startup is None or test is None:
         return None
     startup = check.startup
     return InspectStartupHealthcheck(
-        test=("CMD", *startup.command),
+        test=test,
         interval=int(startup.interval * 1e9),
         timeout=int(startup.timeout * 1e9),
         retries=startup.retries,

@@ -563,6 +563,7 @@ class ContainerService:
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
             preserve_fds=passed[0],
             listen_fdnames=passed[1],
+            health_events=self._ctx.settings.healthcheck_events,
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
@@ -580,6 +581,11 @@ class ContainerService:
 
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
+            if not container.record.pod_id:
+                from hutch.engine import etc_refresh
+
+                # podman writes /etc/hosts and /etc/resolv.conf anew at each start
+                etc_refresh.refresh(self._ctx, container)
             if any(m.kind == "volume" for m in container.config.mounts):
                 from hutch.engine.volume_firstmount import first_mounts
 

@@ -307,12 +307,17 @@ def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
     if ("/etc/hosts", hosts) not in spec.etc_files:
         return  # --no-hosts, or a pod's shared file
     from hutch.engine import hostsfile
-    from hutch.runtime.etcfiles import edit_in_place
+    from hutch.runtime.etcfiles import STARTED_SUFFIX, edit_in_place
 
     name = container.record.name
     old = netconfig.own_entries(spec.network, spec.hostname, name)
     new = netconfig.own_entries(net, spec.hostname, name)
-    edit_in_place(hosts, lambda text: hostsfile.replace_own(text, old, new))
+
+    def change(text: str) -> str:
+        return hostsfile.replace_own(text, old, new)
+
+    edit_in_place(hosts, change)
+    edit_in_place(hosts + STARTED_SUFFIX, change)  # the copy a restart of the policy's takes
 
 
 def after_remove(ctx: EngineContext) -> None:

@@ -94,7 +94,7 @@ def _healthconfig(config: ContainerConfig) -> dict[str, Any]:
     Schema2HealthConfig: Go's field names, durations in nanoseconds, zeros left
     out; ``{"Test": ["NONE"]}`` for --no-healthcheck."""
     from hutch.api.errors import HutchError
-    from hutch.engine.specbuild_lifecycle import health_check
+    from hutch.engine.specbuild_lifecycle import health_check, health_test
 
     flags = config.options.lifecycle.health
     if flags.disabled:
@@ -105,7 +105,9 @@ def _healthconfig(config: ContainerConfig) -> dict[str, Any]:
         return {}
     if check is None or not check.command:
         return {}
-    out: dict[str, Any] = {"Test": ["CMD", *check.command]}
+    # the Test as recorded (["CMD-SHELL", cmd] for a shell command), not the argv it runs
+    test = health_test(flags, config.image_config.healthcheck)
+    out: dict[str, Any] = {"Test": list(test) if test else ["CMD", *check.command]}
     for key, seconds in (
         ("StartPeriod", check.start_period),
         ("Interval", check.interval),

@@ -7,11 +7,13 @@ disables the check.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from hutch.api.container_config import HealthOptions, LifecycleOptions
 from hutch.api.errors import InvalidArgument
 from hutch.oci.image import Healthcheck
 from hutch.runtime.detachkeys import parse_detach_keys
-from hutch.runtime.health_cmd import command_of, parse_health_cmd
+from hutch.runtime.health_cmd import command_of, recorded_test
 from hutch.runtime.spec_lifecycle import (
     DEFAULT_INTERVAL,
     DEFAULT_RETRIES,
@@ -54,23 +56,32 @@ def lifecycle_spec(
     )
 
 
-def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:
-    if flags.on_failure not in ON_FAILURE_ACTIONS:
-        raise InvalidArgument(
-            f'invalid on-failure action "{flags.on_failure}" for health check: '
-            f"supported actions are {','.join(ON_FAILURE_ACTIONS)}"
-        )
+def health_test(flags: HealthOptions, image: Healthcheck | None) -> tuple[str, ...] | None:
+    """The ``Test`` podman records (inspect's ``.Config.Healthcheck.Test``): ["NONE"]
+    for --no-healthcheck, --health-cmd's form (runtime/health_cmd.py), else the
+    image's as it is; None without any."""
     if flags.disabled:
-        return None
+        return ("NONE",)
     if flags.cmd is not None:
         try:
-            command = parse_health_cmd(flags.cmd)
+            return recorded_test(flags.cmd) if flags.cmd else None
         except ValueError as exc:
-            raise InvalidArgument(f"--health-cmd: {exc}") from exc
-    elif image is not None:
-        command = command_of(image.test)
-    else:
-        command = None
+            raise InvalidArgument(str(exc)) from exc  # podman's words, as they are
+    return tuple(image.test) if image is not None and image.test else None
+
+
+@dataclass(frozen=True)
+class HealthTiming:
+    """How often a check runs and how long it may take (seconds), defaults applied."""
+
+    interval: float
+    timeout: float
+    start_period: float
+    retries: int
+
+
+def health_timing(flags: HealthOptions, image: Healthcheck | None) -> HealthTiming:
+    """The flags' durations and retries over the image's, podman's defaults for zeros."""
     base = image or Healthcheck()
     interval, timeout, start = _durations(
         (flags.interval, base.interval_ns), (flags.timeout, base.timeout_ns), flags.start_period
@@ -80,6 +91,30 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
     if flags.retries is not None and flags.retries < 1:
         raise InvalidArgument("healthcheck-retries must be greater than 0")  # podman's words
     retries = flags.retries if flags.retries is not None else base.retries
+    return HealthTiming(
+        interval or DEFAULT_INTERVAL, timeout or DEFAULT_TIMEOUT, start, retries or DEFAULT_RETRIES
+    )
+
+
+def startup_test(flags: HealthOptions) -> tuple[str, ...] | None:
+    """--health-startup-cmd's ``Test``, recorded as --health-cmd's."""
+    try:
+        return recorded_test(flags.startup_cmd) if flags.startup_cmd else None
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from exc
+
+
+def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:
+    if flags.on_failure not in ON_FAILURE_ACTIONS:
+        raise InvalidArgument(
+            f'invalid on-failure action "{flags.on_failure}" for health check: '
+            f"supported actions are {','.join(ON_FAILURE_ACTIONS)}"
+        )
+    if flags.disabled:
+        return None
+    test = health_test(flags, image)
+    command = command_of(test) if test is not None else None
+    timing = health_timing(flags, image)
     startup = _startup(flags)
     if command is None:
         if startup is not None:
@@ -87,10 +122,10 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
         return None
     return HealthCheck(
         command=command,
-        interval=interval or DEFAULT_INTERVAL,
-        timeout=timeout or DEFAULT_TIMEOUT,
-        start_period=start,
-        retries=retries or DEFAULT_RETRIES,
+        interval=timing.interval,
+        timeout=timing.timeout,
+        start_period=timing.start_period,
+        retries=timing.retries,
         probe=flags.probe if flags.cmd is not None else "",
         on_failure=flags.on_failure,
         startup=startup,
@@ -104,10 +139,7 @@ def _startup(flags: HealthOptions) -> StartupCheck | None:
     interval, timeout, _ = _durations((flags.startup_interval, 0), (flags.startup_timeout, 0), None)
     if flags.startup_cmd is None:
         return None
-    try:
-        command = parse_health_cmd(flags.startup_cmd)
-    except ValueError as exc:
-        raise InvalidArgument(f"--health-startup-cmd: {exc}") from exc
+    command = command_of(startup_test(flags) or ())
     if command is None:
         return None
     return StartupCheck(

@@ -504,7 +504,7 @@ def _probe(info: ContainerInspect, notes: _Notes) -> Probe | None:
     """The health check as a livenessProbe: an httpGet or tcpSocket probe that
     kube play gave hutch to run goes back as what it was, any other as exec."""
     check = info.config.healthcheck
-    if check is None or not check.test:
+    if check is None or not check.test or check.test[0] == "NONE":
         return None
     action = _action(check.probe) if check.probe else None
     return Probe(

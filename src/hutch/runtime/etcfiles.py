@@ -79,6 +79,34 @@ def write_etc_files(
     return tuple(out)
 
 
+# podman writes /etc/hosts and /etc/resolv.conf anew at every start, the restart
+# policy's too. The engine writes them at each start it makes (engine/etc_refresh.py)
+# and keeps a copy of each beside it (``hosts.start``): the monitor, which restarts
+# the container by itself, puts the copies back before each run of the policy's,
+# so that what the container wrote into them goes as it would in podman.
+STARTED_SUFFIX = ".start"
+RESTORED = ("hosts", "resolv.conf")
+
+
+def write_as_started(path: Path, text: str) -> None:
+    """Write a file the container will find as the start made it, and its copy; in
+    place (truncated, not replaced): a file another container links to stays the one."""
+    for target in (path, path.with_name(path.name + STARTED_SUFFIX)):
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def restore_started(directory: Path) -> None:
+    """Before a run of the restart policy: each kept copy back over its file."""
+    for name in RESTORED:
+        try:
+            text = (directory / (name + STARTED_SUFFIX)).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue  # none kept (--network none, a pod, a container of an older hutch)
+        with open(directory / name, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
 # A pod's members reach each other by name: the pod's shared /etc/hosts lists
 # each running member as "127.0.0.1<TAB>NAME" after what create wrote, as
 # podman 4.3.1 does (added when the member starts, taken out when it exits).

@@ -16,7 +16,8 @@ UNHEALTHY = "unhealthy"
 
 
 def command_of(test: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
-    """argv of an image's ``Test``: ["CMD", ...], ["CMD-SHELL", cmd]; None for ["NONE"]."""
+    """argv of a ``Test``: ["CMD", ...], ["CMD-SHELL", cmd] through ``/bin/sh -c`` (as
+    podman runs it); None for ["NONE"]."""
     if not test or test[0] == "NONE":
         return None
     if test[0] == "CMD":
@@ -26,15 +27,41 @@ def command_of(test: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
     return tuple(test)  # a bare argv, as some tools write it
 
 
-def parse_health_cmd(text: str) -> tuple[str, ...] | None:
-    """``--health-cmd``: a JSON array is a Test (or argv); anything else a shell command."""
-    if text.strip().startswith("["):
+def recorded_test(text: str) -> tuple[str, ...]:
+    """``--health-cmd`` as podman records it (``.Config.Healthcheck.Test``).
+
+    A JSON array of strings: one that starts with CMD, CMD-SHELL or NONE (in any
+    case) as it is, an argv of two or more as ["CMD", ...], one string as
+    ["CMD-SHELL", it]. Any other text (a JSON array is not, as in podman) is a shell
+    command, ["CMD-SHELL", text], but ``none`` (["NONE"]) and the Docker forms
+    ``CMD PROG ARG...`` (split at blanks) and ``CMD-SHELL COMMAND``. podman 4.3.1
+    records a JSON array that starts with CMD or NONE as the one string it was
+    typed as, which runs nothing: hutch keeps the array (README, differences)."""
+    try:
         value = json.loads(text)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("the JSON form must be an array of strings")
-        if value and value[0] in ("CMD", "CMD-SHELL", "NONE"):
-            return command_of(value)
-        return tuple(value) or None
-    if text in ("", "none", "NONE"):
-        return None
-    return ("/bin/sh", "-c", text)
+    except ValueError:
+        value = None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if not value:
+            # podman's words
+            raise ValueError("must define a healthcheck command for all healthchecks")
+        head = value[0].upper()
+        if head == "NONE":
+            return ("NONE",)
+        if head in ("CMD", "CMD-SHELL"):
+            return (head, *value[1:])
+        return ("CMD", *value) if len(value) > 1 else ("CMD-SHELL", value[0])
+    word, _, rest = text.partition(" ")
+    head = word.upper()
+    if head == "NONE":
+        return ("NONE",)
+    if head == "CMD":
+        return ("CMD", *text.split()[1:])
+    if head == "CMD-SHELL":
+        return ("CMD-SHELL", rest)
+    return ("CMD-SHELL", text)
+
+
+def parse_health_cmd(text: str) -> tuple[str, ...] | None:
+    """The argv ``--health-cmd`` runs (None: none, or the empty text)."""
+    return command_of(recorded_test(text)) if text else None

@@ -83,6 +83,7 @@ class MonitorArgs:
     tied: bool = False  # the container dies when its attached caller does (a build's RUN)
     preserve_fds: int = 0  # our 3 .. 3+N-1 go to the first run's command (spawn.MonitorConfig)
     listen_fdnames: str | None = None  # socket activation: LISTEN_FDNAMES, and LISTEN_* set
+    health_events: bool = True  # a health_status event after each check (spawn.MonitorConfig)
     argv: tuple[str, ...] = ()  # the options that made these (without --sync-fd)
 
 
@@ -114,6 +115,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         tied=values.get("tied") == "1",
         preserve_fds=int(values.get("preserve-fds", "0")),
         listen_fdnames=json.loads(values["listen-fdnames"]) if "listen-fdnames" in values else None,
+        health_events=values.get("health-events") != "0",
         argv=tuple(given),
     )
 
@@ -225,6 +227,9 @@ class Monitor:
                 self._set(restarting=False)
                 break
             self._set(restart_count=self.state.restart_count + 1)
+            from hutch.runtime.etcfiles import restore_started  # restarts only
+
+            restore_started(self.args.bundle)  # as podman writes them anew
             code = self._run_once(listener)
         listener.close()
         self._finish(helper)
@@ -944,8 +949,10 @@ class Monitor:
             return
         self._set(health=result.health)
         # podman's, every check's (not only a change's): the status after it, before
-        # any --health-on-failure action
-        self._event("health_status", health_status=result.health.status)
+        # any --health-on-failure action; none with containers.conf's
+        # healthcheck_events = false
+        if self.args.health_events:
+            self._event("health_status", health_status=result.health.status)
         if result.startup_failed:
             self._health_action("restart")  # --health-startup-retries ran out
         elif result.health.status == UNHEALTHY and before != UNHEALTHY:

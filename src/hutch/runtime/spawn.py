@@ -60,6 +60,8 @@ class MonitorConfig:
     # LISTEN_PID and LISTEN_FDNAMES (this value)
     preserve_fds: int = 0
     listen_fdnames: str | None = None
+    # containers.conf's [engine] healthcheck_events: a health_status event after each check
+    health_events: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         args += ["--preserve-fds", str(config.preserve_fds)]
     if config.listen_fdnames is not None:
         args += ["--listen-fdnames", json.dumps(config.listen_fdnames)]
+    if not config.health_events:
+        args += ["--health-events", "0"]
     return args
 
 

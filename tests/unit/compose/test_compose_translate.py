@@ -89,7 +89,8 @@ def test_run_options(tmp_path: Path) -> None:
     assert options.net.aliases == ("web", "shopfront")
     assert options.net.ip == "10.5.0.9"
     assert options.net.add_hosts == ("db.local:10.0.0.2",)
-    assert options.lifecycle.health.cmd == '["true", "x"]'
+    # the CMD form whole (--health-cmd keeps an array that starts with CMD)
+    assert options.lifecycle.health.cmd == '["CMD", "true", "x"]'
     assert options.lifecycle.health.retries == 4
     assert options.stop_timeout == 90
     assert options.security.ulimit == ("nofile=10:20", "nproc=5")

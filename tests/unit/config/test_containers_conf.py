@@ -258,6 +258,16 @@ def test_secrets_driver_and_opts(tree: cc.Sources) -> None:
         load_settings(Path("/none"), sources=tree)
 
 
+def test_engine_healthcheck_events(tree: cc.Sources) -> None:
+    """podman's key: true by default; false keeps the health_status events out."""
+    assert load_settings(Path("/none"), sources=tree).healthcheck_events is True
+    write(tree.config_home / "containers.conf", "[engine]\nhealthcheck_events = false\n")
+    assert load_settings(Path("/none"), sources=tree).healthcheck_events is False
+    write(tree.config_home / "containers.conf", '[engine]\nhealthcheck_events = "no"\n')
+    with pytest.raises(InvalidArgument, match="healthcheck_events must be true or false"):
+        load_settings(Path("/none"), sources=tree)
+
+
 def test_engine_detach_keys(tree: cc.Sources) -> None:
     assert load_settings(Path("/none"), sources=tree).detach_keys is None
     write(tree.config_home / "containers.conf", '[engine]\ndetach_keys = ""\n')

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 from hutch.api.container_config import (
+    HealthOptions,
+    LifecycleOptions,
     NamespaceOptions,
     NetworkOptions,
     ResourceOptions,
@@ -156,7 +158,7 @@ def test_a_rootfs_container_names_its_directory() -> None:
 
 
 def test_more_options_with_podman_keys() -> None:
-    from hutch.api.container_config import KernelOptions, LifecycleOptions
+    from hutch.api.container_config import KernelOptions
 
     options = RunOptions(
         "img",
@@ -180,7 +182,7 @@ def test_more_options_with_podman_keys() -> None:
 
 
 def test_the_health_check_it_runs() -> None:
-    from hutch.api.container_config import HealthOptions, LifecycleOptions
+    from hutch.api.container_config import HealthOptions
     from hutch.engine.container_record import ContainerConfig
     from hutch.engine.spec_resolved import Resolved
 
@@ -188,13 +190,18 @@ def test_the_health_check_it_runs() -> None:
         options = RunOptions("img", lifecycle=LifecycleOptions(health=health))
         return container_spec(options, Resolved("i", ContainerConfig(options, workdir="")))
 
-    doc = spec(HealthOptions(cmd="true", interval="5s", retries=2))
+    # the Test as podman records it (a shell command as CMD-SHELL), durations in
+    # nanoseconds; what Schema2HealthConfig has no key for stays hutch's
+    doc = spec(HealthOptions(cmd="curl -f x", interval="5s", retries=2, on_failure="kill"))
     assert doc["healthconfig"] == {
-        "Test": ["CMD", "/bin/sh", "-c", "true"],
+        "Test": ["CMD-SHELL", "curl -f x"],
         "Interval": 5_000_000_000,
         "Timeout": 30_000_000_000,
         "Retries": 2,
     }
-    assert "hutch" not in doc
+    assert doc["hutch"] == {"lifecycle": {"health": {"on_failure": "kill"}}}
+    assert spec(HealthOptions(cmd='["/bin/true", "-x"]'))["healthconfig"]["Test"] == [
+        "CMD", "/bin/true", "-x"
+    ]  # fmt: skip
     assert spec(HealthOptions(disabled=True))["healthconfig"] == {"Test": ["NONE"]}
     assert "healthconfig" not in spec(HealthOptions())

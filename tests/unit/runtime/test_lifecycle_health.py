@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hutch.runtime.health import HealthRunner, Result, _Check, record
-from hutch.runtime.health_cmd import command_of, parse_health_cmd
+from hutch.runtime.health_cmd import command_of, parse_health_cmd, recorded_test
 from hutch.runtime.spec import Process, Rootfs, Spec
 from hutch.runtime.spec_lifecycle import HealthCheck, StartupCheck
 from hutch.runtime.state import Health
@@ -60,8 +60,32 @@ def test_command_forms() -> None:
     assert parse_health_cmd('["CMD", "true"]') == ("true",)
     assert parse_health_cmd('["true", "x"]') == ("true", "x")
     assert parse_health_cmd("none") is None
-    with pytest.raises(ValueError):
-        parse_health_cmd("[1, 2]")
+    # not a JSON array of strings: a shell command, as podman takes it
+    assert parse_health_cmd("[1, 2]") == ("/bin/sh", "-c", "[1, 2]")
+    with pytest.raises(ValueError, match="must define a healthcheck command"):
+        parse_health_cmd("[]")
+
+
+@pytest.mark.parametrize(
+    ("text", "test"),
+    [("true", ("CMD-SHELL", "true")),
+     ("echo $0 \"$@\"", ("CMD-SHELL", "echo $0 \"$@\"")),
+     ('["/bin/true"]', ("CMD-SHELL", "/bin/true")),
+     ('["a", "b"]', ("CMD", "a", "b")),
+     ('["CMD", "true"]', ("CMD", "true")),
+     ('["cmd-shell", "echo a; true"]', ("CMD-SHELL", "echo a; true")),
+     ('["NONE"]', ("NONE",)),
+     ("none", ("NONE",)),
+     ("NONE", ("NONE",)),
+     ("CMD /bin/true  x", ("CMD", "/bin/true", "x")),
+     ("CMD-SHELL echo a b", ("CMD-SHELL", "echo a b")),
+     ("[oops", ("CMD-SHELL", "[oops")),
+     ("[1,2]", ("CMD-SHELL", "[1,2]"))],
+)  # fmt: skip
+def test_health_cmd_recorded_as_podman_records_it(text: str, test: tuple[str, ...]) -> None:
+    """podman's .Config.Healthcheck.Test of each form (4.3.1's inspect, but for a JSON
+    array starting with CMD or NONE, which 4.3.1 keeps as one string)."""
+    assert recorded_test(text) == test
 
 
 def _runner(retries: int = 0, success: int = 0) -> HealthRunner:

@@ -88,3 +88,13 @@ def test_the_policy_update_wrote_outranks_the_command_line(tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["restart-policy"]  # no temporary left
     (tmp_path / "restart-policy").write_text("sometimes")
     assert current(tmp_path, given) is given  # unreadable: never fail the monitor
+
+
+def test_the_health_events_switch_reaches_the_monitor() -> None:
+    """containers.conf's healthcheck_events = false, through the monitor's options."""
+    from hutch.runtime.spawn import MonitorConfig, monitor_args
+
+    config = MonitorConfig(bundle=Path("/b"), attach_socket="/s", gid5_mapped=False)
+    assert parse_args(monitor_args(config, False)).health_events is True
+    quiet = MonitorConfig(Path("/b"), "/s", False, health_events=False)
+    assert parse_args(monitor_args(quiet, False)).health_events is False

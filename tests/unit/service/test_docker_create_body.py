@@ -90,7 +90,8 @@ def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymou
     o = create_request(DOCKER_PY_CREATE, name="py").options
     assert o.volumes.volumes == ("/tmp:/host:ro",)
     assert o.network == "mynet" and o.restart == "always"
-    assert o.lifecycle.health.cmd == '["true"]' and o.lifecycle.health.interval == "5s"
+    # the CMD form whole (--health-cmd keeps an array that starts with CMD as it is)
+    assert o.lifecycle.health.cmd == '["CMD", "true"]' and o.lifecycle.health.interval == "5s"
     assert o.net.publish == ("8080:80/tcp",)
 
 

@@ -218,7 +218,7 @@ def _health(check: Body) -> HealthOptions:
         if test[0] == "CMD-SHELL" and len(test) == 2:
             cmd = test[1]
         elif test[0] == "CMD" and len(test) > 1:
-            cmd = json.dumps(list(test[1:]))
+            cmd = json.dumps(list(test))  # the CMD form whole: --health-cmd keeps it so
         else:
             raise InvalidArgument(
                 'Healthcheck.Test: use ["NONE"], ["CMD", ARG...] or ["CMD-SHELL", COMMAND]'
