@@ -368,6 +368,7 @@ class ContainerService:
                         sig_proxy=proxied,
                         stdio=stdio,
                         passed=passed,
+                        just_created=True,
                     )
             except Detached:
                 # The detach keys: the container runs on, as after run -d, but
@@ -483,10 +484,12 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
         passed: tuple[int, str | None] = (0, None),
+        just_created: bool = False,
     ) -> int | None:
         """Start the container; attached, relay until it exits (its exit code).
 
         ``passed``: run's descriptors for the command (``run_flags.passed_descriptors``).
+        ``just_created``: run's start, in the command that wrote the container's files.
 
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
@@ -510,7 +513,16 @@ class ContainerService:
         )
         try:
             return self._start_with(
-                container, attach, interactive, proxy, prespawned, keys, stdio, hangup, passed
+                container,
+                attach,
+                interactive,
+                proxy,
+                prespawned,
+                keys,
+                stdio,
+                hangup,
+                passed,
+                just_created,
             )
         finally:
             if prespawned is not None:
@@ -529,6 +541,7 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
         passed: tuple[int, str | None] = (0, None),
+        just_created: bool = False,
     ) -> int | None:
         from hutch.engine import address_claim, netquery, notify_relay, nsmodes, pod_member
         from hutch.runtime import spawn
@@ -585,7 +598,7 @@ class ContainerService:
                 from hutch.engine import etc_refresh
 
                 # podman writes /etc/hosts and /etc/resolv.conf anew at each start
-                etc_refresh.refresh(self._ctx, container)
+                etc_refresh.refresh(self._ctx, container, just_created)
             if any(m.kind == "volume" for m in container.config.mounts):
                 from hutch.engine.volume_firstmount import first_mounts
 

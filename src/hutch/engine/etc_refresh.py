@@ -24,10 +24,13 @@ from hutch.engine.context import EngineContext
 from hutch.runtime.spec_io import spec_from_json
 
 
-def refresh(ctx: EngineContext, container: cs.Container) -> None:
+def refresh(ctx: EngineContext, container: cs.Container, just_created: bool = False) -> None:
     """Rewrite the container's own /etc/hosts and /etc/resolv.conf (those it bind-mounts
     from its directory: not with --no-hosts, nor a pod's shared ones), with the copies
-    the monitor puts back before the restart policy's runs (runtime/etcfiles.py)."""
+    the monitor puts back before the restart policy's runs (runtime/etcfiles.py).
+
+    ``just_created``: run's start, in the command whose create wrote the files from
+    the same host files a moment ago: only the copies are made (run's time, issue 16)."""
     if container.record.pod_id:
         return
     userdata = container.dirs.userdata
@@ -37,6 +40,13 @@ def refresh(ctx: EngineContext, container: cs.Container) -> None:
     ours = {dest for dest, src in spec.etc_files if src == os.fspath(userdata / dest[5:])}
     wanted = ours & {"/etc/hosts", "/etc/resolv.conf"}
     if not wanted:
+        return
+    if just_created:
+        from hutch.runtime.etcfiles import STARTED_SUFFIX
+
+        for dest in wanted:
+            made = userdata / dest[5:]
+            made.with_name(made.name + STARTED_SUFFIX).write_bytes(made.read_bytes())
         return
     from hutch.engine import etctext, hostsfile
     from hutch.runtime.etcfiles import host_file, write_as_started
