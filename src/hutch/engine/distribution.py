@@ -571,9 +571,17 @@ class Distribution:
             from hutch.engine.image_archive import write_transport
 
             self._ctx.enter_session()
-            return write_transport(
-                self._ctx, image, destination, options.source, compress=options.compress
+            report = write_transport(
+                self._ctx,
+                image,
+                destination,
+                options.source,
+                compression=compression,
+                compress=options.compress,
             )
+            # podman's lines, naming the blobs as stored (what it copied from)
+            self._copied(image.id, self.progress(options.quiet, options.on_progress, None))
+            return report
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
