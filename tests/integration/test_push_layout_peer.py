@@ -123,3 +123,60 @@ def test_a_compressed_layer_stays_unless_a_format_is_given(
         assert layout_layers(target)[1] == [want], flags
         pulled = podman("pull", "-q", f"oci:{target}")
         assert pulled.returncode == 0, (flags, pulled)
+
+
+def test_zstd_layers_both_ways_through_a_registry_and_archives(
+    hutch: Hutch, podman: Run, go_tar: Path, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """podman pushes zstd layers to a loopback registry and into an oci-archive:
+    hutch pulls and loads them and runs a container from each; hutch pushes zstd
+    to the registry and saves the pulled zstd image (the layer stays zstd):
+    podman pulls and loads those and runs them. Last, a zstd image whose layer
+    hutch had stored plain (another image's, by diff id: the pull fetches
+    nothing) is saved and pushed from that stored layer."""
+    from registry_helpers import get_manifest, running_registry
+
+    insecure = "--tls-verify=false"
+    assert podman("import", "-q", str(go_tar), "zsrc").returncode == 0
+    assert podman("import", "-q", str(rootfs_tar), "zplain").returncode == 0
+    hutch("import", "-q", str(rootfs_tar), "zsrc")  # not go_tar's layer: no sharing
+    archive = tmp_path / "podman-zstd.tar"
+    pushed = podman("push", "-q", "--compression-format", "zstd", "zsrc", f"oci-archive:{archive}")
+    assert pushed.returncode == 0, pushed
+    with running_registry(tmp_path / "registry", "plain") as registry:
+        for tool, image, repo in (
+            (podman, "zsrc", "from-podman"),
+            (hutch, "zsrc", "from-hutch"),
+            (podman, "zplain", "shared"),
+        ):
+            done = tool("push", "-q", insecure, "--compression-format", "zstd", image,
+                        registry.ref(f"{repo}:1"))  # fmt: skip
+            assert done.returncode == 0, done
+            layers = json.loads(get_manifest(registry, repo, "1"))["layers"]
+            assert [layer["mediaType"] for layer in layers] == [ZSTD[0]], repo
+        for tool, repo in ((hutch, "from-podman"), (podman, "from-hutch")):
+            ref = registry.ref(f"{repo}:1")
+            pulled = tool("pull", "-q", insecure, ref)
+            assert pulled.returncode == 0, pulled
+            ran = tool("run", "--rm", "--network", "none", ref, "echo", "zstd")
+            assert (ran.returncode, ran.stdout) == (0, "zstd\n"), (repo, ran)
+        saved = tmp_path / "hutch-zstd.tar"
+        hutch("save", "-q", "--format", "oci-archive", "-o", str(saved), "from-podman:1")
+        assert layout_layers(saved)[1] == [ZSTD]
+
+        shared, again = registry.ref("shared:1"), registry.ref("again:1")
+        pulled = hutch("pull", insecure, shared)
+        assert "skipped: already exists" in pulled.stderr  # zsrc's layer
+        reused = tmp_path / "hutch-shared.tar"
+        hutch("save", "-q", "--format", "oci-archive", "-o", str(reused), shared)
+        assert layout_layers(reused)[1] == [GZIP]  # the stored plain layer, gzipped
+        hutch("push", "-q", insecure, shared, again)
+        layers = json.loads(get_manifest(registry, "again", "1"))["layers"]
+        assert [layer["mediaType"] for layer in layers] == [GZIP[0]]
+        assert podman("pull", "-q", insecure, again).returncode == 0
+    for tool, source in ((hutch, archive), (podman, saved), (podman, reused)):
+        loaded = tool("load", "-q", "-i", str(source))
+        assert loaded.returncode == 0, loaded
+        image = loaded.stdout.strip().removeprefix("Loaded image: ")
+        ran = tool("run", "--rm", "--network", "none", image, "echo", "loaded")
+        assert (ran.returncode, ran.stdout) == (0, "loaded\n"), (source, ran)

@@ -145,9 +145,13 @@ def _parents(name: str) -> list[str]:
 
 
 def _items(ctx: EngineContext, names: Sequence[str]) -> list[_Item]:
+    from hutch.engine.pushconvert import with_stored_blobs
+
     out = []
     for name in names:
-        image = find_image(ctx.images, name)
+        # the blobs the store has (a pulled layer found stored in another
+        # compression), as push sends them
+        image = with_stored_blobs(find_image(ctx.images, name), ctx.images, ctx.layers)
         is_id = image.id.startswith(name.removeprefix("sha256:"))
         full = None if is_id else _full_name(image, name)
         out.append(_Item(image, full))

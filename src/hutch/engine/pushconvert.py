@@ -148,7 +148,41 @@ def with_stored_blobs(image: ImageRecord, images: ImageStore, blobs: BlobFiles) 
         return image
     if all(blobs.blob_path(str(layer.get("digest", ""))).is_file() for layer in layers):
         return image
-    return images.get(image.id) or image
+    own = images.get(image.id)
+    if own is not None and own.manifest_raw != image.manifest_raw:
+        return with_stored_blobs(own, images, blobs)
+    return _on_stored_layers(image, images, blobs)
+
+
+def _on_stored_layers(image: ImageRecord, images: ImageStore, blobs: BlobFiles) -> ImageRecord:
+    """The image with each layer whose blob the store lacks named by the blob of the
+    layer the store has for its diff id (a pull that found the layer stored from
+    another image, in another compression, kept that one and fetched nothing), so
+    that push and save write what is there, recompressed as they would a layer
+    stored so, as podman writes a layer its storage has by diff id."""
+    from dataclasses import replace
+
+    doc = json.loads(image.manifest_raw)
+    docker = doc.get("mediaType") == mt.DOCKER_MANIFEST
+    changed = False
+    for entry, diff_id in zip(doc.get("layers", []), image.diff_ids, strict=False):
+        if blobs.blob_path(str(entry.get("digest", ""))).is_file():
+            continue
+        known = images.layer_info(diff_id)
+        if known is None or not blobs.blob_path(known.blob_digest).is_file():
+            continue  # the writer names what is missing
+        kind = _KIND.get(known.media_type, "none")
+        media_type = _TYPE.get((mt.OCI_MANIFEST, kind), mt.OCI_LAYER_TAR)
+        entry.update(
+            mediaType=mt.OCI_TO_DOCKER.get(media_type, media_type) if docker else media_type,
+            digest=known.blob_digest,
+            size=known.blob_size,
+        )
+        changed = True
+    if not changed:
+        return image
+    raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+    return replace(image, manifest_raw=raw)
 
 
 @dataclass(frozen=True)
