@@ -88,8 +88,8 @@ class Converted:
         doc = json.loads(self.manifest_raw)
         for entry in doc.get("layers", []):
             layer = self.streaming.get(str(entry.get("digest")))
-            if layer is None:
-                continue
+            if layer is None or layer.diff_id not in sent:
+                continue  # (not sent: the registry had the plain blob, named as it is)
             blob = sent[layer.diff_id]
             entry.update(
                 mediaType=self.media_types[layer.diff_id], digest=blob.digest, size=blob.size
