@@ -234,6 +234,27 @@ def test_pull_and_push_refused_without_credentials(
         ), creds
 
 
+def test_a_plain_layer_the_registry_has_is_reused_as_podman_reuses_it(
+    hutch: Hutch, podman: Run, base_image: str, plain: Registry
+) -> None:
+    """Asked first whether the destination has the source blob (the plain layer:
+    pushed there with hutch's --compression-format none), podman sends no gzip of
+    it and its manifest names the plain one; so does hutch's."""
+    import json
+
+    from registry_helpers import get_manifest
+
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        repo = f"reuse-{name}"
+        hutch("push", "-q", INSECURE, "--compression-format", "none", "base",
+              plain.ref(f"{repo}:plain"))  # fmt: skip
+        pushed = tool("push", "-q", INSECURE, "base", plain.ref(f"{repo}:2"))
+        assert pushed.returncode == 0, (name, pushed)
+        layers = json.loads(get_manifest(plain, repo, "2"))["layers"]
+        assert [x["mediaType"] for x in layers] == ["application/vnd.oci.image.layer.v1.tar"]
+        assert [x["digest"] for x in layers] == [_layer_of(hutch, "base")], name
+
+
 def _layer_of(hutch: Hutch, image: str) -> str:
     """The digest of the image's one layer as stored (the source blob push names)."""
     import json
