@@ -104,7 +104,8 @@ def test_a_compressed_layer_stays_unless_a_format_is_given(
     """podman's rule for a layer stored compressed (pulled from podman's zstd
     layout here): pushed to a layout as it is, recompressed when
     --compression-format names another (--force-compression is true then), kept
-    with --force-compression=false (current podman's flag; 4.3.1 has none)."""
+    with --force-compression=false; --compression-level in podman-push(1)'s ranges
+    (current podman's flags; 4.3.1 has neither)."""
     assert podman("import", "-q", str(rootfs_tar), "zbase").returncode == 0
     source = tmp_path / "podman-zstd"
     pushed = podman("push", "-q", "--compression-format", "zstd", "zbase", f"oci:{source}")
@@ -116,6 +117,7 @@ def test_a_compressed_layer_stays_unless_a_format_is_given(
         (("--compression-format", "gzip"), GZIP),
         (("--compression-format", "gzip", "--force-compression=false"), ZSTD),
         (("--compression-format", "gzip", "--compression-level", "1"), GZIP),
+        (("--compression-format", "zstd", "--compression-level", "20"), ZSTD),  # --ultra
     ]
     for n, (flags, want) in enumerate(cases):
         target = tmp_path / f"again-{n}"

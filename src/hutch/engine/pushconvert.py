@@ -230,7 +230,10 @@ _TYPE = {
     (mt.OCI_MANIFEST, "zstd"): mt.OCI_LAYER_ZSTD,
     (mt.DOCKER_MANIFEST, "gzip"): mt.DOCKER_LAYER_GZIP,
 }
-_LEVELS = {"gzip": (0, 9, 6), "zstd": (1, 19, 3)}  # lowest, highest, default
+# lowest, highest, default: podman-push(1)'s ranges ("for zstd ... 1-20 ..., while for
+# gzip it is 1-9"); gzip's default stays zlib's 6 (the man page says 5: the records
+# of what layers compressed to are keyed by level, see store/blobinfo.py)
+_LEVELS = {"gzip": (1, 9, 6), "zstd": (1, 20, 3)}
 
 
 def check_compression(compression: LayerCompression, manifest_type: str | None) -> str:
@@ -375,8 +378,12 @@ def _zstd(plain: BinaryIO, raw: BinaryIO, level: int) -> None:
             "--compression-format zstd needs the zstd command",
             hint="install it (Debian: apt-get install zstd)",
         )
+    ultra = ["--ultra"] if level > 19 else []  # the command's levels past 19 need it
     proc = subprocess.Popen(
-        [zstd, "-q", "-c", f"-{level}"], stdin=subprocess.PIPE, stdout=raw, stderr=subprocess.PIPE
+        [zstd, "-q", "-c", *ultra, f"-{level}"],
+        stdin=subprocess.PIPE,
+        stdout=raw,
+        stderr=subprocess.PIPE,
     )
     assert proc.stdin is not None and proc.stderr is not None
     try:
