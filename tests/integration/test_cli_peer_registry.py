@@ -216,17 +216,7 @@ def test_runlabel_pulls_with_the_registry_flags(
 def test_pull_and_push_refused_without_credentials(
     hutch: Hutch, podman: Run, base_image: str, guarded: Registry
 ) -> None:
-    # push's words differ (podman names the step that met the 401); the exit code not
-    for args in (
-        ("pull", "-q", INSECURE, guarded.ref("x:1")),
-        ("push", "-q", INSECURE, "base", guarded.ref("x:1")),
-    ):
-        ours, theirs = hutch(*args, check=False), podman(*args)
-        assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (125, "")
-        assert "authentication required" in ours.stderr
-        assert "authentication required" in theirs.stderr
-        assert "Warning" not in ours.stderr  # urllib3's InsecureRequestWarning
-    # a pull: podman's words, with the registry's own at the end
+    # podman's words, the step that met the 401 named, with the registry's own at the end
     host = guarded.host
     assert both(hutch, podman, "pull", "-q", INSECURE, guarded.ref("x:1")) == (
         125,
@@ -234,6 +224,88 @@ def test_pull_and_push_refused_without_credentials(
         f"Error: initializing source docker://{host}/x:1: reading manifest 1 in {host}/x: "
         "unauthorized: authentication required\n",
     )
+    layer = _layer_of(hutch, "base")
+    for creds in ((), ("--creds", "alice:wrong")):
+        assert both(hutch, podman, "push", "-q", INSECURE, *creds, "base", guarded.ref("x:1")) == (
+            125,
+            "",
+            f"Error: trying to reuse blob {layer} at destination: checking whether a blob "
+            f"{layer} exists in {host}/x: unauthorized: authentication required\n",
+        ), creds
+
+
+def test_a_plain_layer_the_registry_has_is_reused_as_podman_reuses_it(
+    hutch: Hutch, podman: Run, base_image: str, plain: Registry
+) -> None:
+    """Asked first whether the destination has the source blob (the plain layer:
+    pushed there with hutch's --compression-format none), podman sends no gzip of
+    it and its manifest names the plain one; so does hutch's."""
+    import json
+
+    from registry_helpers import get_manifest
+
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        repo = f"reuse-{name}"
+        hutch("push", "-q", INSECURE, "--compression-format", "none", "base",
+              plain.ref(f"{repo}:plain"))  # fmt: skip
+        pushed = tool("push", "-q", INSECURE, "base", plain.ref(f"{repo}:2"))
+        assert pushed.returncode == 0, (name, pushed)
+        layers = json.loads(get_manifest(plain, repo, "2"))["layers"]
+        assert [x["mediaType"] for x in layers] == ["application/vnd.oci.image.layer.v1.tar"]
+        assert [x["digest"] for x in layers] == [_layer_of(hutch, "base")], name
+
+
+def _layer_of(hutch: Hutch, image: str) -> str:
+    """The digest of the image's one layer as stored (the source blob push names)."""
+    import json
+
+    layers = json.loads(hutch("image", "inspect", image).stdout)[0]["RootFS"]["Layers"]
+    assert len(layers) == 1
+    return str(layers[0])
+
+
+@pytest.mark.parametrize(
+    ("where", "flags"),
+    [("refused", (INSECURE,)), ("plain", ()), ("guarded", ())],
+)
+def test_a_push_that_cannot_reach_the_registry_in_podmans_words(
+    hutch: Hutch,
+    podman: Run,
+    base_image: str,
+    plain: Registry,
+    guarded: Registry,
+    where: str,
+    flags: tuple[str, ...],
+) -> None:
+    """podman names the first step of a layer's copy, asking whether the destination
+    has it: ``trying to reuse blob B at destination: pinging container registry ...``
+    (hutch with --retry 0: a refused connection is tried again by current podman and
+    hutch, not by 4.3.1, which has no --retry)."""
+    host = {"refused": "127.0.0.1:1", "plain": plain.host, "guarded": guarded.host}[where]
+    args = ("push", "-q", *flags, "base", f"{host}/app:1")
+    ours, theirs = hutch(*args[:2], "--retry", "0", *args[2:], check=False), podman(*args)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (125, "")
+    assert _error_lines(ours.stderr) == theirs.stderr
+    layer = _layer_of(hutch, "base")
+    assert theirs.stderr.startswith(
+        f"Error: trying to reuse blob {layer} at destination: pinging container registry {host}: "
+    )
+
+
+def test_search_refused_without_credentials_in_podmans_words(
+    hutch: Hutch, podman: Run, guarded: Registry
+) -> None:
+    host = guarded.host
+    said = "unable to retrieve auth token: invalid username/password: unauthorized: "
+    for args, where in (
+        (("search", INSECURE, f"{host}/app"), f'couldn\'t search registry "{host}"'),
+        (("search", INSECURE, "--list-tags", f"{host}/app"), "getting repository tags"),
+    ):
+        assert both(hutch, podman, *args) == (
+            125,
+            "",
+            f"Error: 1 error occurred:\n\t* {where}: {said}authentication required\n\n\n",
+        ), args
 
 
 def test_list_tags_of_a_missing_repository(hutch: Hutch, podman: Run, pushed: Registry) -> None:

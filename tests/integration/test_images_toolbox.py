@@ -221,7 +221,7 @@ def test_push_compression_format_and_skopeo_reads_it(
     for bad, message in [
         (["--compression-format", "lz4"], "invalid --compression-format 'lz4'"),
         (["--compression-format", "zstd", "--format", "v2s2"], "cannot name zstd layers"),
-        (["--compression-format", "gzip", "--compression-level", "12"], "0 to 9"),
+        (["--compression-format", "gzip", "--compression-level", "12"], "1 to 9"),
     ]:
         refused = hutch("push", INSECURE, *bad, registry.ref("z/base:1"),
                         registry.ref("bad/base:1"), check=False)  # fmt: skip

@@ -96,7 +96,7 @@ CompressionFormat = Annotated[
 ]
 CompressionLevel = Annotated[
     int | None,
-    typer.Option("--compression-level", help="The level: gzip 0-9 (6), zstd 1-19 (3)."),
+    typer.Option("--compression-level", help="The level: gzip 1-9 (6), zstd 1-20 (3)."),
 ]
 # podman's --compress of push and save: gzip the layers of a dir: destination (None:
 # not given, which save tells from --compress=false)

@@ -12,7 +12,8 @@ as pulled, so the image's digest is the registry's).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -293,7 +294,7 @@ class Distribution:
             try:
                 names = self.client(registry, options.access).catalog()
             except RegistryError as exc:
-                errors.append(f'couldn\'t search registry "{registry}": {exc}')
+                errors.append(f'couldn\'t search registry "{registry}": {_search_words(exc)}')
                 hints += [exc.hint] if exc.hint else []
                 continue
             found = [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
@@ -317,7 +318,7 @@ class Distribution:
         try:
             tags = self.client(ref.registry, options.access).list_tags(ref.repository)
         except (RegistryError, ManifestUnknown) as exc:
-            words = multierror([f"getting repository tags: {exc}"])  # podman 4.3.1's
+            words = multierror([f"getting repository tags: {_search_words(exc)}"])  # 4.3.1's
             raise HutchError(words, hint=exc.hint) from None
         name = f"{ref.registry}/{ref.repository}"
         return [SearchResult(name, ref.registry, tag=t) for t in tags[:limit]]
@@ -571,9 +572,17 @@ class Distribution:
             from hutch.engine.image_archive import write_transport
 
             self._ctx.enter_session()
-            return write_transport(
-                self._ctx, image, destination, options.source, compress=options.compress
+            report = write_transport(
+                self._ctx,
+                image,
+                destination,
+                options.source,
+                compression=compression,
+                compress=options.compress,
             )
+            # podman's lines, naming the blobs as stored (what it copied from)
+            self._copied(image.id, self.progress(options.quiet, options.on_progress, None))
+            return report
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
@@ -624,9 +633,15 @@ class Distribution:
                 return
             streamed = converted.streaming.get(str(desc.digest))
             if streamed is not None:
-                sent[streamed.diff_id] = self.push_gzipping(
-                    client, ref.repository, streamed, progress, fallback, tmp
-                )
+                # podman's first step: may the destination reuse the source blob (the
+                # plain one)? If it has it, the manifest keeps naming that one
+                if self.blob_there(client, ref.repository, desc.digest):
+                    progress.skipped("blob", str(desc.digest), "skipped: already exists")
+                    return
+                with _writing_blob():
+                    sent[streamed.diff_id] = self.push_gzipping(
+                        client, ref.repository, streamed, progress, fallback, tmp
+                    )
                 return
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
@@ -658,16 +673,14 @@ class Distribution:
         registry it was pushed to (podman's blob-info cache does both)."""
         from hutch.engine.pushconvert import Reuse
         from hutch.oci.digest import parse_digest
-        from hutch.registry.challenge import repository_scope
         from hutch.store.blobinfo import CompressedBlobs
 
         cache = CompressedBlobs(self._ctx.conn)
         repository = ref.repository
-        scopes = [repository_scope(repository, ["pull", "push"])]
 
         def at_destination(text: str) -> str | None:
             digest = parse_digest(text)
-            if client.blob_exists(repository, digest, scopes):
+            if self.blob_there(client, repository, digest):
                 return "skipped: already exists"
             for source in cache.locations(text, ref.registry)[:3]:
                 if source == repository:
@@ -733,42 +746,53 @@ class Distribution:
         sources: Sequence[Reference],
         path: Path | None = None,
     ) -> None:
-        from hutch.registry.challenge import repository_scope
-
         path = path or self._ctx.layers.blob_path(str(desc.digest))
         if not path.is_file():
             raise NoSuchObject(f"blob {desc.digest} of the image is missing from storage")
         size = path.stat().st_size
-        scopes = [repository_scope(repository, ["pull", "push"])]
-        if client.blob_exists(repository, desc.digest, scopes):
+        if self.blob_there(client, repository, desc.digest):
             progress.skipped(kind, str(desc.digest), "skipped: already exists")
             return
-        location = None
-        for source in sources:
-            if source.repository == repository:
-                continue
-            location = client.mount_blob(repository, desc.digest, source.repository)
-            if location is None:
-                why = f"skipped: mounted from {source.repository}"
-                progress.skipped(kind, str(desc.digest), why)
-                return
-            break
-        location = location or client.start_upload(repository)
-        blob = progress.start(kind, str(desc.digest), size)
+        with _writing_blob():  # mounted from a repository that has it, or sent
+            location = None
+            for source in sources:
+                if source.repository == repository:
+                    continue
+                location = client.mount_blob(repository, desc.digest, source.repository)
+                if location is None:
+                    why = f"skipped: mounted from {source.repository}"
+                    progress.skipped(kind, str(desc.digest), why)
+                    return
+                break
+            location = location or client.start_upload(repository)
+            blob = progress.start(kind, str(desc.digest), size)
 
-        def opener() -> BinaryIO:
-            return open(path, "rb")
+            def opener() -> BinaryIO:
+                return open(path, "rb")
 
-        client.upload_blob(
-            repository,
-            location,
-            desc.digest,
-            size,
-            opener,
-            chunk_size=self._ctx.settings.push_chunk_size,
-            progress=lambda n: progress.advance(blob, n),
-        )
-        progress.finish(blob)
+            client.upload_blob(
+                repository,
+                location,
+                desc.digest,
+                size,
+                opener,
+                chunk_size=self._ctx.settings.push_chunk_size,
+                progress=lambda n: progress.advance(blob, n),
+            )
+            progress.finish(blob)
+
+    @staticmethod
+    def blob_there(client: RegistryClient, repository: str, digest: Digest) -> bool:
+        """The registry has the blob already: what podman asks of each layer first,
+        its failure worded as podman's (``trying to reuse blob ... at destination``)."""
+        from hutch.registry.challenge import repository_scope
+        from hutch.registry.errors import RegistryError
+
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        try:
+            return client.blob_exists(repository, digest, scopes)
+        except RegistryError as exc:
+            raise exc.under(f"trying to reuse blob {digest} at destination") from None
 
     def push_bytes(
         self,
@@ -859,6 +883,32 @@ class Distribution:
         if not removed:
             raise InvalidArgument(f"not logged into {registry}")
         return [f"Removed login credentials for {registry}"]
+
+
+def _search_words(exc: HutchError) -> str:
+    """podman's words for a search the registry refused (a 401): its Go client's for
+    credentials a token could not be had for, then the registry's own."""
+    from hutch.registry.client import UNAUTHORIZED
+    from hutch.registry.errors import AuthError
+
+    if isinstance(exc, AuthError) and exc.unauthorized:
+        said = exc.registry_says or UNAUTHORIZED
+        return f"unable to retrieve auth token: invalid username/password: {said}"
+    return str(exc)
+
+
+@contextmanager
+def _writing_blob() -> Iterator[None]:
+    """A layer's upload failing in podman's words: ``writing blob: CAUSE`` (once: a
+    layer sent again from a file, after a refused stream, is the same step)."""
+    from hutch.registry.errors import RegistryError
+
+    try:
+        yield
+    except RegistryError as exc:
+        if exc.message.startswith("writing blob: "):
+            raise
+        raise exc.under("writing blob") from None
 
 
 def _no_default_registry() -> InvalidArgument:

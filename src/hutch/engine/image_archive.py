@@ -1,7 +1,9 @@
 """Images to and from archives and layouts: docker-archive, oci-archive, oci dir, dir.
 
-Blobs are written exactly as stored, so an OCI layout keeps the manifest and
-its digest; a docker-archive has no manifest (``manifest.json`` lists the
+An OCI layout's and a ``dir:``'s layers are written as stored or recompressed
+as podman's would be (plain layers gzipped, or as push's --compression-format
+says: engine/pushconvert.py), the manifest naming what was written; a
+docker-archive has no manifest (``manifest.json`` lists the
 config and the layer files) and ``load`` makes the image's manifest anew, as
 podman does. ``load`` verifies every blob it takes: a layer against the
 config's diff id (and, in an OCI layout, the descriptor's digest), the
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.images import PushReport
@@ -37,6 +39,9 @@ from hutch.oci.manifest import ImageIndex, ImageManifest, parse_manifest
 from hutch.oci.reference import parse_reference
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
+
+if TYPE_CHECKING:
+    from hutch.engine.pushconvert import LayerCompression
 
 REF_NAME = "org.opencontainers.image.ref.name"
 IMAGE_NAME = "io.containerd.image.name"
@@ -140,9 +145,13 @@ def _parents(name: str) -> list[str]:
 
 
 def _items(ctx: EngineContext, names: Sequence[str]) -> list[_Item]:
+    from hutch.engine.pushconvert import with_stored_blobs
+
     out = []
     for name in names:
-        image = find_image(ctx.images, name)
+        # the blobs the store has (a pulled layer found stored in another
+        # compression), as push sends them
+        image = with_stored_blobs(find_image(ctx.images, name), ctx.images, ctx.layers)
         is_id = image.id.startswith(name.removeprefix("sha256:"))
         full = None if is_id else _full_name(image, name)
         out.append(_Item(image, full))
@@ -224,16 +233,17 @@ def save(
         first = _items(ctx, names[:1])[0]
         extra = tuple(extra_tag(n) for n in names[1:]) if fmt == "docker-archive" else ()
         items = [_Item(first.image, first.name, extra)]
-    # gzip plain layers (_layers below): an OCI layout's unless --uncompressed, a
-    # docker-dir's with --compress; None: no OCI layout (nor its manifest type)
+    # plain layers gzipped (_layers below): an OCI layout's unless --uncompressed, a
+    # docker-dir's with --compress; else as stored
     oci = fmt in ("oci-archive", "oci-dir")
-    gzip: bool | None = not uncompressed if oci else bool(compress) if fmt == "docker-dir" else None
+    gzip = not uncompressed if oci else bool(compress) and fmt == "docker-dir"
+    compression = _gzipped() if gzip else None
     if output == "-" or _special_file(output):
         if fmt not in ("docker-archive", "oci-archive"):
             raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")
-        _stream(ctx, output, fmt, items, gzip)
+        _stream(ctx, output, fmt, items, compression)
         return
-    _write(ctx, Path(output), fmt, items, gzip)
+    _write(ctx, Path(output), fmt, items, compression)
     if progress is not None:
         for item in items:
             for line in copy_lines(item.image, item.image.config.diff_ids):
@@ -255,8 +265,20 @@ def _special_file(output: str) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+def _gzipped() -> LayerCompression:
+    """podman's default for a layout it writes: plain layers gzipped, compressed
+    ones as they are (push's rule with no --compression-format)."""
+    from hutch.engine.pushconvert import LayerCompression
+
+    return LayerCompression()
+
+
 def _stream(
-    ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item], gzip: bool | None
+    ctx: EngineContext,
+    output: str,
+    fmt: str,
+    items: Sequence[_Item],
+    compression: LayerCompression | None,
 ) -> None:
     """An archive to standard output ("-") or into a pipe or device, in one pass."""
     with ExitStack() as stack:
@@ -273,16 +295,21 @@ def _stream(
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
         else:
-            _write_oci_layout(ctx, sink, items, gzip)
+            _write_oci_layout(ctx, sink, items, compression)
         sink.close()
         stream.flush()
 
 
 def _write(
-    ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item], gzip: bool | None = None
-) -> None:
-    """Write ``items`` in ``fmt``, the layers as ``gzip`` says (``_layers``; a
-    docker-archive's are plain); an archive appears whole (a temp name, then rename)."""
+    ctx: EngineContext,
+    target: Path,
+    fmt: str,
+    items: Sequence[_Item],
+    compression: LayerCompression | None = None,
+) -> str:
+    """Write ``items`` in ``fmt``, the layers as ``compression`` says (``_layers``; a
+    docker-archive's are plain); an archive appears whole (a temp name, then rename).
+    The digest of the (first) manifest written: push reports it, as podman's."""
     archive = fmt in ("docker-archive", "oci-archive")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
     if archive:
@@ -291,13 +318,15 @@ def _write(
     try:
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
+            digest = str(sha256_of(items[0].image.manifest_raw))
         elif fmt in ("docker-dir", "dir"):
-            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir", gzip=gzip)
+            digest = _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir", c=compression)
         else:
-            _write_oci_layout(ctx, sink, items, gzip)
+            digest = _write_oci_layout(ctx, sink, items, compression)
         sink.close()
         if archive:
             os.replace(tmp, target)
+        return digest
     except BaseException:
         sink.close()
         if archive:
@@ -391,23 +420,27 @@ def _add_plain(sink: _Sink, name: str, blob: Path, plain: bool) -> None:
 
 @contextmanager
 def _layers(
-    ctx: EngineContext, image: ImageRecord, gzip: bool, oci: bool = False
+    ctx: EngineContext,
+    image: ImageRecord,
+    compression: LayerCompression | None,
+    oci: bool = False,
 ) -> Iterator[_Layers]:
-    """The image's manifest and layer files as written: with ``gzip``, its plain
-    layers gzipped (a layer stored compressed stays as it is), else as stored (as
+    """The image's manifest and layer files as written: recompressed as
+    ``compression`` says (push's rule, engine/pushconvert.py: by default plain
+    layers gzipped, a layer stored compressed as it is), or with None as stored (as
     podman's save --uncompressed writes a pulled layer still compressed). ``oci``:
     the manifest as an OCI one, as podman writes an OCI layout's (the blobs are the
     same). Made layers live in a temp dir while they are written."""
-    from hutch.engine.pushconvert import LayerCompression, as_manifest_type, convert_layers
+    from hutch.engine.pushconvert import as_manifest_type, convert_layers
     from hutch.store.layers import remove_tree
 
     raw = as_manifest_type(image.manifest_raw, "oci") if oci else image.manifest_raw
-    if not gzip:
+    if compression is None:
         yield _Layers(raw, {})
         return
     tmp = ctx.layers.new_tmp()
     try:
-        converted = convert_layers(raw, ctx.layers, tmp, LayerCompression())
+        converted = convert_layers(raw, ctx.layers, tmp, compression)
         yield _Layers(converted.manifest_raw, converted.blobs)
     finally:
         remove_tree(tmp)
@@ -416,7 +449,7 @@ def _layers(
 @dataclass(frozen=True)
 class _Layers:
     manifest_raw: bytes
-    made: dict[str, Path]  # digest -> a layer gzipped for the copy
+    made: dict[str, Path]  # digest -> a layer recompressed for the copy
 
     def path(self, ctx: EngineContext, desc: Any) -> Path:
         made = self.made.get(str(desc.digest))
@@ -424,13 +457,18 @@ class _Layers:
 
 
 def _write_oci_layout(
-    ctx: EngineContext, sink: _Sink, items: Sequence[_Item], gzip: bool | None = None
-) -> None:
+    ctx: EngineContext,
+    sink: _Sink,
+    items: Sequence[_Item],
+    compression: LayerCompression | None = None,
+) -> str:
+    """An OCI layout: always OCI manifests (podman converts a Docker one), the
+    layers as ``compression`` says; the first manifest's digest."""
     sink.add_bytes("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
     index: list[dict[str, Any]] = []
     for item in items:
         image = item.image
-        with _layers(ctx, image, bool(gzip), oci=gzip is not None) as layers:
+        with _layers(ctx, image, compression, oci=True) as layers:
             raw = layers.manifest_raw
             manifest = _manifest_of(image, raw)
             digest = sha256_of(raw)
@@ -450,25 +488,28 @@ def _write_oci_layout(
         index.append(entry)
     doc = {"schemaVersion": 2, "mediaType": mt.OCI_INDEX, "manifests": index}
     sink.add_bytes("index.json", json.dumps(doc).encode())
+    return str(index[0]["digest"])
 
 
 def _write_dir(
-    ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool, gzip: bool | None = None
-) -> None:
+    ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool, c: LayerCompression | None
+) -> str:
     """A ``dir:`` directory; ``docker`` (save --format docker-dir): its manifest
     as Docker schema 2, as podman's save writes it (a push to dir: keeps the type);
-    ``gzip``: save --compress."""
+    ``c``: the layers' compression (save --compress, push --compress); its digest."""
     from hutch.engine.pushconvert import as_manifest_type
 
     image = item.image
     sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
-    with _layers(ctx, image, bool(gzip)) as layers:
+    with _layers(ctx, image, c) as layers:
         raw = layers.manifest_raw
         manifest = _manifest_of(image, raw)
-        sink.add_bytes("manifest.json", as_manifest_type(raw, "v2s2") if docker else raw)
+        raw = as_manifest_type(raw, "v2s2") if docker else raw
+        sink.add_bytes("manifest.json", raw)
         sink.add_bytes(manifest.config.digest.hex, image.config_raw)
         for desc in manifest.layers:
             sink.add_file(desc.digest.hex, layers.path(ctx, desc))
+    return str(sha256_of(raw))
 
 
 def _blob(ctx: EngineContext, desc: Any) -> Path:
@@ -484,11 +525,15 @@ def write_transport(
     destination: str,
     source_name: str,
     *,
+    compression: LayerCompression,
     compress: bool = False,
 ) -> PushReport:
-    """Write ``image`` to ``TRANSPORT:PATH`` (push to a non-registry destination);
-    ``compress`` (push --compress) gzips the plain layers of a ``dir:`` (podman-push(1)),
-    and changes nothing elsewhere, as podman's."""
+    """Write ``image`` to ``TRANSPORT:PATH`` (push to a non-registry destination).
+
+    As podman's: an OCI layout's (``oci:``, ``oci-archive:``) layers are compressed
+    as ``compression`` (--compression-format, -level, --force-compression) says,
+    gzip by default; a ``dir:``'s only with ``compress`` (push --compress), else
+    as stored; a docker-archive's are plain."""
     transport, _, rest = destination.partition(":")
     path, _, name = rest.partition(":") if transport != "dir" else (rest, "", "")
     if not path:
@@ -509,8 +554,8 @@ def write_transport(
         item = _Item(image, own, (ref,)) if own and own != ref else _Item(image, ref)
     else:
         item = _Item(image, name or own)
-    _write(ctx, Path(path), fmt, [item], True if compress and fmt == "dir" else None)
-    return PushReport(destination, str(sha256_of(image.manifest_raw)))
+    layers = None if fmt == "dir" and not compress else compression
+    return PushReport(destination, _write(ctx, Path(path), fmt, [item], layers))
 
 
 # ------------------------------------------------------------------ load

@@ -88,8 +88,8 @@ class Converted:
         doc = json.loads(self.manifest_raw)
         for entry in doc.get("layers", []):
             layer = self.streaming.get(str(entry.get("digest")))
-            if layer is None:
-                continue
+            if layer is None or layer.diff_id not in sent:
+                continue  # (not sent: the registry had the plain blob, named as it is)
             blob = sent[layer.diff_id]
             entry.update(
                 mediaType=self.media_types[layer.diff_id], digest=blob.digest, size=blob.size
@@ -148,7 +148,41 @@ def with_stored_blobs(image: ImageRecord, images: ImageStore, blobs: BlobFiles) 
         return image
     if all(blobs.blob_path(str(layer.get("digest", ""))).is_file() for layer in layers):
         return image
-    return images.get(image.id) or image
+    own = images.get(image.id)
+    if own is not None and own.manifest_raw != image.manifest_raw:
+        return with_stored_blobs(own, images, blobs)
+    return _on_stored_layers(image, images, blobs)
+
+
+def _on_stored_layers(image: ImageRecord, images: ImageStore, blobs: BlobFiles) -> ImageRecord:
+    """The image with each layer whose blob the store lacks named by the blob of the
+    layer the store has for its diff id (a pull that found the layer stored from
+    another image, in another compression, kept that one and fetched nothing), so
+    that push and save write what is there, recompressed as they would a layer
+    stored so, as podman writes a layer its storage has by diff id."""
+    from dataclasses import replace
+
+    doc = json.loads(image.manifest_raw)
+    docker = doc.get("mediaType") == mt.DOCKER_MANIFEST
+    changed = False
+    for entry, diff_id in zip(doc.get("layers", []), image.diff_ids, strict=False):
+        if blobs.blob_path(str(entry.get("digest", ""))).is_file():
+            continue
+        known = images.layer_info(diff_id)
+        if known is None or not blobs.blob_path(known.blob_digest).is_file():
+            continue  # the writer names what is missing
+        kind = _KIND.get(known.media_type, "none")
+        media_type = _TYPE.get((mt.OCI_MANIFEST, kind), mt.OCI_LAYER_TAR)
+        entry.update(
+            mediaType=mt.OCI_TO_DOCKER.get(media_type, media_type) if docker else media_type,
+            digest=known.blob_digest,
+            size=known.blob_size,
+        )
+        changed = True
+    if not changed:
+        return image
+    raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+    return replace(image, manifest_raw=raw)
 
 
 @dataclass(frozen=True)
@@ -196,7 +230,10 @@ _TYPE = {
     (mt.OCI_MANIFEST, "zstd"): mt.OCI_LAYER_ZSTD,
     (mt.DOCKER_MANIFEST, "gzip"): mt.DOCKER_LAYER_GZIP,
 }
-_LEVELS = {"gzip": (0, 9, 6), "zstd": (1, 19, 3)}  # lowest, highest, default
+# lowest, highest, default: podman-push(1)'s ranges ("for zstd ... 1-20 ..., while for
+# gzip it is 1-9"); gzip's default stays zlib's 6 (the man page says 5: the records
+# of what layers compressed to are keyed by level, see store/blobinfo.py)
+_LEVELS = {"gzip": (1, 9, 6), "zstd": (1, 20, 3)}
 
 
 def check_compression(compression: LayerCompression, manifest_type: str | None) -> str:
@@ -341,8 +378,12 @@ def _zstd(plain: BinaryIO, raw: BinaryIO, level: int) -> None:
             "--compression-format zstd needs the zstd command",
             hint="install it (Debian: apt-get install zstd)",
         )
+    ultra = ["--ultra"] if level > 19 else []  # the command's levels past 19 need it
     proc = subprocess.Popen(
-        [zstd, "-q", "-c", f"-{level}"], stdin=subprocess.PIPE, stdout=raw, stderr=subprocess.PIPE
+        [zstd, "-q", "-c", *ultra, f"-{level}"],
+        stdin=subprocess.PIPE,
+        stdout=raw,
+        stderr=subprocess.PIPE,
     )
     assert proc.stdin is not None and proc.stderr is not None
     try:

@@ -73,10 +73,11 @@ def _host_url(host: str) -> str:
     return "registry-1.docker.io" if host == "docker.io" else host
 
 
-def errcode_text(body: bytes) -> str:
+def errcode_text(body: bytes, go: bool = False) -> str:
     """The registry's errors as podman's Go client words them: the code in lower case
     with spaces, then the message (``manifest unknown: manifest unknown``); empty when
-    the body holds no error document."""
+    the body holds no error document. Several are joined by "; ", or with ``go`` as
+    Go's errcode.Errors prints them ("errors:" and one line each, each ending one)."""
     try:
         doc = json.loads(body)
         errors = doc.get("errors") or []
@@ -84,9 +85,16 @@ def errcode_text(body: bytes) -> str:
         for e in errors:
             code = str(e.get("code", "")).lower().replace("_", " ")
             parts.append(f"{code}: {e.get('message', '')}".strip(": "))
-        return "; ".join(p for p in parts if p)
     except (ValueError, AttributeError):
         return ""
+    parts = [p for p in parts if p]
+    if go and len(parts) > 1:
+        return "errors:\n" + "".join(f"{p}\n" for p in parts)
+    return "; ".join(parts)
+
+
+# What podman's Go client says of a 401 whose answer holds no error document (a HEAD)
+UNAUTHORIZED = "unauthorized: authentication required"
 
 
 def _error_text(body: bytes) -> str:
@@ -354,21 +362,18 @@ class RegistryClient:
             if self._challenge is None:
                 break
         if resp.status == 401:
-            said = errcode_text(_error_body(resp)) if stream else ""
+            said = errcode_text(_error_body(resp) if stream else _preloaded(resp), go=True)
             _drain(resp)
             what = "credentials were refused" if self._creds else "authentication required"
             refused = AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
             refused.registry_says = said
+            refused.unauthorized = True
             raise refused
         return resp
 
     def _fail(self, resp: urllib3.BaseHTTPResponse, what: str) -> RegistryError:
         # A preloaded response is "closed" yet keeps its body: ask for it either way.
-        try:
-            body = resp.data or b""
-        except (HTTPError, OSError):
-            body = b""
-        detail = _error_text(body)
+        detail = _error_text(_preloaded(resp))
         message = f"{what}: registry {self.endpoint.host} answered {resp.status}"
         if detail:
             message += f" ({detail})"
@@ -474,12 +479,16 @@ class RegistryClient:
     # ------------------------------------------------------------ blobs
 
     def blob_exists(self, repository: str, digest: Digest, scopes: Sequence[str]) -> bool:
-        resp = self.request("HEAD", f"/v2/{repository}/blobs/{digest}", scopes)
+        where = f"checking whether a blob {digest} exists in {self.endpoint.host}/{repository}"
+        try:
+            resp = self.request("HEAD", f"/v2/{repository}/blobs/{digest}", scopes)
+        except AuthError as exc:  # podman's words (a HEAD's answer has no body)
+            raise AuthError(f"{where}: {exc.registry_says or UNAUTHORIZED}") from None
         if resp.status == 200:
             return True
         if resp.status == 404:
             return False
-        raise self._fail(resp, f"checking blob {digest.short}")
+        raise self._fail(resp, where)
 
     def get_blob(self, repository: str, digest: Digest) -> urllib3.BaseHTTPResponse:
         """A streaming response of the blob; the caller reads and verifies it."""
@@ -513,7 +522,12 @@ class RegistryClient:
 
     def start_upload(self, repository: str) -> str:
         scopes = [repository_scope(repository, ["pull", "push"])]
-        resp = self.request("POST", f"/v2/{repository}/blobs/uploads/", scopes)
+        path = f"/v2/{repository}/blobs/uploads/"
+        try:
+            resp = self.request("POST", path, scopes)
+        except AuthError as exc:  # podman's words, the registry's own after them
+            where = f"initiating layer upload to {path} in {self.endpoint.host}"
+            raise AuthError(f"{where}: {exc.registry_says or UNAUTHORIZED}") from None
         if resp.status != 202:
             raise self._fail(resp, f"starting an upload to {repository}")
         return self._location(resp)
@@ -810,6 +824,14 @@ def _drain(resp: urllib3.BaseHTTPResponse) -> None:
     with contextlib.suppress(HTTPError, OSError):
         resp.read()
     resp.release_conn()
+
+
+def _preloaded(resp: urllib3.BaseHTTPResponse) -> bytes:
+    """The body of an answer read whole with its headers (not streamed), or nothing."""
+    try:
+        return resp.data or b""
+    except (HTTPError, OSError):
+        return b""
 
 
 def _error_body(resp: urllib3.BaseHTTPResponse) -> bytes:

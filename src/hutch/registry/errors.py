@@ -19,6 +19,7 @@ class AuthError(RegistryError):
 
     # the registry's own error words of the 401, when it sent some (podman quotes them)
     registry_says = ""
+    unauthorized = False  # the registry answered 401 (not a token server, not a 403)
 
 
 class TLSFailure(RegistryError):

@@ -137,10 +137,10 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
     docker = "application/vnd.docker.distribution.manifest.v2+json"
     for bad, message in [
         (LayerCompression("lz4"), "invalid --compression-format 'lz4'"),
-        (LayerCompression(level=10), "for gzip: 0 to 9"),  # the level of the default gzip
+        (LayerCompression(level=10), "for gzip: 1 to 9"),  # the level of the default gzip
         (LayerCompression("none", 3), "does not apply to --compression-format none"),
-        (LayerCompression("zstd", 20), "1 to 19"),
-        (LayerCompression("gzip", -1), "0 to 9"),
+        (LayerCompression("zstd", 21), "1 to 20"),  # podman-push(1)'s ranges
+        (LayerCompression("gzip", 0), "1 to 9"),
     ]:
         with pytest.raises(InvalidArgument, match=message):
             check_compression(bad, None)

@@ -57,3 +57,50 @@ def test_a_push_sends_the_manifest_whose_blobs_the_store_holds(tmp_path: Path) -
     first = images.by_digest("sha256:own")
     assert first is not None and with_stored_blobs(first, images, Blobs()) is first
     conn.close()
+
+
+def test_a_layer_found_stored_from_another_image_is_named_by_its_stored_blob(
+    tmp_path: Path,
+) -> None:
+    """A pull that found a layer stored plain (another image's, by diff id) kept that
+    one: the image's manifest names a zstd blob never fetched. push and save send the
+    stored blob under its own media type; a layer the store lacks stays as named."""
+    import json
+
+    from hutch.engine.pushconvert import with_stored_blobs
+    from hutch.store import db
+    from hutch.store.images import ImageStore
+    from hutch.store.layers import LayerInfo
+
+    class Blobs:
+        def blob_path(self, digest: str) -> Path:
+            return tmp_path / digest.replace(":", "-")
+
+    plain, zst, gone = ("sha256:" + c * 64 for c in "125")
+    (tmp_path / plain.replace(":", "-")).write_bytes(b"tar")
+    conn = db.connect(tmp_path / "hutch.db")
+    images = ImageStore(conn)
+    layer = LayerInfo(plain, plain, mt.OCI_LAYER_TAR, 3, 3)
+    missing = LayerInfo("sha256:" + "6" * 64, gone, mt.OCI_LAYER_GZIP, 7, 9)
+    images.add("7" * 64, b"{}", b"{}", "sha256:first", [layer], [])
+    for manifest_type, zstd_type, tar_type in (
+        (mt.OCI_MANIFEST, mt.OCI_LAYER_ZSTD, mt.OCI_LAYER_TAR),
+        (mt.DOCKER_MANIFEST, mt.DOCKER_LAYER_ZSTD, mt.DOCKER_LAYER_TAR),
+    ):
+        pulled = {
+            "mediaType": manifest_type,
+            "layers": [
+                {"mediaType": zstd_type, "digest": zst, "size": 2},
+                {"mediaType": mt.OCI_LAYER_GZIP, "digest": gone, "size": 7},
+            ],
+        }
+        image_id = ("8" if manifest_type == mt.OCI_MANIFEST else "9") * 64
+        images.add(image_id, b"{}", json.dumps(pulled).encode(), "sha256:p", [layer, missing], [])
+        record = images.get(image_id)
+        assert record is not None
+        sent = json.loads(with_stored_blobs(record, images, Blobs()).manifest_raw)
+        assert sent["layers"] == [
+            {"mediaType": tar_type, "digest": plain, "size": 3},
+            {"mediaType": mt.OCI_LAYER_GZIP, "digest": gone, "size": 7},
+        ]
+    conn.close()

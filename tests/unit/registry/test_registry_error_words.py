@@ -38,3 +38,38 @@ def test_under_keeps_the_class_and_the_hint() -> None:
     wrapped = TLSFailure("Get x: y", hint="trust it").under("pinging container registry h")
     assert isinstance(wrapped, TLSFailure) and isinstance(wrapped, RegistryError)
     assert (str(wrapped), wrapped.hint) == ("pinging container registry h: Get x: y", "trust it")
+
+
+def test_the_registrys_errors_as_gos_errcode_prints_them() -> None:
+    one = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+    two = (
+        b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"},'
+        b'{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+    )
+    assert client.errcode_text(one, go=True) == client.UNAUTHORIZED
+    assert client.errcode_text(two, go=True) == (
+        "errors:\ndenied: requested access to the resource is denied\n"
+        "unauthorized: authentication required\n"
+    )
+    assert client.errcode_text(two) == (
+        "denied: requested access to the resource is denied; unauthorized: authentication required"
+    )
+    assert client.errcode_text(b"not json", go=True) == ""
+
+
+def test_a_search_refused_with_401_in_podmans_words() -> None:
+    from hutch.engine.distribution import _search_words
+    from hutch.registry.errors import AuthError
+
+    refused = AuthError("registry h: authentication required (401 Unauthorized)")
+    assert _search_words(refused) == str(refused)  # not known to be a 401
+    refused.unauthorized = True
+    assert _search_words(refused) == (
+        "unable to retrieve auth token: invalid username/password: "
+        "unauthorized: authentication required"
+    )
+    refused.registry_says = "errors:\ndenied: no\n"
+    assert _search_words(refused).endswith("password: errors:\ndenied: no\n")
+    assert _search_words(RegistryError("pinging container registry h: x")) == (
+        "pinging container registry h: x"
+    )
