@@ -23,7 +23,7 @@ from hutch.api.container_actions import (
     WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, Interrupted, InvalidArgument, NoSuchObject
-from hutch.engine import container_record, container_select, restart_lock, stopping
+from hutch.engine import container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
@@ -38,7 +38,7 @@ from hutch.util import signames, testpoint
 # rm and wait import this module too, and the run half was most of their start.
 if TYPE_CHECKING:
     from hutch.api.container_config import RunOptions
-    from hutch.engine import health_notify, notify_relay, pod_member, rootfs_dir
+    from hutch.engine import container_record, health_notify, notify_relay, pod_member, rootfs_dir
     from hutch.engine.create_plan import CreatePlan
     from hutch.runtime import spawn
     from hutch.runtime.signalproxy import SignalProxy
@@ -193,6 +193,8 @@ class ContainerService:
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)
+        from hutch.engine import container_record
+
         encoded = container_record.encode(config)
         record = recorded(
             # Not synced: the config's commit below syncs it with its own (a create
@@ -735,7 +737,8 @@ class ContainerService:
             self._event(container.record, "stop")
 
         named = not (options.all or options.filters)
-        return self._each(names, options.ignore, one, named=named, before=stop_all)
+        # the config only when the stop signal or timeout is the container's own
+        return self._each(names, options.ignore, one, named=named, before=stop_all, decode=False)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
         sig = parse_signal(options.signal, kill=True)
@@ -837,7 +840,7 @@ class ContainerService:
             if not infra and not options.all and container.record.pod_id:
                 # rm -a takes the infras too, after their members (podman's order)
                 _refuse_infra(self._ctx, container)
-            container = cs.load(self._ctx, container.record, lenient=True)
+            container = cs.load(self._ctx, container.record, lenient=True, decode=False)
             if container.running:
                 err = Conflict(
                     f"cannot remove container {container.record.id} as it is "
@@ -853,7 +856,7 @@ class ContainerService:
             self._event(
                 container.record,
                 "remove",
-                container.config,
+                container.given,  # decoded only if the stop needed it
                 exitCode=str(container.state.exit_code),
             )
 
@@ -868,6 +871,7 @@ class ContainerService:
             forced=options.force,  # podman: rm -f of a missing name is no error
             lenient=True,
             before=stop_all,
+            decode=False,  # rm reads no config but a forced stop's settings
         )
 
     def _with_dependents(self, names: Sequence[str]) -> list[str]:
@@ -1113,17 +1117,21 @@ class ContainerService:
         forced: bool = False,
         lenient: bool = False,
         before: Callable[[list[cs.Container]], dict[str, HutchError]] | None = None,
+        decode: bool = True,
     ) -> list[ActionReport]:
         """``action`` on each container, one report per name in order.
 
         ``before`` works on all the containers found at once (the stop of
         stop, restart and rm -f) and answers the errors by container id.
         ``named``: the user's names, all resolved before any action as podman does
-        (container_select.resolved): one missing, none acted on.
+        (container_select.resolved): one missing, none acted on. ``decode=False``:
+        each container's config is decoded when first read (``cs.load``).
         """
         found = container_select.resolved(
             names,
-            lambda name: cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient),
+            lambda name: cs.load(
+                self._ctx, cs.find(self._ctx, name), lenient=lenient, decode=decode
+            ),
             ignore=ignore,
             named=named,
             missing_code=missing_code,

@@ -80,7 +80,8 @@ def stop_many(
         while pending:
             now = time.monotonic()
             for item in list(pending):
-                if not cs.load(ctx, item.container.record).running:
+                # its state alone: the config is not decoded for a look (issue 16)
+                if not cs.load(ctx, item.container.record, decode=False).running:
                     pending.remove(item)
                     _unwatch(item)
                 elif now >= item.deadline and not item.killed:
@@ -175,7 +176,7 @@ def _stop_between_runs(ctx: EngineContext, container: cs.Container, timeout: int
     (container.dirs.userdata / st.STOP_MARKER).touch()
     deadline = time.monotonic() + 5
     while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
-        current = cs.load(ctx, container.record)
+        current = cs.load(ctx, container.record, decode=False)
         if current.running:
             error = stop_many(ctx, [current], timeout).get(current.record.id)
             if error is not None:
