@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hutch.api.container_config import RunOptions
+from hutch.engine.config_peek import pairs
 from hutch.oci.image import ContainerConfig as ImageRunConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec_network import PortMapping
@@ -89,11 +90,7 @@ class ContainerConfig:
     @property
     def labels(self) -> tuple[tuple[str, str], ...]:
         """``--label`` values as pairs (a bare KEY has the value "")."""
-        out = []
-        for item in self.options.labels:
-            key, _, value = item.partition("=")
-            out.append((key, value))
-        return tuple(out)
+        return pairs(self.options.labels)
 
 
 def encode(config: ContainerConfig) -> bytes:

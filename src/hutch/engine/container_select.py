@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from hutch.api.container_actions import ActionReport
 from hutch.api.errors import HutchError, NoSuchObject
+from hutch.engine import config_peek
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 
@@ -124,11 +125,17 @@ def dependents(ctx: EngineContext, container_id: str) -> list[str]:
     for record in ctx.containers.all():
         if record.id == container_id or record.id in out:
             continue
-        try:
-            options = cs.config_of(record).options
-        except HutchError:  # an unreadable record depends on nothing we can tell
-            continue
-        if container_id in options.requires or _joins(ctx, options.network, container_id):
+        # two run options from the JSON, not the whole config decoded: rm asks this of
+        # every other container (config_peek says why)
+        peeked = config_peek.joins(record.config)
+        if peeked is None:
+            try:
+                options = cs.config_of(record).options
+            except HutchError:  # an unreadable record depends on nothing we can tell
+                continue
+            peeked = options.requires, options.network
+        requires, network = peeked
+        if container_id in requires or _joins(ctx, network, container_id):
             out += [d for d in dependents(ctx, record.id) if d not in out]
             out.append(record.id)
     return out

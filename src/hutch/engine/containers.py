@@ -23,7 +23,7 @@ from hutch.api.container_actions import (
     WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, Interrupted, InvalidArgument, NoSuchObject
-from hutch.engine import container_record, container_select, restart_lock, stopping
+from hutch.engine import container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
@@ -38,7 +38,7 @@ from hutch.util import signames, testpoint
 # rm and wait import this module too, and the run half was most of their start.
 if TYPE_CHECKING:
     from hutch.api.container_config import RunOptions
-    from hutch.engine import health_notify, notify_relay, pod_member, rootfs_dir
+    from hutch.engine import container_record, health_notify, notify_relay, pod_member, rootfs_dir
     from hutch.engine.create_plan import CreatePlan
     from hutch.runtime import spawn
     from hutch.runtime.signalproxy import SignalProxy
@@ -52,6 +52,9 @@ class ContainerService:
         self._ctx = ctx
         # prepare_starts' monitors, each taken by a start that brings none
         self._ready: list[spawn.Prespawned] = []
+        # the last container this service created, with the config it recorded: run's
+        # start takes it instead of decoding it back (``_created``); one, so bounded
+        self._made: tuple[str, container_record.ContainerConfig] | None = None
 
     # -- create / start / run ------------------------------------------------
 
@@ -193,6 +196,8 @@ class ContainerService:
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)
+        from hutch.engine import container_record
+
         encoded = container_record.encode(config)
         record = recorded(
             # Not synced: the config's commit below syncs it with its own (a create
@@ -307,7 +312,19 @@ class ContainerService:
             self._discard(record.id, dirs, volumes=True)
             raise
         self._event(record, "create", config)
+        self._made = (record.id, config)
         return record.id
+
+    def _created(self, container_id: str) -> cs.Container:
+        """The container ``create`` just made, with the config it encoded rather than
+        that config decoded back from the record: the decode and its type walk were
+        3 ms of ``run``'s CPU (issue 16). The record is not changed in between (only
+        ``update`` rewrites a config)."""
+        made, self._made = self._made, None
+        if made is None or made[0] != container_id:
+            return cs.get(self._ctx, container_id)
+        found = cs.load(self._ctx, cs.find(self._ctx, container_id), decode=False)
+        return replace(found, given=made[1])
 
     def _replace(self, name: str) -> None:
         """``--replace``: the container that holds the name goes first (podman's rule)."""
@@ -360,7 +377,7 @@ class ContainerService:
             try:
                 with _streams(stdout, stderr) as stdio:
                     code = self._start(
-                        cs.get(self._ctx, container_id),
+                        self._created(container_id),
                         attach=not options.detach,
                         interactive=options.interactive and stdin,
                         proxy=proxy,
@@ -754,7 +771,8 @@ class ContainerService:
             self._event(container.record, "stop")
 
         named = not (options.all or options.filters)
-        return self._each(names, options.ignore, one, named=named, before=stop_all)
+        # the config only when the stop signal or timeout is the container's own
+        return self._each(names, options.ignore, one, named=named, before=stop_all, decode=False)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
         sig = parse_signal(options.signal, kill=True)
@@ -856,7 +874,7 @@ class ContainerService:
             if not infra and not options.all and container.record.pod_id:
                 # rm -a takes the infras too, after their members (podman's order)
                 _refuse_infra(self._ctx, container)
-            container = cs.load(self._ctx, container.record, lenient=True)
+            container = cs.load(self._ctx, container.record, lenient=True, decode=False)
             if container.running:
                 err = Conflict(
                     f"cannot remove container {container.record.id} as it is "
@@ -872,7 +890,7 @@ class ContainerService:
             self._event(
                 container.record,
                 "remove",
-                container.config,
+                container.given,  # decoded only if the stop needed it
                 exitCode=str(container.state.exit_code),
             )
 
@@ -887,6 +905,7 @@ class ContainerService:
             forced=options.force,  # podman: rm -f of a missing name is no error
             lenient=True,
             before=stop_all,
+            decode=False,  # rm reads no config but a forced stop's settings
         )
 
     def _with_dependents(self, names: Sequence[str]) -> list[str]:
@@ -1132,17 +1151,21 @@ class ContainerService:
         forced: bool = False,
         lenient: bool = False,
         before: Callable[[list[cs.Container]], dict[str, HutchError]] | None = None,
+        decode: bool = True,
     ) -> list[ActionReport]:
         """``action`` on each container, one report per name in order.
 
         ``before`` works on all the containers found at once (the stop of
         stop, restart and rm -f) and answers the errors by container id.
         ``named``: the user's names, all resolved before any action as podman does
-        (container_select.resolved): one missing, none acted on.
+        (container_select.resolved): one missing, none acted on. ``decode=False``:
+        each container's config is decoded when first read (``cs.load``).
         """
         found = container_select.resolved(
             names,
-            lambda name: cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient),
+            lambda name: cs.load(
+                self._ctx, cs.find(self._ctx, name), lenient=lenient, decode=decode
+            ),
             ignore=ignore,
             named=named,
             missing_code=missing_code,

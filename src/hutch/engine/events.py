@@ -101,13 +101,20 @@ def container_attributes(
 ) -> dict[str, str]:
     """What podman's container events carry: the container's labels (and, kept apart,
     the pod it belongs to, shown as .PodID). ``config``: the record's, where the caller
-    decoded it already (decoding the record again cost create and run 2 ms)."""
-    from hutch.engine.container_state import config_of
+    decoded it already (decoding the record again cost create and run 2 ms); else the
+    labels are read from the record's JSON alone (``config_peek``: stop and rm need
+    nothing else of it)."""
+    from hutch.engine import config_peek
 
-    try:
-        attributes = dict((config or config_of(record)).labels)
-    except HutchError:  # an unreadable record still gets its event
-        attributes = {}
+    labels = config.labels if config is not None else config_peek.labels(record.config)
+    if labels is None:  # not a record the light read knows: the codec's answer
+        from hutch.engine.container_state import config_of
+
+        try:
+            labels = config_of(record).labels
+        except HutchError:  # an unreadable record still gets its event
+            labels = ()
+    attributes = dict(labels)
     if record.pod_id:
         attributes["podID"] = record.pod_id
     return attributes

@@ -26,10 +26,10 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import state as st
 from hutch.util import signames
 
-# socket and select (2 ms) where a stop waits: create loads this module through
-# engine/containers.py but stops nothing (issue 16)
+# the socket and select modules (2 ms) where a stop waits: create loads this module
+# through engine/containers.py but stops nothing (issue 16)
 if TYPE_CHECKING:
-    import socket
+    import _socket
 
 KILL_GRACE = 30.0  # seconds a killed container has to be gone before it is an error
 POLL = 0.02
@@ -49,7 +49,7 @@ class _Pending:
     # A connection to the container's monitor, as an attach client: the monitor sends
     # it the EXIT frame (or hangs up) right after it recorded the exit, so the wait
     # ends then rather than at the next look at the state. None: no monitor to reach.
-    watch: socket.socket | None = None
+    watch: _socket.socket | None = None
     frames: ap.FrameReader = field(default_factory=ap.FrameReader)
 
 
@@ -80,7 +80,8 @@ def stop_many(
         while pending:
             now = time.monotonic()
             for item in list(pending):
-                if not cs.load(ctx, item.container.record).running:
+                # its state alone: the config is not decoded for a look (issue 16)
+                if not cs.load(ctx, item.container.record, decode=False).running:
                     pending.remove(item)
                     _unwatch(item)
                 elif now >= item.deadline and not item.killed:
@@ -99,10 +100,12 @@ def stop_many(
     return errors
 
 
-def _watch(path: str) -> socket.socket | None:
-    import socket
+def _watch(path: str) -> _socket.socket | None:
+    # The C module _socket, as the monitor uses: socket.py (its enums, selectors) was
+    # another 1.4 ms of stop's start, for one connect and a few recv (issue 16).
+    import _socket
 
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM | _socket.SOCK_CLOEXEC)
     try:
         conn.connect(path)
     except OSError:
@@ -175,7 +178,7 @@ def _stop_between_runs(ctx: EngineContext, container: cs.Container, timeout: int
     (container.dirs.userdata / st.STOP_MARKER).touch()
     deadline = time.monotonic() + 5
     while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
-        current = cs.load(ctx, container.record)
+        current = cs.load(ctx, container.record, decode=False)
         if current.running:
             error = stop_many(ctx, [current], timeout).get(current.record.id)
             if error is not None:

@@ -1,4 +1,5 @@
-"""The container record: its codec, and records written by earlier versions of hutch."""
+"""The container record: its codec, records written by earlier versions of hutch, and
+config_peek, which reads a few run options of a record as the codec does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from hutch.api.container_config import LogOptions, ResourceOptions, RunOptions
-from hutch.engine import container_record
+from hutch.engine import config_peek, container_record
 from hutch.engine.container_record import ContainerConfig, MountRecord
 from hutch.oci.image import ContainerConfig as ImageRunConfig
 from hutch.runtime.restart import RestartPolicy
@@ -151,3 +152,36 @@ def test_a_record_that_is_not_an_object_is_an_error() -> None:
 def test_a_broken_record_is_a_value_error(raw: bytes) -> None:
     with pytest.raises(ValueError):
         container_record.decode(raw)
+
+
+PEEKED = {
+    "version 0": V0_RECORD,
+    "defaults": container_record.encode(ContainerConfig(RunOptions(image="busybox"))),
+    "set": container_record.encode(
+        ContainerConfig(
+            RunOptions(
+                image="busybox",
+                labels=("a=b", "bare", "c=d=e", "empty="),
+                requires=("db", "cache"),
+                network="container:db",
+            )
+        )
+    ),
+    "a create in progress": b'{"options": {"image": "busybox"}, "driver": "overlay"}',
+}
+
+
+@pytest.mark.parametrize("raw", PEEKED.values(), ids=PEEKED.keys())
+def test_the_peek_answers_as_the_codec(raw: bytes) -> None:
+    config = container_record.decode(raw)
+    assert config_peek.labels(raw) == config.labels
+    assert config_peek.joins(raw) == (config.options.requires, config.options.network)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[1]", b"not json", b'{"options": []}', b'{"options": {"labels": "a=b"}}',
+     b'{"options": {"requires": [1]}}', b'{"options": {"network": 3}}'],
+)  # fmt: skip
+def test_what_it_cannot_read_is_left_to_the_codec(raw: bytes) -> None:
+    assert config_peek.labels(raw) is None or config_peek.joins(raw) is None
