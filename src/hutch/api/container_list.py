@@ -27,7 +27,7 @@ class ContainerSummary:
     name: str
     image: str
     image_id: str
-    command: str
+    command: str  # the whole command, shell-quoted (entrypoint and arguments)
     created: float
     status: str  # created, running, paused, exited, stopping
     exit_code: int
@@ -59,3 +59,5 @@ class ContainerSummary:
     # its --network as given ("container:NAME"; the listing resolves NAME to the id
     # for ps --filter network=container:OTHER)
     network_mode: str = ""
+    # podman's Cmd: the arguments after the entrypoint (ps's COMMAND and its JSON)
+    cmd: tuple[str, ...] = ()

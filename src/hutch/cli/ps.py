@@ -72,7 +72,9 @@ def ports_text(c: "ContainerSummary") -> str:
 
 def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
-    command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
+    # podman's: the Cmd (no entrypoint) joined by blanks, unquoted
+    whole = " ".join(c.cmd)
+    command = whole if no_trunc or len(whole) <= 20 else whole[:17] + "..."
     created = gotemplate.GoTime.from_timestamp(c.created, local=True)
     labels = dict(c.labels)
     return {
@@ -142,7 +144,7 @@ def json_of(c: "ContainerSummary") -> dict[str, Any]:
     """podman's ps --format json entry, keys in podman's order."""
     return {
         "AutoRemove": False,
-        "Command": c.command.split(),
+        "Command": list(c.cmd),
         "CreatedAt": render.human_ago(c.created, time.time()),
         "Exited": c.status == "exited",
         "ExitedAt": int(c.finished_at),

@@ -26,8 +26,34 @@ from hutch.store.pods import PodRecord
 
 if TYPE_CHECKING:
     from hutch.api.containers import ContainerListing
+    from hutch.engine.container_record import ContainerConfig
     from hutch.runtime.spec_network import NetworkSpec
     from hutch.store.images import ImageRecord
+
+
+def cmd_part(command: Sequence[str], entrypoint: Sequence[str]) -> tuple[str, ...]:
+    """podman's Cmd: the command the container runs without its entrypoint in front
+    (``--entrypoint /bin/sh IMG -c x`` has Cmd ``[-c x]``, as podman's inspect and ps)."""
+    command, entrypoint = tuple(command), tuple(entrypoint)
+    if entrypoint and command[: len(entrypoint)] == entrypoint:
+        return command[len(entrypoint) :]
+    return command
+
+
+def entrypoint_of(config: ContainerConfig) -> tuple[str, ...]:
+    """The entrypoint the container runs: ``--entrypoint``, else the image's (podman)."""
+    text = config.options.entrypoint
+    if text is None:
+        return tuple(config.image_config.entrypoint or ())
+    if text.startswith("["):
+        import json
+
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return (text,)
+        return tuple(str(v) for v in value) if isinstance(value, list) else (text,)
+    return (text,) if text else ()
 
 
 def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
@@ -38,6 +64,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         image=container.record.image_name,
         image_id=container.record.image_id,
         command=shlex.join(config.command),
+        cmd=cmd_part(config.command, entrypoint_of(config)),
         created=container.record.created,
         status=cs.status_of(container),
         exit_code=container.state.exit_code,
