@@ -319,7 +319,11 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             ),
         ] = None,
         sort: Annotated[
-            str, typer.Option("--sort", help="Sort by created, id, image, names or status.")
+            str,
+            typer.Option(
+                "--sort",
+                help="Sort by command, created, id, image, names, runningfor, size or status.",
+            ),
         ] = "created",
         size: Annotated[
             bool, typer.Option("--size", "-s", help="Show the size of each writable layer.")
