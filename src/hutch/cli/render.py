@@ -237,6 +237,24 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     return gotemplate.Struct(type_name, values, tags)
 
 
+def go_id(row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An inspected object's id as its Go field ``ID`` (JSON's "Id"), as podman's
+    templates see a container's, an image's and a pod's (``{{.ID}}``)."""
+    if "Id" not in row or "ID" in row:
+        return row
+    fields = {("ID" if k == "Id" else k): _go_ids(v) for k, v in row.items()}
+    if isinstance(row, gotemplate.Struct):
+        return type(row)(row.type_name, fields, {**row.json_names, "ID": "Id"})
+    return gotemplate.Struct("interface {}", fields, {"ID": "Id"})
+
+
+def _go_ids(value: Any) -> Any:
+    """A list of objects with ids (a pod's Containers) with their ``ID`` fields too."""
+    if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+        return [go_id(v) for v in value]
+    return value
+
+
 class _Typed(gotemplate.Struct):
     """A report row that says its Go type; ``as_struct`` makes its fields."""
 
@@ -323,6 +341,11 @@ def normalize(template: str) -> tuple[str, bool]:
 _RANGED = re.compile(r"\{\{\s*range\s*\.\s*\}\}.*\{\{\s*end\s*-?\s*\}\}")
 
 
+class TemplateParseError(InvalidArgument):
+    """A format that does not parse: inspect says so without its "printing inspect
+    output" words (podman parses before it looks at any object)."""
+
+
 def render_template(
     template: str,
     rows: Sequence[Mapping[str, Any]],
@@ -335,9 +358,12 @@ def render_template(
     """Render rows through a Go template, as podman's report formatter does; a
     ``table`` format's header row unless ``heading`` is False (``--noheading``)."""
     text, table = normalize(template)
+    ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
     try:
-        ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
         body = gotemplate.Template(name, ranged)
+    except gotemplate.TemplateError as e:
+        raise TemplateParseError(str(e)) from None
+    try:
         data = [as_struct(r, type_name) for r in rows]
         out = body.execute(data)
         if table and heading:
