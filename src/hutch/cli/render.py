@@ -37,6 +37,7 @@ MAP_FIELDS = frozenset(
         "Labels",
         "Networks",
         "Options",
+        "PortBindings",
         "Ports",
         "Status",  # a volume's plugin status (a string in ps rows, never a map there)
         "StorageOpts",
@@ -45,6 +46,9 @@ MAP_FIELDS = frozenset(
         "Volumes",
     }
 )
+# Go maps of a port to its []InspectHostPort: a port published nowhere (an image's
+# EXPOSE) holds a nil slice, which a template prints as [] (``{{.NetworkSettings.Ports}}``)
+PORT_MAPS = frozenset({"PortBindings", "Ports"})
 # Report fields that are Go slices podman leaves nil (JSON null): a template prints
 # and ranges over an empty list, as Go's does, where hutch's report holds None
 # ({{json .HostConfig.Links}} still null).
@@ -96,6 +100,14 @@ ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
         ("StopSignal", ""),
         ("ArgsEscaped", False),
     ),
+    # an image's history entry (image-spec's v1.History; JSON's keys in GO_NAMES)
+    "v1.History": (
+        ("Created", None),
+        ("CreatedBy", ""),
+        ("Author", ""),
+        ("Comment", ""),
+        ("EmptyLayer", False),
+    ),
     # StartInterval: current podman's (4.3.1's struct had none)
     "*manifest.Schema2HealthConfig": (
         ("Test", []),
@@ -123,12 +135,21 @@ NIL_FIELDS = {
 }
 # Go field names that differ from their JSON key: struct type -> {JSON key: Go name}
 # (an image's ``{{.HealthCheck}}`` is JSON's "Healthcheck")
-GO_NAMES = {"*inspect.ImageData": {"Healthcheck": "HealthCheck"}}
+GO_NAMES = {
+    "*inspect.ImageData": {"Healthcheck": "HealthCheck"},
+    "v1.History": {
+        "created": "Created",
+        "created_by": "CreatedBy",
+        "author": "Author",
+        "comment": "Comment",
+        "empty_layer": "EmptyLayer",
+    },
+}
 
 # The same for omitempty strings, there as "" for a template (``{{.SubPath}}`` of a
 # mount without one prints nothing), and the struct type of a list's elements.
 EMPTY_FIELDS = {"define.InspectMount": (("Type", "Name"), ("Propagation", "SubPath"))}
-ELEMENT_TYPES = {"Mounts": "define.InspectMount"}
+ELEMENT_TYPES = {"Mounts": "define.InspectMount", "History": "v1.History"}
 # The same for omitempty numbers, bools and maps: (field it follows, field, the
 # zero a template sees). ``{{.State.ConmonPid}}`` of an exited container prints 0.
 ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
@@ -219,8 +240,13 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     renamed = GO_NAMES.get(type_name, {})
     if renamed:
         values = {renamed.get(k, k): v for k, v in values.items()}
+        if not json:  # a time under a JSON key of its own ("created")
+            values = {
+                k: _go_time(v) if k in TIME_FIELDS and isinstance(v, str) else v
+                for k, v in values.items()
+            }
     if type_name in ZERO_STRUCTS:
-        return _zero_filled(values, type_name, json)
+        return _zero_filled(values, type_name, json, renamed)
     if not json:
         values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
         values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
@@ -265,13 +291,17 @@ def typed(row: Mapping[str, Any], type_name: str) -> gotemplate.Struct:
     return _Typed(type_name, dict(row))
 
 
-def _zero_filled(values: dict[str, Any], type_name: str, json: bool) -> gotemplate.Struct:
+def _zero_filled(
+    values: dict[str, Any], type_name: str, json: bool, renamed: Mapping[str, str] | None = None
+) -> gotemplate.Struct:
     """A ``ZERO_STRUCTS`` struct: every field in Go's order (the zero where left
-    out), each omitempty; fields Go's type lacks follow, as they were."""
+    out), each omitempty under its JSON key (``renamed``: JSON key -> Go name);
+    fields Go's type lacks follow, as they were."""
     fields = ZERO_STRUCTS[type_name]
     out = {name: values.get(name, _field(name, zero, json, type_name)) for name, zero in fields}
     out.update((k, v) for k, v in values.items() if k not in out)
-    tags = {name: f"{name},omitempty" for name, _zero in fields}
+    keys = {go: key for key, go in (renamed or {}).items()}
+    tags = {name: f"{keys.get(name, name)},omitempty" for name, _zero in fields}
     return gotemplate.Struct(type_name, out, tags)
 
 
@@ -301,6 +331,10 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         return gotemplate.NilSlice()
     if isinstance(value, Mapping):
         if key in MAP_FIELDS:
+            if key in PORT_MAPS and not json:  # a port with no binding: a nil slice
+                return {
+                    k: gotemplate.NilSlice() if v is None else _element(v) for k, v in value.items()
+                }
             return {k: _element(v, json) for k, v in value.items()}
         nested = NESTED_TYPES.get((parent, key)) or STRUCT_TYPES.get(key, "struct")
         return as_struct(value, nested, json)
