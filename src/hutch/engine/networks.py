@@ -517,36 +517,40 @@ _FILTER_KEYS = ("name", "id", "driver", "label", "label!", "until")
 
 
 def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
+    """Every key's test passes; a key given twice passes with any of its values
+    (``name=a --filter name=b``: either), but labels must all match (podman's)."""
+    by_key: dict[str, list[str]] = {}
     for item in filters:
         key, sep, value = item.partition("=")
         if not sep:
             raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
-        if key == "name":
-            if not re.search(value, record.name):
-                return False
-        elif key == "id":
-            if not record.id.startswith(value):
-                return False
-        elif key == "driver":
-            if record.driver != value:
-                return False
-        elif key in ("label", "label!"):
-            k, has_value, v = value.partition("=")
-            labels = dict(record.labels)
-            if (k in labels and (not has_value or labels[k] == v)) != (key == "label"):
-                return False
-        elif key == "until":
-            try:
-                limit = parse_time(value)
-            except ValueError as exc:
-                raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
-            if record.created >= limit:
-                return False
-        else:
-            raise InvalidArgument(
-                f"invalid filter {key!r}: use name, id, driver, label, label! or until"
-            )
+        by_key.setdefault(key, []).append(value)
+    for key, values in by_key.items():
+        tests = [_test(record, key, value) for value in values]
+        if not (all(tests) if key in ("label", "label!", "until") else any(tests)):
+            return False
     return True
+
+
+def _test(record: NetworkSummary, key: str, value: str) -> bool:
+    """One filter's test of one network."""
+    if key == "name":
+        return re.search(value, record.name) is not None
+    if key == "id":
+        return record.id.startswith(value)
+    if key == "driver":
+        return record.driver == value
+    if key in ("label", "label!"):
+        k, has_value, v = value.partition("=")
+        labels = dict(record.labels)
+        return (k in labels and (not has_value or labels[k] == v)) == (key == "label")
+    if key == "until":
+        try:
+            limit = parse_time(value)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
+        return record.created < limit
+    raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label, label! or until")
 
 
 def _require_bridge(container: cs.Container, net: NetworkSpec) -> None:
