@@ -137,6 +137,7 @@ NIL_FIELDS = {
 # (an image's ``{{.HealthCheck}}`` is JSON's "Healthcheck")
 GO_NAMES = {
     "*inspect.ImageData": {"Healthcheck": "HealthCheck"},
+    "define.InspectHostPort": {"HostIp": "HostIP"},  # a port binding's address
     "v1.History": {
         "created": "Created",
         "created_by": "CreatedBy",
@@ -333,7 +334,10 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         if key in MAP_FIELDS:
             if key in PORT_MAPS and not json:  # a port with no binding: a nil slice
                 return {
-                    k: gotemplate.NilSlice() if v is None else _element(v) for k, v in value.items()
+                    k: gotemplate.NilSlice()
+                    if v is None
+                    else [_element(b, False, "define.InspectHostPort") for b in v]
+                    for k, v in value.items()
                 }
             return {k: _element(v, json) for k, v in value.items()}
         nested = NESTED_TYPES.get((parent, key)) or STRUCT_TYPES.get(key, "struct")
