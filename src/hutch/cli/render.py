@@ -161,6 +161,15 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
         ("PauseMethod", "StoppedByUser", False),
     ),
     "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
+    # a container's (inspect's rows are "interface {}"): the sizes without --size
+    "interface {}": (("GraphDriver", "SizeRw", None), ("SizeRw", "SizeRootFs", 0)),
+    "*define.InspectContainerConfig": (
+        ("CreateCommand", "Timezone", ""),
+        ("Timezone", "SystemdMode", False),
+        ("Umask", "Secrets", ()),
+        ("Passwd", "ChrootDirs", ()),
+    ),
+    "*define.InspectContainerHostConfig": (("OomKillDisable", "Init", False),),
 }
 
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
@@ -257,8 +266,9 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     tags = row.json_names if isinstance(row, gotemplate.Struct) else None
     if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
         tags = {name: f"{name},omitempty" for _after, name in EMPTY_FIELDS[type_name]}
-    if tags is None and type_name in ZERO_FIELDS:  # {{json .State}} too
-        tags = {name: f"{name},omitempty" for _after, name, _z in ZERO_FIELDS[type_name]}
+    if type_name in ZERO_FIELDS:  # {{json .State}} too
+        omit = {name: f"{name},omitempty" for _after, name, _z in ZERO_FIELDS[type_name]}
+        tags = {**omit, **(tags or {})}
     if renamed:  # {{json .}} keeps the JSON keys
         tags = {**(tags or {}), **{go: f"{js},omitempty" for js, go in renamed.items()}}
     return gotemplate.Struct(type_name, values, tags)
