@@ -194,7 +194,9 @@ class ContainerList:
             if options.namespaces and item.pid:
                 item = replace(item, namespaces=namespaces_of(item.pid))
             out.append(_Chosen(container, item, net))
-        return sorted(out, key=lambda chosen: order(chosen.summary))
+        # ties in creation order, as podman's listing comes (two never started, by
+        # runningfor; every one, by size without --size)
+        return sorted(out, key=lambda chosen: (order(chosen.summary), chosen.summary.created))
 
 
 def lookups(ctx: EngineContext) -> Lookups:
