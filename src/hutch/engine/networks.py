@@ -472,6 +472,10 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:  # no CIDR at all: Go's net.ParseCIDR's words, as podman's
+            raise InvalidArgument(f"invalid CIDR address: {text}") from None
         raise InvalidArgument(f"invalid subnet {text!r}: {exc}") from exc
     if any(net.overlaps(t) for t in taken if t.version == net.version):
         # podman's words (before it looks at the gateway), for another network's subnet
@@ -582,7 +586,8 @@ class NetworkService:
     def create(self, options: NetworkCreateOptions) -> NetworkSummary:
         ctx = self._ctx
         if options.driver not in ("bridge", ""):
-            raise InvalidArgument(f"unsupported network driver {options.driver!r}: use bridge")
+            # podman's words (netavark's macvlan and ipvlan are not hutch's)
+            raise InvalidArgument(f"unsupported driver {options.driver}: invalid argument")
         labels = _pairs(options.labels, "--label")
         opts = _pairs(options.options, "--opt")
         for key, value in opts:
@@ -600,8 +605,9 @@ class NetworkService:
                 n += 1
             name = f"hutch{n}"
         if not valid_name(name):
-            raise InvalidArgument(
-                f"invalid network name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            raise InvalidArgument(  # podman's words
+                f"network name {name} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+                "invalid argument"
             )
         if name in existing and options.ignore:
             return summary(ctx, find(ctx, name))
