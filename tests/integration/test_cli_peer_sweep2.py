@@ -201,3 +201,50 @@ def test_repo_digests_and_network_filters(
         hutch, podman, "network", "ls", "--filter", "name=^sn$", "--filter", "name=^podman$",
         "--format", "{{.Name}}",
     ) == (0, "podman\nsn\n", "")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ("network", "create", "bad/net"),
+            "network name bad/net invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+            "invalid argument",
+        ),
+        (
+            ("network", "create", "--driver", "bogus", "nb"),
+            "unsupported driver bogus: invalid argument",
+        ),
+        (("network", "create", "--subnet", "bogus", "nb"), "invalid CIDR address: bogus"),
+        (
+            ("volume", "create", "bad/vol"),
+            "running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+            "invalid argument",
+        ),
+        (
+            ("volume", "create", "-o", "bogus=1", "vb"),
+            "invalid mount option bogus for driver 'local': invalid argument",
+        ),
+        (
+            ("volume", "ls", "--filter", "dangling=maybe"),
+            '"maybe" is not a valid value for the "dangling" filter - must be true or false',
+        ),
+        (("pod", "ps", "--filter", "status=bogus"), "bogus is not a valid pod status"),
+        (("volume", "export", "nosuch"), "no such volume nosuch"),
+    ],
+    ids=" ".join,
+)
+def test_refusals_in_podmans_words(
+    hutch: Hutch, podman: Run, args: tuple[str, ...], words: str
+) -> None:
+    assert both(hutch, podman, *args) == (125, "", f"Error: {words}\n")
+
+
+def test_network_ls_no_trunc_template_has_the_whole_id(
+    hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]]
+) -> None:
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        whole = run("network", "inspect", "--format", "{{.Id}}", "sn").stdout
+        for flags, out in ((("--no-trunc",), whole), ((), whole[:12] + "\n")):
+            got = run("network", "ls", *flags, "--filter", "name=^sn$", "--format", "{{.ID}}")
+            assert (got.returncode, got.stdout) == (0, out), (tool, flags)
