@@ -413,7 +413,7 @@ def inspect_report(
             image=record.image_name,
             working_dir=config.workdir,
             entrypoint=entrypoint,
-            labels=dict(config.labels),
+            labels=dict(config.labels_with_image),
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,
