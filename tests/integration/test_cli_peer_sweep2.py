@@ -231,6 +231,10 @@ def test_repo_digests_and_network_filters(
         ),
         (("pod", "ps", "--filter", "status=bogus"), "bogus is not a valid pod status"),
         (("volume", "export", "nosuch"), "no such volume nosuch"),
+        (
+            ("pod", "create", "--name", "px", "--infra=false", "--share", "net"),
+            "cannot set share(net) namespaces without an infra container",
+        ),
     ],
     ids=" ".join,
 )
@@ -248,3 +252,29 @@ def test_network_ls_no_trunc_template_has_the_whole_id(
         for flags, out in ((("--no-trunc",), whole), ((), whole[:12] + "\n")):
             got = run("network", "ls", *flags, "--filter", "name=^sn$", "--format", "{{.ID}}")
             assert (got.returncode, got.stdout) == (0, out), (tool, flags)
+
+
+def test_a_container_has_its_images_labels(
+    hutch: Hutch, podman: Run, base_image: str, rootfs_tar: Path
+) -> None:
+    """podman gives a container its image's labels under its own --label values:
+    inspect's .Config.Labels, ps's .Labels and ps --filter label= see them."""
+    for run in (hutch, podman):
+        made = run(
+            "import", "-q", "-c", "LABEL k=v", "-c", "LABEL own=image", str(rootfs_tar), "lbl"
+        )
+        assert made.returncode == 0, made.stderr
+        assert run("create", "--name", "lb", "-l", "own=1", "lbl", "true").returncode == 0
+    try:
+        assert both(hutch, podman, "inspect", "--format", "{{json .Config.Labels}}", "lb") == (
+            0,
+            '{"k":"v","own":"1"}\n',
+            "",
+        )
+        assert both(
+            hutch, podman, "ps", "-a", "--filter", "label=k=v", "--format", "{{.Names}} {{.Labels}}"
+        ) == (0, "lb map[k:v own:1]\n", "")
+    finally:
+        for run in (hutch, podman):
+            run("rm", "-f", "lb")
+            run("rmi", "-f", "lbl")
