@@ -37,6 +37,7 @@ class ContainerSummary:
     labels: tuple[tuple[str, str], ...] = ()
     restart_count: int = 0
     size: int | None = None  # bytes in the writable layer, when asked for
+    root_fs_size: int | None = None  # and with its image's layers (podman's rootFsSize)
     # (volume name or "", host source or "", destination) of each mount: ps --filter volume
     mounts: tuple[tuple[str, str, str], ...] = ()
     # (host ip, host port, container port, protocol) of each published port

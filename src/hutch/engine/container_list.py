@@ -123,17 +123,11 @@ class ContainerList:
         from hutch.api.containers import ContainerListing
         from hutch.engine import netquery
 
-        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         out = []
         # Docker lists a restarting container without `all`, as it counts it running
         for chosen in self._chosen(options, restarting_runs=True):
             container, item = chosen.container, chosen.summary
-            size_root_fs = None
-            if options.size:
-                image_id = container.record.image_id
-                if image_id not in lower_sizes:
-                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
-                size_root_fs = (item.size or 0) + lower_sizes[image_id]
+            size_root_fs = item.root_fs_size  # with options.size only
             # the bundle's spec once: the selection's read when a network filter made one
             net = chosen.network if chosen.network is not None else netquery.network_of(container)
             out.append(
@@ -170,6 +164,7 @@ class ContainerList:
         # one more query only where pods exist
         pods = {p.id: p for p in self._ctx.pods.all()} if any(r.pod_id for r in records) else {}
         out = []
+        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         for record in records:
             container = cs.load(self._ctx, record, lenient=True)
             if container.state.status == st.UNKNOWN:
@@ -190,7 +185,11 @@ class ContainerList:
             if not filters.match(item):
                 continue
             if options.size:
-                item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
+                rw = tree_size(os.fspath(container.dirs.upper))
+                image_id = container.record.image_id
+                if image_id not in lower_sizes:
+                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
+                item = replace(item, size=rw, root_fs_size=rw + lower_sizes[image_id])
             if options.namespaces and item.pid:
                 item = replace(item, namespaces=namespaces_of(item.pid))
             out.append(_Chosen(container, item, net))
