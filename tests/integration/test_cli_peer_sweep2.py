@@ -278,3 +278,45 @@ def test_a_container_has_its_images_labels(
         for run in (hutch, podman):
             run("rm", "-f", "lb")
             run("rmi", "-f", "lbl")
+
+
+def test_ps_times_of_a_container_never_started(
+    hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]]
+) -> None:
+    """Go's zero time in Unix seconds, as podman's ExitedAt and StartedAt."""
+    zero = -62135596800
+    assert both(
+        hutch,
+        podman,
+        "ps",
+        "-a",
+        "--filter",
+        "name=^ep$",
+        "--format",
+        "{{.ExitedAt}} {{.StartedAt}}",
+    ) == (0, f"{zero} {zero}\n", "")
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        (listed,) = json.loads(run("ps", "-a", "--filter", "name=^ep$", "--format", "json").stdout)
+        assert (listed["ExitedAt"], listed["StartedAt"]) == (zero, zero), tool
+
+
+def test_ps_size_as_podman(hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]]) -> None:
+    """--size: the writable layer, then the whole root filesystem ("virtual")."""
+    assert both(
+        hutch, podman, "ps", "-a", "-s", "--filter", "name=^ex$", "--format", "{{.Size}}"
+    ) == (0, "12B (virtual 1.99MB)\n", "")
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        (listed,) = json.loads(
+            run("ps", "-a", "-s", "--filter", "name=^ex$", "--format", "json").stdout
+        )
+        assert list(listed["Size"]) == ["rootFsSize", "rwSize"], tool
+        assert listed["Size"]["rootFsSize"] > listed["Size"]["rwSize"] == 12, tool
+
+
+def test_capabilities_by_name(hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]]) -> None:
+    """podman lists a container's capabilities in their names' order."""
+    code, out, _ = both(
+        hutch, podman, "inspect", "--format", "{{.EffectiveCaps}}|{{.BoundingCaps}}", "ex"
+    )
+    effective = out.strip().split("|")[0].strip("[]").split()
+    assert code == 0 and effective == sorted(effective) and "CAP_CHOWN" in effective
