@@ -232,6 +232,11 @@ def test_repo_digests_and_network_filters(
         (("pod", "ps", "--filter", "status=bogus"), "bogus is not a valid pod status"),
         (("volume", "export", "nosuch"), "no such volume nosuch"),
         (
+            ("create", "--volumes-from", "nosuch", "base", "true"),
+            'looking up container "nosuch" for volumes-from: no container with name or ID '
+            '"nosuch" found: no such container',
+        ),
+        (
             ("pod", "create", "--name", "px", "--infra=false", "--share", "net"),
             "cannot set share(net) namespaces without an infra container",
         ),
@@ -239,7 +244,7 @@ def test_repo_digests_and_network_filters(
     ids=" ".join,
 )
 def test_refusals_in_podmans_words(
-    hutch: Hutch, podman: Run, args: tuple[str, ...], words: str
+    hutch: Hutch, podman: Run, base_image: str, args: tuple[str, ...], words: str
 ) -> None:
     assert both(hutch, podman, *args) == (125, "", f"Error: {words}\n")
 
