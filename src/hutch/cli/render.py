@@ -162,8 +162,14 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
     ),
     "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
     # a container's (inspect's rows are "interface {}"): the sizes without --size
-    "interface {}": (("GraphDriver", "SizeRw", None), ("SizeRw", "SizeRootFs", 0)),
+    # (a pod's Namespace too: its report is "interface {}" as well)
+    "interface {}": (
+        ("GraphDriver", "SizeRw", None),
+        ("SizeRw", "SizeRootFs", 0),
+        ("Name", "Namespace", ""),
+    ),
     "*define.InspectContainerConfig": (
+        ("StopSignal", "Healthcheck", None),
         ("CreateCommand", "Timezone", ""),
         ("Timezone", "SystemdMode", False),
         ("Umask", "Secrets", ()),
