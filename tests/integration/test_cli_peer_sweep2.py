@@ -177,6 +177,16 @@ def test_port_bindings_history_and_left_out_fields(
         "false |false [] [] <nil> 0\n",
         "",
     )
+    assert both(hutch, podman, "inspect", "--format", "{{.Config.Healthcheck}}", "ex") == (
+        0,
+        "<nil>\n",
+        "",
+    )
+    assert both(hutch, podman, "pod", "inspect", "--format", "{{.Namespace}}|", "sp") == (
+        0,
+        "|\n",
+        "",
+    )
 
 
 def test_repo_digests_and_network_filters(
