@@ -59,6 +59,9 @@ NIL_SLICE_FIELDS = frozenset(
         "BlkioDeviceWriteBps",
         "BlkioDeviceWriteIOps",
         "BlkioWeightDevice",
+        "Cmd",  # an image config's, when it has none (ZERO_STRUCTS)
+        "Entrypoint",
+        "Env",
         "Links",
     }
 )
@@ -91,9 +94,10 @@ ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
     "*v1.ImageConfig": (
         ("User", ""),
         ("ExposedPorts", None),
-        ("Env", []),
-        ("Entrypoint", []),
-        ("Cmd", []),
+        # nil slices (NIL_SLICE_FIELDS): [] to a template, null to {{json}}, as podman's
+        ("Env", None),
+        ("Entrypoint", None),
+        ("Cmd", None),
         ("Volumes", None),
         ("WorkingDir", ""),
         ("Labels", None),
