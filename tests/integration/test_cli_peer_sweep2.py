@@ -335,3 +335,15 @@ def test_capabilities_by_name(hutch: Hutch, podman: Run, pair: dict[str, dict[st
     )
     effective = out.strip().split("|")[0].strip("[]").split()
     assert code == 0 and effective == sorted(effective) and "CAP_CHOWN" in effective
+
+
+def test_an_images_absent_commands_are_nil(hutch: Hutch, podman: Run, base_image: str) -> None:
+    """An image without CMD, ENTRYPOINT or ENV: [] to a template, null to json."""
+    template = (
+        "{{json .Config.Cmd}} {{.Config.Cmd}} {{json .Config.Entrypoint}} {{len .Config.Env}}"
+    )
+    assert both(hutch, podman, "image", "inspect", "--format", template, base_image) == (
+        0,
+        "null [] null 0\n",
+        "",
+    )
