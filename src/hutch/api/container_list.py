@@ -27,7 +27,7 @@ class ContainerSummary:
     name: str
     image: str
     image_id: str
-    command: str
+    command: str  # the whole command, shell-quoted (entrypoint and arguments)
     created: float
     status: str  # created, running, paused, exited, stopping
     exit_code: int
@@ -37,6 +37,7 @@ class ContainerSummary:
     labels: tuple[tuple[str, str], ...] = ()
     restart_count: int = 0
     size: int | None = None  # bytes in the writable layer, when asked for
+    root_fs_size: int | None = None  # and with its image's layers (podman's rootFsSize)
     # (volume name or "", host source or "", destination) of each mount: ps --filter volume
     mounts: tuple[tuple[str, str, str], ...] = ()
     # (host ip, host port, container port, protocol) of each published port
@@ -59,3 +60,5 @@ class ContainerSummary:
     # its --network as given ("container:NAME"; the listing resolves NAME to the id
     # for ps --filter network=container:OTHER)
     network_mode: str = ""
+    # podman's Cmd: the arguments after the entrypoint (ps's COMMAND and its JSON)
+    cmd: tuple[str, ...] = ()

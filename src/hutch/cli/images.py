@@ -76,7 +76,8 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
 
 
 def _repo_digests(image: "ImageSummary") -> list[str]:
-    return [f"{split_name(n)[0]}@{image.digest}" for n in image.names]
+    # one per repository: two tags of one repository are one repo@digest (podman's)
+    return list(dict.fromkeys(f"{split_name(n)[0]}@{image.digest}" for n in image.names))
 
 
 def json_of(image: "ImageSummary") -> dict[str, Any]:

@@ -59,7 +59,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             lambda name: _one(engine, name, type_, size, templated),
             lambda _n, message: message,
         )
-        inspecting.report(rows, errors, fmt)
+        inspecting.report(rows, errors, fmt, image=type_ == "image")
 
     def _one(
         engine: Engine, name: str, type_: str, size: bool, templated: bool

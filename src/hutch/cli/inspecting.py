@@ -4,12 +4,14 @@ podman inspects each name on its own and prints what it found (``[]`` for
 nothing) before it reports the names it could not find: the first in its
 ``Error: inspecting object: ...`` line (exit 125), the others each on an
 ``error inspecting object: ...`` line before it. A template error comes first,
-as ``printing inspect output: ...``. Scripts read the JSON of the found
+as ``printing inspect output: ...``; a format that does not parse is the only
+error, in the parser's own words. Scripts read the JSON of the found
 objects even when one name is missing, so nothing found is thrown away.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -36,11 +38,34 @@ def collect(
     return rows, errors
 
 
-def report(rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None) -> None:
-    """Print the rows (JSON or the template), then fail for the names not found."""
+# podman's inspectNormalize: ``{{.Id}}`` alone is the Go field ID, a mount's
+# docker-era names are its own
+_ALONE_ID = re.compile(r"\{\{\s*\.Id\s*\}\}")
+_OLD_NAMES = {".Src": ".Source", ".Dst": ".Destination"}
+
+
+def normalize(fmt: str, image: bool = False) -> str:
+    """The format as podman's inspect rewrites it before it parses it: ``{{.Id}}``
+    as ``{{.ID}}``, ``.Src``/``.Dst`` as ``.Source``/``.Destination``, ``.ImageID``
+    as ``.Image`` (a container's image) or, for ``image inspect``, ``.ID``."""
+    fmt = _ALONE_ID.sub("{{.ID}}", fmt)
+    for old, new in {**_OLD_NAMES, ".ImageID": ".ID" if image else ".Image"}.items():
+        fmt = fmt.replace(old, new)
+    return fmt
+
+
+def report(
+    rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None, *, image: bool = False
+) -> None:
+    """Print the rows (JSON or the template), then fail for the names not found;
+    ``image`` for ``image inspect`` (how ``.ImageID`` reads)."""
     if fmt and not render.is_json(fmt):
         try:
-            out = render.render_template(fmt, rows, name="inspect")
+            # "table" aligns the columns but prints no header row (podman's inspect)
+            data = [render.go_id(row) for row in rows]
+            out = render.render_template(normalize(fmt, image), data, name="inspect", heading=False)
+        except render.TemplateParseError:
+            raise  # podman parses the format first: no "printing inspect output"
         except InvalidArgument as e:
             errors = [f"printing inspect output: {e}", *errors]
             out = ""

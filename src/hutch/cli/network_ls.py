@@ -46,7 +46,7 @@ def register(network_app: typer.Typer) -> None:
             print(
                 render.render_template(
                     fmt,
-                    [row(n) for n in found],
+                    [row(n, no_trunc) for n in found],
                     HEADERS,
                     type_name="network.ListPrintReports",
                     heading=not noheading,

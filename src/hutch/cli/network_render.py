@@ -122,10 +122,11 @@ def _interface_json(net: NetworkSummary, m: NetworkMember) -> dict[str, Any]:
     return ({"subnets": subnets} if subnets else {}) | {"mac_address": m.mac}
 
 
-def row(net: NetworkSummary) -> dict[str, Any]:
-    """The fields a ``ls --format`` template sees (podman's names)."""
+def row(net: NetworkSummary, no_trunc: bool = False) -> dict[str, Any]:
+    """The fields a ``ls --format`` template sees (podman's names); the whole id with
+    ``--no-trunc``."""
     return {
-        "ID": net.id[:12],
+        "ID": net.id if no_trunc else net.id[:12],
         "Name": net.name,
         "Driver": net.driver,
         # podman's ListPrintReports.Labels method: "k=v,k2=v2" (over the map's field)

@@ -70,9 +70,29 @@ def ports_text(c: "ContainerSummary") -> str:
     return ", ".join(f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}" for ip, host, ctr, proto in c.ports)
 
 
+# Go's zero time.Time in Unix seconds: podman's ExitedAt/StartedAt of a container
+# that never exited or started
+_ZERO_UNIX = -62135596800
+
+
+def _unix(ts: float) -> int:
+    return int(ts) if ts else _ZERO_UNIX
+
+
+def _size_text(c: "ContainerSummary") -> str:
+    """podman's SIZE with --size: ``12B (virtual 1.99MB)`` (go-units, three digits)."""
+    if c.size is None:
+        return ""
+    from hutch.util.humansize import human_size
+
+    return f"{human_size(c.size, 3)} (virtual {human_size(c.root_fs_size or 0, 3)})"
+
+
 def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
-    command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
+    # podman's: the Cmd (no entrypoint) joined by blanks, unquoted
+    whole = " ".join(c.cmd)
+    command = whole if no_trunc or len(whole) <= 20 else whole[:17] + "..."
     created = gotemplate.GoTime.from_timestamp(c.created, local=True)
     labels = dict(c.labels)
     return {
@@ -83,7 +103,7 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "CreatedHuman": render.human_ago(c.created, now),
         "ExitCode": c.exit_code,
         "Exited": c.status == "exited",
-        "ExitedAt": int(c.finished_at),
+        "ExitedAt": _unix(c.finished_at),
         "ExposedPorts": None,
         "ID": c.id if no_trunc else c.id[:12],
         "Id": c.id,
@@ -102,8 +122,8 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "Ports": ports_text(c),
         "Restarts": c.restart_count,
         "RunningFor": render.human_ago(c.created, now),
-        "Size": render.human_size(c.size) if c.size is not None else "",
-        "StartedAt": int(c.started_at),
+        "Size": _size_text(c),
+        "StartedAt": _unix(c.started_at),
         # the state's name (running, exited, ...), as current podman's and Docker's; podman
         # 4.3.1 gave the human status here too (podman#18244, fixed after it)
         "State": c.status,
@@ -142,10 +162,10 @@ def json_of(c: "ContainerSummary") -> dict[str, Any]:
     """podman's ps --format json entry, keys in podman's order."""
     return {
         "AutoRemove": False,
-        "Command": c.command.split(),
+        "Command": list(c.cmd),
         "CreatedAt": render.human_ago(c.created, time.time()),
         "Exited": c.status == "exited",
-        "ExitedAt": int(c.finished_at),
+        "ExitedAt": _unix(c.finished_at),
         "ExitCode": c.exit_code,
         "Id": c.id,
         "Image": c.image,
@@ -171,8 +191,10 @@ def json_of(c: "ContainerSummary") -> dict[str, Any]:
         ]
         or None,
         "Restarts": c.restart_count,
-        "Size": {"rwSize": c.size} if c.size is not None else None,
-        "StartedAt": int(c.started_at),
+        "Size": (
+            {"rootFsSize": c.root_fs_size or 0, "rwSize": c.size} if c.size is not None else None
+        ),
+        "StartedAt": _unix(c.started_at),
         "State": c.status,
         "Status": status_text(c, time.time()),
         "Created": int(c.created),
@@ -317,7 +339,11 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             ),
         ] = None,
         sort: Annotated[
-            str, typer.Option("--sort", help="Sort by created, id, image, names or status.")
+            str,
+            typer.Option(
+                "--sort",
+                help="Sort by command, created, id, image, names, runningfor, size or status.",
+            ),
         ] = "created",
         size: Annotated[
             bool, typer.Option("--size", "-s", help="Show the size of each writable layer.")

@@ -37,6 +37,7 @@ MAP_FIELDS = frozenset(
         "Labels",
         "Networks",
         "Options",
+        "PortBindings",
         "Ports",
         "Status",  # a volume's plugin status (a string in ps rows, never a map there)
         "StorageOpts",
@@ -45,6 +46,9 @@ MAP_FIELDS = frozenset(
         "Volumes",
     }
 )
+# Go maps of a port to its []InspectHostPort: a port published nowhere (an image's
+# EXPOSE) holds a nil slice, which a template prints as [] (``{{.NetworkSettings.Ports}}``)
+PORT_MAPS = frozenset({"PortBindings", "Ports"})
 # Report fields that are Go slices podman leaves nil (JSON null): a template prints
 # and ranges over an empty list, as Go's does, where hutch's report holds None
 # ({{json .HostConfig.Links}} still null).
@@ -55,6 +59,9 @@ NIL_SLICE_FIELDS = frozenset(
         "BlkioDeviceWriteBps",
         "BlkioDeviceWriteIOps",
         "BlkioWeightDevice",
+        "Cmd",  # an image config's, when it has none (ZERO_STRUCTS)
+        "Entrypoint",
+        "Env",
         "Links",
     }
 )
@@ -87,14 +94,23 @@ ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
     "*v1.ImageConfig": (
         ("User", ""),
         ("ExposedPorts", None),
-        ("Env", []),
-        ("Entrypoint", []),
-        ("Cmd", []),
+        # nil slices (NIL_SLICE_FIELDS): [] to a template, null to {{json}}, as podman's
+        ("Env", None),
+        ("Entrypoint", None),
+        ("Cmd", None),
         ("Volumes", None),
         ("WorkingDir", ""),
         ("Labels", None),
         ("StopSignal", ""),
         ("ArgsEscaped", False),
+    ),
+    # an image's history entry (image-spec's v1.History; JSON's keys in GO_NAMES)
+    "v1.History": (
+        ("Created", None),
+        ("CreatedBy", ""),
+        ("Author", ""),
+        ("Comment", ""),
+        ("EmptyLayer", False),
     ),
     # StartInterval: current podman's (4.3.1's struct had none)
     "*manifest.Schema2HealthConfig": (
@@ -123,12 +139,22 @@ NIL_FIELDS = {
 }
 # Go field names that differ from their JSON key: struct type -> {JSON key: Go name}
 # (an image's ``{{.HealthCheck}}`` is JSON's "Healthcheck")
-GO_NAMES = {"*inspect.ImageData": {"Healthcheck": "HealthCheck"}}
+GO_NAMES = {
+    "*inspect.ImageData": {"Healthcheck": "HealthCheck"},
+    "define.InspectHostPort": {"HostIp": "HostIP"},  # a port binding's address
+    "v1.History": {
+        "created": "Created",
+        "created_by": "CreatedBy",
+        "author": "Author",
+        "comment": "Comment",
+        "empty_layer": "EmptyLayer",
+    },
+}
 
 # The same for omitempty strings, there as "" for a template (``{{.SubPath}}`` of a
 # mount without one prints nothing), and the struct type of a list's elements.
 EMPTY_FIELDS = {"define.InspectMount": (("Type", "Name"), ("Propagation", "SubPath"))}
-ELEMENT_TYPES = {"Mounts": "define.InspectMount"}
+ELEMENT_TYPES = {"Mounts": "define.InspectMount", "History": "v1.History"}
 # The same for omitempty numbers, bools and maps: (field it follows, field, the
 # zero a template sees). ``{{.State.ConmonPid}}`` of an exited container prints 0.
 ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
@@ -139,6 +165,21 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
         ("PauseMethod", "StoppedByUser", False),
     ),
     "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
+    # a container's (inspect's rows are "interface {}"): the sizes without --size
+    # (a pod's Namespace too: its report is "interface {}" as well)
+    "interface {}": (
+        ("GraphDriver", "SizeRw", None),
+        ("SizeRw", "SizeRootFs", 0),
+        ("Name", "Namespace", ""),
+    ),
+    "*define.InspectContainerConfig": (
+        ("StopSignal", "Healthcheck", None),
+        ("CreateCommand", "Timezone", ""),
+        ("Timezone", "SystemdMode", False),
+        ("Umask", "Secrets", ()),
+        ("Passwd", "ChrootDirs", ()),
+    ),
+    "*define.InspectContainerHostConfig": (("OomKillDisable", "Init", False),),
 }
 
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
@@ -219,8 +260,13 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     renamed = GO_NAMES.get(type_name, {})
     if renamed:
         values = {renamed.get(k, k): v for k, v in values.items()}
+        if not json:  # a time under a JSON key of its own ("created")
+            values = {
+                k: _go_time(v) if k in TIME_FIELDS and isinstance(v, str) else v
+                for k, v in values.items()
+            }
     if type_name in ZERO_STRUCTS:
-        return _zero_filled(values, type_name, json)
+        return _zero_filled(values, type_name, json, renamed)
     if not json:
         values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
         values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
@@ -230,11 +276,30 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     tags = row.json_names if isinstance(row, gotemplate.Struct) else None
     if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
         tags = {name: f"{name},omitempty" for _after, name in EMPTY_FIELDS[type_name]}
-    if tags is None and type_name in ZERO_FIELDS:  # {{json .State}} too
-        tags = {name: f"{name},omitempty" for _after, name, _z in ZERO_FIELDS[type_name]}
+    if type_name in ZERO_FIELDS:  # {{json .State}} too
+        omit = {name: f"{name},omitempty" for _after, name, _z in ZERO_FIELDS[type_name]}
+        tags = {**omit, **(tags or {})}
     if renamed:  # {{json .}} keeps the JSON keys
         tags = {**(tags or {}), **{go: f"{js},omitempty" for js, go in renamed.items()}}
     return gotemplate.Struct(type_name, values, tags)
+
+
+def go_id(row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An inspected object's id as its Go field ``ID`` (JSON's "Id"), as podman's
+    templates see a container's, an image's and a pod's (``{{.ID}}``)."""
+    if "Id" not in row or "ID" in row:
+        return row
+    fields = {("ID" if k == "Id" else k): _go_ids(v) for k, v in row.items()}
+    if isinstance(row, gotemplate.Struct):
+        return type(row)(row.type_name, fields, {**row.json_names, "ID": "Id"})
+    return gotemplate.Struct("interface {}", fields, {"ID": "Id"})
+
+
+def _go_ids(value: Any) -> Any:
+    """A list of objects with ids (a pod's Containers) with their ``ID`` fields too."""
+    if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+        return [go_id(v) for v in value]
+    return value
 
 
 class _Typed(gotemplate.Struct):
@@ -247,13 +312,17 @@ def typed(row: Mapping[str, Any], type_name: str) -> gotemplate.Struct:
     return _Typed(type_name, dict(row))
 
 
-def _zero_filled(values: dict[str, Any], type_name: str, json: bool) -> gotemplate.Struct:
+def _zero_filled(
+    values: dict[str, Any], type_name: str, json: bool, renamed: Mapping[str, str] | None = None
+) -> gotemplate.Struct:
     """A ``ZERO_STRUCTS`` struct: every field in Go's order (the zero where left
-    out), each omitempty; fields Go's type lacks follow, as they were."""
+    out), each omitempty under its JSON key (``renamed``: JSON key -> Go name);
+    fields Go's type lacks follow, as they were."""
     fields = ZERO_STRUCTS[type_name]
     out = {name: values.get(name, _field(name, zero, json, type_name)) for name, zero in fields}
     out.update((k, v) for k, v in values.items() if k not in out)
-    tags = {name: f"{name},omitempty" for name, _zero in fields}
+    keys = {go: key for key, go in (renamed or {}).items()}
+    tags = {name: f"{keys.get(name, name)},omitempty" for name, _zero in fields}
     return gotemplate.Struct(type_name, out, tags)
 
 
@@ -283,6 +352,13 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         return gotemplate.NilSlice()
     if isinstance(value, Mapping):
         if key in MAP_FIELDS:
+            if key in PORT_MAPS and not json:  # a port with no binding: a nil slice
+                return {
+                    k: gotemplate.NilSlice()
+                    if v is None
+                    else [_element(b, False, "define.InspectHostPort") for b in v]
+                    for k, v in value.items()
+                }
             return {k: _element(v, json) for k, v in value.items()}
         nested = NESTED_TYPES.get((parent, key)) or STRUCT_TYPES.get(key, "struct")
         return as_struct(value, nested, json)
@@ -323,6 +399,11 @@ def normalize(template: str) -> tuple[str, bool]:
 _RANGED = re.compile(r"\{\{\s*range\s*\.\s*\}\}.*\{\{\s*end\s*-?\s*\}\}")
 
 
+class TemplateParseError(InvalidArgument):
+    """A format that does not parse: inspect says so without its "printing inspect
+    output" words (podman parses before it looks at any object)."""
+
+
 def render_template(
     template: str,
     rows: Sequence[Mapping[str, Any]],
@@ -335,9 +416,12 @@ def render_template(
     """Render rows through a Go template, as podman's report formatter does; a
     ``table`` format's header row unless ``heading`` is False (``--noheading``)."""
     text, table = normalize(template)
+    ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
     try:
-        ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
         body = gotemplate.Template(name, ranged)
+    except gotemplate.TemplateError as e:
+        raise TemplateParseError(str(e)) from None
+    try:
         data = [as_struct(r, type_name) for r in rows]
         out = body.execute(data)
         if table and heading:

@@ -83,7 +83,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             lambda name: [typed(to_json(r), IMAGE_TYPE) for r in images.inspect([name])],
             inspecting.no_such_image,
         )
-        inspecting.report(rows, errors, fmt)
+        inspecting.report(rows, errors, fmt, image=True)
 
     app.command("rmi")(rmi)
     image_app.command("rm")(rmi)

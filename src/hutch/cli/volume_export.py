@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.cli.state import state_of
 
 
@@ -23,12 +23,16 @@ def register(volume_app: typer.Typer) -> None:
     ) -> None:
         """Write the content of a volume as a tar archive (to standard output by default)."""
         engine = state_of(ctx).engine()
-        if output is None:
-            if sys.stdout.isatty():
-                raise InvalidArgument(
-                    "cannot write a tar archive to a terminal: redirect the output or use --output"
-                )
-            engine.volumes.export(name, sys.stdout.buffer)
-            return
-        with open(output, "wb") as f:
-            engine.volumes.export(name, f)
+        try:
+            if output is None:
+                if sys.stdout.isatty():
+                    raise InvalidArgument(
+                        "cannot write a tar archive to a terminal: redirect the output or use "
+                        "--output"
+                    )
+                engine.volumes.export(name, sys.stdout.buffer)
+                return
+            with open(output, "wb") as f:
+                engine.volumes.export(name, f)
+        except NoSuchObject:
+            raise NoSuchObject(f"no such volume {name}") from None  # podman's words for export

@@ -38,10 +38,15 @@ KEYS = (
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     # podman's order (oldest first: its SortCreateTime), not Docker's; the API's
     # listing puts the newest first itself, as Docker's does
+    "command": lambda c: " ".join(c.cmd),
     "created": lambda c: c.created,
     "id": lambda c: c.id,
     "image": lambda c: c.image,
     "names": lambda c: c.name,
+    # the start time, never-started first (podman's SortPSRunningFor)
+    "runningfor": lambda c: c.started_at,
+    # the writable layer's bytes, measured with --size only: without it, the listing's order
+    "size": lambda c: c.size or 0,
     "status": lambda c: c.status,
 }
 _NOT_HEX = re.compile(r"[^0-9a-fA-F]")
@@ -346,8 +351,10 @@ def sort_key(name: str) -> Callable[[ContainerSummary], Any]:
     try:
         return SORT_KEYS[name]
     except KeyError:
+        choices = ", ".join(SORT_KEYS)  # podman's flag check, in its words
         raise InvalidArgument(
-            f"invalid --sort {name!r}: use one of {', '.join(SORT_KEYS)}"
+            f'invalid argument "{name}" for "--sort" flag: "{name}" is not a valid value.  '
+            f'Choose from: "{choices}"'
         ) from None
 
 

@@ -26,8 +26,34 @@ from hutch.store.pods import PodRecord
 
 if TYPE_CHECKING:
     from hutch.api.containers import ContainerListing
+    from hutch.engine.container_record import ContainerConfig
     from hutch.runtime.spec_network import NetworkSpec
     from hutch.store.images import ImageRecord
+
+
+def cmd_part(command: Sequence[str], entrypoint: Sequence[str]) -> tuple[str, ...]:
+    """podman's Cmd: the command the container runs without its entrypoint in front
+    (``--entrypoint /bin/sh IMG -c x`` has Cmd ``[-c x]``, as podman's inspect and ps)."""
+    command, entrypoint = tuple(command), tuple(entrypoint)
+    if entrypoint and command[: len(entrypoint)] == entrypoint:
+        return command[len(entrypoint) :]
+    return command
+
+
+def entrypoint_of(config: ContainerConfig) -> tuple[str, ...]:
+    """The entrypoint the container runs: ``--entrypoint``, else the image's (podman)."""
+    text = config.options.entrypoint
+    if text is None:
+        return tuple(config.image_config.entrypoint or ())
+    if text.startswith("["):
+        import json
+
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return (text,)
+        return tuple(str(v) for v in value) if isinstance(value, list) else (text,)
+    return (text,) if text else ()
 
 
 def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
@@ -38,13 +64,14 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         image=container.record.image_name,
         image_id=container.record.image_id,
         command=shlex.join(config.command),
+        cmd=cmd_part(config.command, entrypoint_of(config)),
         created=container.record.created,
         status=cs.status_of(container),
         exit_code=container.state.exit_code,
         started_at=container.state.started_at,
         finished_at=container.state.finished_at,
         health=container.state.health.status,
-        labels=config.labels,
+        labels=config.labels_with_image,
         restart_count=container.state.restart_count,
         mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
         ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
@@ -96,17 +123,11 @@ class ContainerList:
         from hutch.api.containers import ContainerListing
         from hutch.engine import netquery
 
-        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         out = []
         # Docker lists a restarting container without `all`, as it counts it running
         for chosen in self._chosen(options, restarting_runs=True):
             container, item = chosen.container, chosen.summary
-            size_root_fs = None
-            if options.size:
-                image_id = container.record.image_id
-                if image_id not in lower_sizes:
-                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
-                size_root_fs = (item.size or 0) + lower_sizes[image_id]
+            size_root_fs = item.root_fs_size  # with options.size only
             # the bundle's spec once: the selection's read when a network filter made one
             net = chosen.network if chosen.network is not None else netquery.network_of(container)
             out.append(
@@ -143,6 +164,7 @@ class ContainerList:
         # one more query only where pods exist
         pods = {p.id: p for p in self._ctx.pods.all()} if any(r.pod_id for r in records) else {}
         out = []
+        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         for record in records:
             container = cs.load(self._ctx, record, lenient=True)
             if container.state.status == st.UNKNOWN:
@@ -163,11 +185,17 @@ class ContainerList:
             if not filters.match(item):
                 continue
             if options.size:
-                item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
+                rw = tree_size(os.fspath(container.dirs.upper))
+                image_id = container.record.image_id
+                if image_id not in lower_sizes:
+                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
+                item = replace(item, size=rw, root_fs_size=rw + lower_sizes[image_id])
             if options.namespaces and item.pid:
                 item = replace(item, namespaces=namespaces_of(item.pid))
             out.append(_Chosen(container, item, net))
-        return sorted(out, key=lambda chosen: order(chosen.summary))
+        # ties in creation order, as podman's listing comes (two never started, by
+        # runningfor; every one, by size without --size)
+        return sorted(out, key=lambda chosen: (order(chosen.summary), chosen.summary.created))
 
 
 def lookups(ctx: EngineContext) -> Lookups:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hutch.api.container_config import VolumeOptions
-from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.container_record import MountRecord
@@ -106,7 +106,10 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
 
 def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
     name, readonly = specs.parse_volumes_from(text)
-    record = cs.find(ctx, name)
+    try:
+        record = cs.find(ctx, name)
+    except NoSuchObject as exc:  # podman's words
+        raise NoSuchObject(f'looking up container "{name}" for volumes-from: {exc}') from None
     out = []
     for item in cs.config_of(record).mounts:
         if item.kind not in ("bind", "volume"):

@@ -33,7 +33,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig, rootfs_dir
 from hutch.engine.container_filters import tree_size
-from hutch.engine.container_list import ContainerList
+from hutch.engine.container_list import ContainerList, cmd_part, entrypoint_of
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
@@ -286,22 +286,6 @@ def _limits(container: cs.Container, spec: Spec | None) -> InspectLimits:
     return inspect_limits(resources, container.config.options.resources)
 
 
-def _entrypoint(config: ContainerConfig) -> tuple[str, ...]:
-    """The entrypoint the container runs: ``--entrypoint``, else the image's (podman)."""
-    text = config.options.entrypoint
-    if text is None:
-        return tuple(config.image_config.entrypoint or ())
-    if text.startswith("["):
-        import json
-
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return (text,)
-        return tuple(str(v) for v in value) if isinstance(value, list) else (text,)
-    return (text,) if text else ()
-
-
 def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
     """podman's ``.Config.Healthcheck``: the Test as recorded (["CMD-SHELL", "..."] of a
     plain --health-cmd, ["NONE"] of ``none`` and of --no-healthcheck, which has no
@@ -372,6 +356,7 @@ def inspect_report(
     # its network, read with the spec once (netquery.network_of's default without one)
     net = spec.network if spec is not None else NetworkSpec()
     effective, bounding = extras.capabilities(spec, config.user)
+    entrypoint = entrypoint_of(config)
     return ContainerInspect(
         id=record.id,
         created=_iso(record.created),
@@ -432,11 +417,11 @@ def inspect_report(
             domainname=options.domainname or "",
             user=config.user,
             env=tuple(config.env),
-            cmd=command,
+            cmd=cmd_part(command, entrypoint),
             image=record.image_name,
             working_dir=config.workdir,
-            entrypoint=_entrypoint(config),
-            labels=dict(config.labels),
+            entrypoint=entrypoint,
+            labels=dict(config.labels_with_image),
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,

@@ -92,6 +92,14 @@ class ContainerConfig:
         """``--label`` values as pairs (a bare KEY has the value "")."""
         return pairs(self.options.labels)
 
+    @property
+    def labels_with_image(self) -> tuple[tuple[str, str], ...]:
+        """The image's labels, then ``--label`` values over them: what podman gives a
+        container (inspect's ``.Config.Labels``, ps's and its label filter)."""
+        merged = dict(self.image_config.labels)
+        merged.update(self.labels)
+        return tuple(merged.items())
+
 
 def encode(config: ContainerConfig) -> bytes:
     return json.dumps(to_data(config), separators=(",", ":")).encode()

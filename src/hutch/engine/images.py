@@ -556,10 +556,13 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     annotations, manifest_type = _manifest_fields(image.manifest_raw)
     # each name's repository at each manifest the image is known by (podman's)
     digests = dict.fromkeys([image.digest, *ctx.images.digests(image.id)])
+    # (each once: two tags of one repository are one repository@digest)
     repo_digests = tuple(
-        f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{digest}"
-        for n in image.names
-        for digest in digests
+        dict.fromkeys(
+            f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{digest}"
+            for n in image.names
+            for digest in digests
+        )
     )
     # As podman: the top layer is UpperDir, the ones below it LowerDir (top first).
     dirs = [os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]

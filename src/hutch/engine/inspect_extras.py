@@ -160,12 +160,13 @@ def podman_annotations(options: RunOptions) -> dict[str, str]:
 
 
 def capabilities(spec: Spec | None, user: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(effective, bounding): the sets the container's user gets, from its bundle."""
+    """(effective, bounding): the sets the container's user gets, from its bundle, by
+    name (podman's order; the spec has them in the kernel's)."""
     if spec is None:
         return (), ()
     root = user in ("", "0", "root") or user.startswith(("0:", "root:"))
     caps = spec.security.root_capabilities if root else spec.security.user_capabilities
-    return caps.effective, caps.bounding
+    return tuple(sorted(caps.effective)), tuple(sorted(caps.bounding))
 
 
 def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDriver:

@@ -477,6 +477,10 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:  # no CIDR at all: Go's net.ParseCIDR's words, as podman's
+            raise InvalidArgument(f"invalid CIDR address: {text}") from None
         raise InvalidArgument(f"invalid subnet {text!r}: {exc}") from exc
     if any(net.overlaps(t) for t in taken if t.version == net.version):
         # podman's words (before it looks at the gateway), for another network's subnet
@@ -522,36 +526,40 @@ _FILTER_KEYS = ("name", "id", "driver", "label", "label!", "until")
 
 
 def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
+    """Every key's test passes; a key given twice passes with any of its values
+    (``name=a --filter name=b``: either), but labels must all match (podman's)."""
+    by_key: dict[str, list[str]] = {}
     for item in filters:
         key, sep, value = item.partition("=")
         if not sep:
             raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
-        if key == "name":
-            if not re.search(value, record.name):
-                return False
-        elif key == "id":
-            if not record.id.startswith(value):
-                return False
-        elif key == "driver":
-            if record.driver != value:
-                return False
-        elif key in ("label", "label!"):
-            k, has_value, v = value.partition("=")
-            labels = dict(record.labels)
-            if (k in labels and (not has_value or labels[k] == v)) != (key == "label"):
-                return False
-        elif key == "until":
-            try:
-                limit = parse_time(value)
-            except ValueError as exc:
-                raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
-            if record.created >= limit:
-                return False
-        else:
-            raise InvalidArgument(
-                f"invalid filter {key!r}: use name, id, driver, label, label! or until"
-            )
+        by_key.setdefault(key, []).append(value)
+    for key, values in by_key.items():
+        tests = [_test(record, key, value) for value in values]
+        if not (all(tests) if key in ("label", "label!", "until") else any(tests)):
+            return False
     return True
+
+
+def _test(record: NetworkSummary, key: str, value: str) -> bool:
+    """One filter's test of one network."""
+    if key == "name":
+        return re.search(value, record.name) is not None
+    if key == "id":
+        return record.id.startswith(value)
+    if key == "driver":
+        return record.driver == value
+    if key in ("label", "label!"):
+        k, has_value, v = value.partition("=")
+        labels = dict(record.labels)
+        return (k in labels and (not has_value or labels[k] == v)) == (key == "label")
+    if key == "until":
+        try:
+            limit = parse_time(value)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
+        return record.created < limit
+    raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label, label! or until")
 
 
 def _require_bridge(container: cs.Container, net: NetworkSpec) -> None:
@@ -583,7 +591,8 @@ class NetworkService:
     def create(self, options: NetworkCreateOptions) -> NetworkSummary:
         ctx = self._ctx
         if options.driver not in ("bridge", ""):
-            raise InvalidArgument(f"unsupported network driver {options.driver!r}: use bridge")
+            # podman's words (netavark's macvlan and ipvlan are not hutch's)
+            raise InvalidArgument(f"unsupported driver {options.driver}: invalid argument")
         labels = _pairs(options.labels, "--label")
         opts = _pairs(options.options, "--opt")
         for key, value in opts:
@@ -601,8 +610,9 @@ class NetworkService:
                 n += 1
             name = f"hutch{n}"
         if not valid_name(name):
-            raise InvalidArgument(
-                f"invalid network name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            raise InvalidArgument(  # podman's words
+                f"network name {name} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+                "invalid argument"
             )
         if name in existing and options.ignore:
             return summary(ctx, find(ctx, name))

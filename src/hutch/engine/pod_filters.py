@@ -55,7 +55,7 @@ def matcher(items: Sequence[str]) -> Callable[[PodSummary], bool]:
         if key not in _MATCHERS:
             raise InvalidArgument(f"{key} is an invalid filter")  # podman's words
         if key == "status" and value not in STATUSES:
-            raise InvalidArgument(f"invalid pod status {value!r}: use one of {', '.join(STATUSES)}")
+            raise InvalidArgument(f"{value} is not a valid pod status")  # podman's words
         if key == "ctr-status" and value not in CTR_STATUSES:
             raise InvalidArgument(
                 f"invalid container status {value!r}: use one of {', '.join(CTR_STATUSES)}"

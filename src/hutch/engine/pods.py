@@ -148,6 +148,10 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
     shared = parse_share(options.share)
     infra = options.infra if options.infra is not None else bool(shared)
     if not infra:
+        if options.share not in (None, "", "none"):  # given with --infra=false: podman's words
+            raise InvalidArgument(
+                f"cannot set share({options.share}) namespaces without an infra container"
+            )
         if options.publish:
             raise InvalidArgument(
                 "you must have an infra container to publish port bindings to the host"

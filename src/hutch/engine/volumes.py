@@ -71,7 +71,11 @@ class VolumeService:
 
     def create(self, options: VolumeCreateOptions) -> str:
         name = options.name or new_id()
-        specs.check_volume_name(name)
+        if not specs.valid_volume_name(name):  # podman's words
+            raise InvalidArgument(
+                "running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+                "invalid argument"
+            )
         if options.driver not in ("local", image_driver.DRIVER):
             # podman's words: any other driver is a plugin, and hutch has none
             raise InvalidArgument(

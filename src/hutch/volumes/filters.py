@@ -83,7 +83,9 @@ def parse_volume_filters(
         if key not in KEYS:
             raise InvalidArgument(f'"{key}" is an invalid volume filter')  # podman's words
         if key in ("dangling", "anonymous") and value.lower() not in _BOOLEANS:
-            raise InvalidArgument(f"invalid {key} filter {value!r}: use true or false")
+            raise InvalidArgument(  # podman's words
+                f'"{value}" is not a valid value for the "{key}" filter - must be true or false'
+            )
         grouped.setdefault(key, []).append(value)
     until = _until(grouped.pop("until", []), now)
     after = _after(grouped.pop("after", []) + grouped.pop("since", []), created_of)

@@ -478,9 +478,9 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             continue
         key, sep, value = item.partition("=")
         if not sep or key not in ("type", "o", "device"):
+            # podman's words (the local driver takes type=, o=, device=, copy and nocopy)
             raise InvalidArgument(
-                f"invalid volume option {item!r}: the local driver takes type=, o=, device=, "
-                "copy and nocopy"
+                f"invalid mount option {key} for driver 'local': invalid argument"
             )
         out[key] = value
     kind = out.get("type", "")

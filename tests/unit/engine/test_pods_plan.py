@@ -186,7 +186,7 @@ def test_filters_follow_podman_rules(filters: tuple[str, ...], kept: bool) -> No
 def test_a_bad_filter_is_refused() -> None:
     with pytest.raises(InvalidArgument, match="colour is an invalid filter"):
         matcher(("colour=red",))
-    with pytest.raises(InvalidArgument, match="invalid pod status"):
+    with pytest.raises(InvalidArgument, match="is not a valid pod status"):
         matcher(("status=sleepy",))
 
 
