@@ -64,3 +64,32 @@ def test_a_subnet_in_use_is_refused_in_podmans_words(hutch: Hutch, podman: Run) 
     assert both(hutch, podman, "network", "ls", "-q") == (0, "h15used\npodman\n", "")
     for tool in (hutch, podman):
         tool("network", "rm", "h15used")
+
+
+def test_ls_filter_dangling(hutch: Hutch, podman: Run, base_image: str) -> None:
+    """``--filter dangling=BOOL``: networks no container is attached to (true) or those
+    in use (false); a bad value and a second one refused in podman's words."""
+    for tool in (hutch, podman):
+        assert tool("network", "create", "dangle-a").returncode == 0
+        assert tool("network", "create", "dangle-b").returncode == 0
+    image = {hutch: base_image, podman: "base"}
+    for tool in (hutch, podman):
+        ran = tool("run", "-d", "--name", "dangler", "--network", "dangle-a", image[tool],
+                   "sleep", "100")  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+    try:
+        ours = ("--filter", "name=dangle-", "-q")
+        assert both(hutch, podman, "network", "ls", *ours, "--filter", "dangling=true") == (
+            0, "dangle-b\n", ""
+        )  # fmt: skip
+        assert both(hutch, podman, "network", "ls", *ours, "--filter", "dangling=0") == (
+            0, "dangle-a\n", ""
+        )  # fmt: skip
+        bad = both(hutch, podman, "network", "ls", "--filter", "dangling=maybe")
+        assert bad == (125, "", 'Error: invalid dangling filter value "maybe"\n')
+        two = both(hutch, podman, "network", "ls", "-f", "dangling=1", "-f", "dangling=0")
+        assert two == (125, "", 'Error: got more than one value for filter key "dangling"\n')
+    finally:
+        for tool in (hutch, podman):
+            tool("rm", "-f", "-t", "0", "dangler")
+            tool("network", "rm", "dangle-a", "dangle-b")

@@ -521,7 +521,7 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
     return NetworkSubnet(str(net), gateway, ip_range)
 
 
-# the keys of network ls --filter and network prune's (podman's, dangling aside)
+# the keys of network prune's --filter, and ls's with dangling (podman's)
 _FILTER_KEYS = ("name", "id", "driver", "label", "label!", "until")
 
 
@@ -539,6 +539,20 @@ def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
         if not (all(tests) if key in ("label", "label!", "until") else any(tests)):
             return False
     return True
+
+
+def _dangling(given: Sequence[str]) -> bool | None:
+    """``--filter dangling=BOOL`` (Go's ParseBool words), once at most; podman's words."""
+    if not given:
+        return None
+    if len(given) > 1:
+        raise InvalidArgument('got more than one value for filter key "dangling"')
+    value = given[0].partition("=")[2]
+    if value in ("1", "t", "T", "true", "TRUE", "True"):
+        return True
+    if value in ("0", "f", "F", "false", "FALSE", "False"):
+        return False
+    raise InvalidArgument(f'invalid dangling filter value "{value}"')
 
 
 def _test(record: NetworkSummary, key: str, value: str) -> bool:
@@ -650,10 +664,17 @@ class NetworkService:
 
     def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
         for item in filters:  # refused with no network to match too, as podman does
-            if item.partition("=")[0] not in _FILTER_KEYS:
+            if item.partition("=")[0] not in (*_FILTER_KEYS, "dangling"):
                 raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
+        dangling = _dangling([f for f in filters if f.startswith("dangling=")])
+        rest = [f for f in filters if not f.startswith("dangling=")]
         records = [decode(r) for r in _store_with_default(self._ctx).all()]
-        return [summary(self._ctx, r) for r in records if _match(r, filters)]
+        found = [r for r in records if _match(r, rest)]
+        if dangling is not None:
+            # dangling: no container attached to it (podman's network ls filter)
+            users = store(self._ctx).attachments
+            found = [r for r in found if (not users(network=r.name)) == dangling]
+        return [summary(self._ctx, r) for r in found]
 
     def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
         return [summary(self._ctx, find(self._ctx, n)) for n in names]
