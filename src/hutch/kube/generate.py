@@ -267,12 +267,13 @@ def _container(
     notes: _Notes,
 ) -> Container:
     config = info.config
-    argv = tuple(config.cmd)
+    # inspect's Cmd is podman's: the command after the entrypoint (engine.container_list's
+    # cmd_part), so the entrypoint is Kubernetes' command and the Cmd its args
     entrypoint = tuple(config.entrypoint)
-    if entrypoint and argv[: len(entrypoint)] == entrypoint:
-        command, args = entrypoint, argv[len(entrypoint) :]
+    if entrypoint:
+        command, args = entrypoint, tuple(config.cmd)
     else:
-        command, args = argv, ()
+        command, args = tuple(config.cmd), ()
     image_env = set(source.image_env.get(config.image, ()))
     env = []
     for item in config.env:

@@ -38,7 +38,7 @@ LIMITS = InspectLimits(
 def container(name: str = "web", **changes: Any) -> ContainerInspect:
     config = InspectConfig(
         hostname="abcdef012345", user="", env=("PATH=/bin", "container=hutch", "FOO=bar"),
-        cmd=("/bin/sh", "-c", "sleep 1000"), image="localhost/base:latest", working_dir="/tmp",
+        cmd=("-c", "sleep 1000"), image="localhost/base:latest", working_dir="/tmp",
         entrypoint=("/bin/sh",), labels={}, stop_signal="SIGTERM", stop_timeout=10,
         create_command=(), tty=False, open_stdin=False,
     )  # fmt: skip
