@@ -45,10 +45,6 @@ def _start(tools: Tools, side: str, first: int, last: int) -> None:
         raise BenchError(f"{side}: only {len(out.split())} of {last} containers running")
 
 
-def _median_seconds(runs: Sequence[float]) -> float:
-    return statistics.median(runs)
-
-
 def _one_more(tools: Tools, side: str, n: int) -> float:
     """Time ``run -d`` of container n+1 (removed again, untimed), median of a few."""
     times = []
@@ -57,7 +53,7 @@ def _one_more(tools: Tools, side: str, n: int) -> float:
         seconds, _ = tools.ok(side, ("run", "-d", "--name", name, "{img}", "sleep", "infinity"))
         times.append(seconds)
         tools.ok(side, ("rm", "-f", "-t", "0", name))
-    return _median_seconds(times)
+    return statistics.median(times)
 
 
 def container_processes(tools: Tools, side: str) -> list[int]:
@@ -133,7 +129,7 @@ def ramp(tools: Tools, side: str) -> tuple[float, ...]:
             running = n
             time.sleep(SETTLE)
             pss.append(total_pss_mb(container_processes(tools, side)))
-            ps.append(_median_seconds([tools.ok(side, ("ps",))[0] for _ in range(PS_ROUNDS)]))
+            ps.append(statistics.median([tools.ok(side, ("ps",))[0] for _ in range(PS_ROUNDS)]))
             runs.append(_one_more(tools, side, n))
     finally:
         tools.quiet(side, ("rm", "-f", "-a", "-t", "0"), timeout=900)
