@@ -611,11 +611,11 @@ class ContainerService:
 
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
-            if not container.record.pod_id:
-                from hutch.engine import etc_refresh
+            from hutch.engine import etc_refresh
 
-                # podman writes /etc/hosts and /etc/resolv.conf anew at each start
-                etc_refresh.refresh(self._ctx, container, just_created)
+            # podman writes /etc/hosts and /etc/resolv.conf anew at each start (a pod's
+            # at its infra's)
+            etc_refresh.refresh(self._ctx, container, just_created)
             if any(m.kind == "volume" for m in container.config.mounts):
                 from hutch.engine.volume_firstmount import first_mounts
 

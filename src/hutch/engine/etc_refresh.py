@@ -10,9 +10,10 @@ none) nor on another container's (container:NAME): podman keeps those files as
 they are. /etc/hostname is written once, at create, and keeps what the container
 wrote into it, as podman's does.
 
-A pod's members share the infra container's files, which the pod lists its running
-members in (runtime/etcfiles.py): hutch leaves them as they are (podman writes the
-infra's anew).
+A pod's members share the infra container's files: they are written anew when the
+infra starts (``pod start``, ``pod restart``, a member's start in a stopped pod), as
+podman 4.3.1 writes them, and a member's start in a running pod only appends its
+name (runtime/etcfiles.py), as podman's does: what the members wrote stays until then.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ from hutch.engine.context import EngineContext
 
 def refresh(ctx: EngineContext, container: cs.Container, just_created: bool = False) -> None:
     """Rewrite the container's own /etc/hosts and /etc/resolv.conf (those it bind-mounts
-    from its directory: not with --no-hosts, nor a pod's shared ones), with the copies
+    from its directory: not with --no-hosts, nor a pod member's, which are the infra's),
+    with the copies
     the monitor puts back before the restart policy's runs (runtime/etcfiles.py).
 
     ``just_created``: run's start, in the command whose create wrote the files from
     the same host files a moment ago: only the copies are made (run's time, issue 16)."""
-    if container.record.pod_id:
-        return
     userdata = container.dirs.userdata
     raw = (userdata / "config.json").read_bytes()
     wanted = _own_files(raw, userdata)
