@@ -80,9 +80,10 @@ def write_etc_files(
 
 # podman writes /etc/hosts and /etc/resolv.conf anew at every start, the restart
 # policy's too. The engine writes them at each start it makes (engine/etc_refresh.py)
-# and keeps a copy of each beside it (``hosts.start``): the monitor, which restarts
-# the container by itself, puts the copies back before each run of the policy's,
-# so that what the container wrote into them goes as it would in podman.
+# and keeps a copy of each beside it (``hosts.start``); the monitor, which restarts
+# the container by itself, runs the engine's command that writes them anew before
+# each run of the policy's, and puts the copies back should that fail, so that what
+# the container wrote into them goes as it would in podman.
 STARTED_SUFFIX = ".start"
 RESTORED = ("hosts", "resolv.conf")
 
