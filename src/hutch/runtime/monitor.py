@@ -283,6 +283,9 @@ class Monitor:
             import subprocess  # restarts only: the idle loop the run execs drops it
 
             env = {k: v for k, v in os.environ.items() if k != PROFILE_ENV}
+            if self.own_pidns >= 0:
+                # ours, not the ended run's: its pid namespace takes no new process
+                sc.setns(self.own_pidns, sc.CLONE_NEWPID)
             with contextlib.suppress(OSError, subprocess.SubprocessError):
                 done = subprocess.run(
                     self.args.refresh, env=env, stdin=subprocess.DEVNULL, timeout=60
