@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from harness import Hutch
 from lifecycle_helpers import remove_containers, run_in_pty
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
@@ -68,7 +70,9 @@ def test_attach_exits_with_the_containers_code_where_podman_exits_0(
     """podman(1)'s EXIT CODES (the contained command's code) and Docker's attach: hutch
     exits with the status of a container that ends while attached. podman's own attach
     (4.3.1 and current, podman-attach(1) says nothing of it) exits 0 and prints an empty
-    line after the output: pinned here, so that a change of the peer shows."""
+    line after the output: pinned here, so that a change of the peer shows. ``start
+    -a`` of a running container attaches to it and exits 0 when it ends, in both (that
+    one is podman's: current podman's ContainerStart reports 0 for a running one)."""
     script = "sleep 2; echo out; exit 3"
     for tool in (hutch, podman):
         assert tool("run", "-d", "--name", "ax", "base", "sh", "-c", script).returncode == 0
@@ -76,4 +80,10 @@ def test_attach_exits_with_the_containers_code_where_podman_exits_0(
     theirs = podman("attach", "--no-stdin", "ax")
     assert (ours.returncode, ours.stdout) == (3, "out\n")
     assert (theirs.returncode, theirs.stdout) == (0, "out\n\n"), theirs
+    started = {}
+    for name, tool in (("hutch", partial(hutch, check=False)), ("podman", podman)):
+        assert tool("start", "ax").returncode == 0
+        done = tool("start", "-a", "ax")
+        started[name] = (done.returncode, done.stdout, done.stderr)
+    assert started["hutch"] == started["podman"] == (0, "out\n", ""), started
     podman("rm", "-f", "ax")

@@ -131,17 +131,49 @@ def test_private_and_user_networks_start_from_the_hosts_file(
         assert lines[-1].endswith("\tboxname hosted"), out
 
 
-def test_a_pods_members_share_the_file_built_on_the_base(
-    hutch: Hutch, hutch_env: HutchEnv, base_image: str, tmp_path: Path
+def _pod_lines(text: str) -> list[str]:
+    """A pod's /etc/hosts without its infra's line (its id differs)."""
+    return [line for line in _as_4_3_1(text).splitlines() if not line.endswith("-infra")]
+
+
+def test_a_pods_files_are_written_anew_at_its_start_as_podmans(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "hosts").write_text("10.4.4.4 podbase\n")
-    user_conf(hutch_env, f'[containers]\nbase_hosts_file = "{tmp_path / "hosts"}"\n')
-    hutch("pod", "create", "--name", "hostspod", "--add-host", "extra:10.5.5.5")
-    out = hutch("run", "--rm", "--pod", "hostspod", "--name", "member", "base",
-                "cat", "/etc/hosts").stdout  # fmt: skip
-    assert out.startswith("10.5.5.5\textra\n10.4.4.4\tpodbase\n127.0.0.1\tlocalhost\n"), out
-    assert "127.0.0.1\tmember" in out.splitlines(), out
-    hutch("pod", "rm", "-f", "-t", "0", "hostspod")
+    """The members share the pod's files (--add-host, the base file, their names): a
+    member's start in the running pod appends its name and keeps what members wrote;
+    the pod's restart writes both anew from the base file as it is then."""
+    base = tmp_path / "hosts"
+    base.write_text("10.4.4.4 podbase\n")
+    conf = _conf(tmp_path, str(base), "none")
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
+    member = ("run", "-d", "--pod", "hp", "base", "sleep", "600")
+    edit = "echo 192.0.2.1 added >> /etc/hosts; echo nameserver 192.0.2.53 >> /etc/resolv.conf"
+    read = ("exec", "m1", "cat", "/etc/hosts", "/etc/resolv.conf")
+    seen: dict[str, list[list[str]]] = {label: [] for label in tools}
+    for tool in tools.values():
+        assert tool("pod", "create", "--name", "hp", "--add-host", "extra:10.5.5.5").returncode == 0
+        assert tool(*member[:4], "--name", "m1", *member[4:]).returncode == 0
+        assert tool("exec", "m1", "sh", "-c", edit).returncode == 0
+    base.write_text("10.4.4.5 podbase2\n")
+    for label, tool in tools.items():
+        assert tool(*member[:4], "--name", "m2", *member[4:]).returncode == 0
+        seen[label].append(_pod_lines(tool(*read).stdout))
+        assert tool("pod", "restart", "hp").returncode == 0
+        seen[label].append(_pod_lines(tool(*read).stdout))
+        tool("pod", "rm", "-f", "-t", "0", "hp")
+    ours, theirs = seen["hutch"], seen["podman"]
+    start = ["10.5.5.5\textra", "10.4.4.4\tpodbase", "127.0.0.1\tlocalhost", "::1\tlocalhost"]
+    assert (
+        ours[0][:7]
+        == theirs[0][:7]
+        == [*start, "127.0.0.1\tm1", "192.0.2.1 added", "127.0.0.1\tm2"]
+    )
+    assert "nameserver 192.0.2.53" in ours[0] and "nameserver 192.0.2.53" in theirs[0]
+    # the members start again in the order podman keeps them in a Go map: as sets
+    assert ours[1][:4] == theirs[1][:4] == ["10.5.5.5\textra", "10.4.4.5\tpodbase2", *start[2:]]
+    assert set(ours[1][4:6]) == set(theirs[1][4:6]) == {"127.0.0.1\tm1", "127.0.0.1\tm2"}
+    assert not any("192.0.2" in line for line in ours[1] + theirs[1])
 
 
 def test_a_relative_base_file_is_refused(
@@ -254,23 +286,35 @@ def test_hosts_and_resolv_conf_are_written_anew_at_each_start(
 
 
 def test_a_restart_of_the_policys_writes_them_anew_too(
-    hutch: Hutch, base_image: str, podman: Run
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The restart policy's runs start from the files as the start wrote them, as
-    podman's (4.3.1): the line the first run added is gone when the second adds its."""
-    script = "echo 192.0.2.1 added >> /etc/hosts; [ -e /again ] && exec sleep 600; touch /again"
-    counts = []
-    for tool in (partial(hutch, check=False), podman):  # exec fails between two runs
+    """The restart policy's runs get the files written anew, as podman's (4.3.1): the
+    line the first run added is gone when the second adds its, and the base file is
+    read again."""
+    base = tmp_path / "hosts"
+    base.write_text("10.1.1.1 alpha\n")
+    conf = _conf(tmp_path, str(base), "none")
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    script = (
+        "echo 192.0.2.1 added >> /etc/hosts; [ -e /again ] && { touch /sig/second; exec sleep"
+        " 600; }; touch /again; until [ -e /sig/go ]; do sleep 0.05; done; exit 1"
+    )
+    tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
+    texts = []
+    for label, tool in tools.items():
+        sig = tmp_path / f"sig-{label}"
+        sig.mkdir()
         ran = tool("run", "-d", "--name", "hrp", "--network", "host", "--restart",
-                   "on-failure:2", "base", "sh", "-c", script + "; exit 1")  # fmt: skip
+                   "on-failure:2", "-v", f"{sig}:/sig", "base", "sh", "-c", script)  # fmt: skip
         assert ran.returncode == 0, ran
-        for _ in range(100):  # the second run sleeps once it has added its line
-            seen = tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts")
-            if tool("inspect", "--format", "{{.RestartCount}}", "hrp").stdout == "1\n" and (
-                seen.returncode == 0
-            ):
+        base.write_text("10.1.1.2 gamma\n")  # before the first run ends
+        (sig / "go").touch()
+        for _ in range(200):  # the second run has added its line
+            if (sig / "second").exists():
                 break
-            time.sleep(0.1)
-        counts.append(tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts").stdout)
+            time.sleep(0.05)
+        texts.append(tool("exec", "hrp", "cat", "/etc/hosts").stdout)
         tool("rm", "-f", "-t", "0", "hrp")
-    assert counts == ["1\n", "1\n"]
+        base.write_text("10.1.1.1 alpha\n")
+    assert _as_4_3_1(texts[0]) == texts[1]
+    assert texts[1].startswith("10.1.1.2\tgamma\n") and texts[1].count("added") == 1

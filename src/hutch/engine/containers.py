@@ -560,7 +560,14 @@ class ContainerService:
         passed: tuple[int, str | None] = (0, None),
         just_created: bool = False,
     ) -> int | None:
-        from hutch.engine import address_claim, netquery, notify_relay, nsmodes, pod_member
+        from hutch.engine import (
+            address_claim,
+            etc_refresh,
+            netquery,
+            notify_relay,
+            nsmodes,
+            pod_member,
+        )
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -583,6 +590,7 @@ class ContainerService:
             cleanup=self._cleanup_argv(container.record.id, options.remove)
             if options.remove or pod_member.stops_pod(self._ctx, container.record)
             else (),
+            refresh=etc_refresh.command(self._ctx, container.record.id),
             events=(
                 engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
@@ -611,11 +619,9 @@ class ContainerService:
 
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
-            if not container.record.pod_id:
-                from hutch.engine import etc_refresh
-
-                # podman writes /etc/hosts and /etc/resolv.conf anew at each start
-                etc_refresh.refresh(self._ctx, container, just_created)
+            # podman writes /etc/hosts and /etc/resolv.conf anew at each start (a pod's
+            # at its infra's)
+            etc_refresh.refresh(self._ctx, container, just_created)
             if any(m.kind == "volume" for m in container.config.mounts):
                 from hutch.engine.volume_firstmount import first_mounts
 

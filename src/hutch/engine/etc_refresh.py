@@ -3,22 +3,26 @@
 podman writes both files at every start, from the container's flags, its networks
 and the host's files as they are then: what the container wrote into them is gone
 after a restart (podman 4.3.1 and current; ``podman restart``, ``stop`` +
-``start`` and the restart policy's runs alike: the monitor puts back the copies kept
-here, runtime/etcfiles.py), and a change of the host's /etc/hosts or /etc/resolv.conf (or of
-containers.conf's base_hosts_file) shows. Not so without a network (--network
+``start`` and the restart policy's runs alike: before each of the policy's runs the
+monitor, which imports no engine code, runs this module as a command, ``main``, and
+puts back the copies kept here should that fail, runtime/etcfiles.py), and a change
+of the host's /etc/hosts or /etc/resolv.conf (or of containers.conf's
+base_hosts_file) shows. Not so without a network (--network
 none) nor on another container's (container:NAME): podman keeps those files as
 they are. /etc/hostname is written once, at create, and keeps what the container
 wrote into it, as podman's does.
 
-A pod's members share the infra container's files, which the pod lists its running
-members in (runtime/etcfiles.py): hutch leaves them as they are (podman writes the
-infra's anew).
+A pod's members share the infra container's files: they are written anew when the
+infra starts (``pod start``, ``pod restart``, a member's start in a stopped pod), as
+podman 4.3.1 writes them, and a member's start in a running pod only appends its
+name (runtime/etcfiles.py), as podman's does: what the members wrote stays until then.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from hutch.engine import container_state as cs
@@ -27,13 +31,12 @@ from hutch.engine.context import EngineContext
 
 def refresh(ctx: EngineContext, container: cs.Container, just_created: bool = False) -> None:
     """Rewrite the container's own /etc/hosts and /etc/resolv.conf (those it bind-mounts
-    from its directory: not with --no-hosts, nor a pod's shared ones), with the copies
+    from its directory: not with --no-hosts, nor a pod member's, which are the infra's),
+    with the copies
     the monitor puts back before the restart policy's runs (runtime/etcfiles.py).
 
     ``just_created``: run's start, in the command whose create wrote the files from
     the same host files a moment ago: only the copies are made (run's time, issue 16)."""
-    if container.record.pod_id:
-        return
     userdata = container.dirs.userdata
     raw = (userdata / "config.json").read_bytes()
     wanted = _own_files(raw, userdata)
@@ -78,3 +81,41 @@ def _own_files(raw: bytes, userdata: Path) -> set[str]:
         dest for dest, src in doc.get("etc_files") or () if src == os.fspath(userdata / dest[5:])
     }
     return ours & {"/etc/hosts", "/etc/resolv.conf"}
+
+
+def command(ctx: EngineContext, container_id: str) -> tuple[str, ...]:
+    """The command that writes a container's files anew (``main``): what its monitor
+    runs before each run of the restart policy's, as podman's restart policy goes
+    through podman's whole start."""
+    return (
+        sys.executable,
+        "-m",
+        "hutch.engine.etc_refresh",
+        str(ctx.paths.data),
+        str(ctx.paths.runtime),
+        container_id,
+    )
+
+
+def main(argv: list[str]) -> int:
+    """``python -m hutch.engine.etc_refresh DATA RUNTIME ID`` (``command``): the
+    container's files written anew from the settings and host files as they are now;
+    1 when that fails (the monitor then puts back the copies)."""
+    from hutch.config.paths import default_paths
+    from hutch.config.settings import load_settings
+
+    data, runtime, container_id = argv
+    paths = default_paths(data, runtime)
+    ctx = EngineContext(paths, load_settings(paths.settings_file, (), paths.runtime))
+    try:
+        refresh(ctx, cs.get(ctx, container_id))
+    except Exception as exc:  # any failure: the monitor puts back its copies instead
+        print(f"hutch: writing /etc/hosts and resolv.conf anew: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

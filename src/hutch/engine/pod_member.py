@@ -341,23 +341,12 @@ def before_start(
         tmp.write_bytes(spec_to_json(replace(spec, joins=joins, shm=shm)))
         os.replace(tmp, path)
     if spec.pod_hosts.path:
-        running = [
-            other.name
-            for other in ctx.containers.of_pod(record.pod_id)
-            if other.id not in (infra_id, record.id) and cs.load(ctx, other, lenient=True).running
+        others = [
+            o for o in ctx.containers.of_pod(record.pod_id) if o.id not in (infra_id, record.id)
         ]
-        names = member_names(
-            etcfiles.listed_members(spec.pod_hosts.path), running, spec.pod_hosts.name
+        running = {o.name for o in others if cs.load(ctx, o, lenient=True).running}
+        etcfiles.list_pod_members(
+            spec.pod_hosts.path,
+            [spec.pod_hosts.name],
+            gone=[o.name for o in others if o.name not in running],
         )
-        etcfiles.list_pod_members(spec.pod_hosts.path, names)
-
-
-def member_names(listed: list[str], running: list[str], starting: str) -> list[str]:
-    """The names a pod's /etc/hosts lists: those already listed that still run, in
-    their order (start order, as podman appends), then the other running ones, then
-    the one starting; a name of a member that is no longer running goes."""
-    names = [n for n in listed if n in running]
-    names += [n for n in running if n not in names]
-    if starting not in names:
-        names.append(starting)
-    return names

@@ -27,6 +27,7 @@ from hutch.engine.ports import parse_expose, parse_publish
 from hutch.engine.resources import cpus_to_quota, parse_size
 
 if TYPE_CHECKING:
+    from hutch.engine.secret_refs import SecretRef
     from hutch.engine.spec_resolved import Resolved
 
 Doc = dict[str, Any]
@@ -138,6 +139,40 @@ def _cpu_quota(value: str) -> int:
         return 0
 
 
+def _secret_refs(items: Iterable[str]) -> Iterable[tuple[str, SecretRef]]:
+    """Each --secret as given and as parsed (create checked them: one that does not
+    parse is left out rather than failing the document)."""
+    from hutch.engine.secret_refs import parse_secret
+
+    for item in items:
+        try:
+            yield item, parse_secret(item)
+        except HutchError:
+            continue
+
+
+def _mount_secrets(items: Iterable[str]) -> list[dict[str, Any]]:
+    """The mounted secrets as podman's SpecGenerator ``secrets`` (Go's field names,
+    the struct has no JSON tags): the secret's name as ``Source``, ``Target`` as given
+    ("" for the default, /run/secrets/NAME), the mode as a number. Names only: a
+    secret's data is never in the document."""
+    out = []
+    for item, ref in _secret_refs(items):
+        if ref.kind == "mount":
+            given = [p[len("target=") :] for p in item.split(",") if p.startswith("target=")]
+            target = given[-1] if given else ""
+            out.append(
+                {"Source": ref.source, "Target": target, "UID": ref.uid, "GID": ref.gid,
+                 "Mode": ref.mode}
+            )  # fmt: skip
+    return out
+
+
+def _env_secrets(items: Iterable[str]) -> dict[str, str]:
+    """The environment's secrets as podman's ``secret_env``: variable -> secret's name."""
+    return {ref.target: ref.source for _, ref in _secret_refs(items) if ref.kind == "env"}
+
+
 # ResourceOptions field -> where podman keeps it under resource_limits, and its shape
 RESOURCE_KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "memory": (("memory", "limit"), _size),
@@ -223,6 +258,8 @@ CONTAINER_KEYS: tuple[Mapping, ...] = (
     ("passwd.entry", ("passwd_entry",), _same),
     ("passwd.group_entry", ("group_entry",), _same),
     ("kernel.personality", ("personality",), lambda v: {"domain": v}),
+    ("secrets", ("secrets",), _mount_secrets),
+    ("secrets", ("secret_env",), _env_secrets),
     ("resources.cgroups", ("cgroups_mode",), _same),
     ("resources.cgroup_parent", ("cgroup_parent",), _same),
     ("resources.cgroup_conf", ("unified",), _pairs),

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -81,9 +80,10 @@ def write_etc_files(
 
 # podman writes /etc/hosts and /etc/resolv.conf anew at every start, the restart
 # policy's too. The engine writes them at each start it makes (engine/etc_refresh.py)
-# and keeps a copy of each beside it (``hosts.start``): the monitor, which restarts
-# the container by itself, puts the copies back before each run of the policy's,
-# so that what the container wrote into them goes as it would in podman.
+# and keeps a copy of each beside it (``hosts.start``); the monitor, which restarts
+# the container by itself, runs the engine's command that writes them anew before
+# each run of the policy's, and puts the copies back should that fail, so that what
+# the container wrote into them goes as it would in podman.
 STARTED_SUFFIX = ".start"
 RESTORED = ("hosts", "resolv.conf")
 
@@ -108,34 +108,33 @@ def restore_started(directory: Path) -> None:
 
 
 # A pod's members reach each other by name: the pod's shared /etc/hosts lists
-# each running member as "127.0.0.1<TAB>NAME" after what create wrote, as
-# podman 4.3.1 does (added when the member starts, taken out when it exits).
-# The file is bind-mounted into every member, so it is edited in place (a new
-# inode would not be seen), under a lock, as several monitors may exit at once.
-POD_BASE_SUFFIX = ".pod-base"
+# each running member as "127.0.0.1<TAB>NAME", as podman 4.3.1 does (appended
+# when the member starts, taken out when it exits; the rest of the file, what
+# the members wrote into it included, is left as it is until the pod's infra
+# starts again and writes it anew, engine/etc_refresh.py). The file is
+# bind-mounted into every member, so it is edited in place (a new inode would
+# not be seen), under a lock, as several monitors may exit at once.
 
 
 def member_line(name: str) -> str:
     return f"127.0.0.1\t{name}\n"
 
 
-def list_pod_members(path: str, names: list[str]) -> None:
-    """Rewrite the pod's hosts file: what create wrote, then ``names`` in order.
+def list_pod_members(path: str, names: list[str], gone: Iterable[str] = ()) -> None:
+    """List ``names`` in the pod's hosts file: a line appended for each one not
+    listed yet, in order (podman appends a member's line as it starts); the lines of
+    ``gone`` (members that are not running: a line a killed monitor left) taken out.
+    The other lines stay as they are."""
 
-    What create wrote is kept aside (``hosts.pod-base``) the first time, so
-    that stale lines (a member whose monitor was killed) go at each start.
-    """
-    base_path = path + POD_BASE_SUFFIX
-    with open(path, "r+", encoding="utf-8") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            base = Path(base_path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            base = f.read()
-            tmp = base_path + ".tmp"
-            Path(tmp).write_text(base, encoding="utf-8")
-            os.replace(tmp, base_path)
-        _rewrite(f, base + "".join(member_line(n) for n in names))
+    def change(text: str) -> str:
+        out = [line for line in text.splitlines(keepends=True) if line not in dropped]
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n"
+        out += [member_line(n) for n in names if member_line(n) not in out]
+        return "".join(out)
+
+    dropped = {member_line(n) for n in gone if n not in names}
+    edit_in_place(path, change)
 
 
 def unlist_pod_member(path: str, name: str) -> None:
@@ -147,18 +146,6 @@ def unlist_pod_member(path: str, name: str) -> None:
         lines = text.splitlines(keepends=True)
         if line in lines:
             _rewrite(f, "".join(x for x in lines if x != line))
-
-
-def listed_members(path: str) -> list[str]:
-    """The names listed after what create wrote (empty before any member started)."""
-    try:
-        base = Path(path + POD_BASE_SUFFIX).read_text(encoding="utf-8")
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    if not text.startswith(base):
-        return []
-    return [line.partition("\t")[2] for line in text[len(base) :].splitlines()]
 
 
 def edit_in_place(path: str, change: Callable[[str], str]) -> None:

@@ -78,6 +78,7 @@ class MonitorArgs:
     restart: RestartPolicy
     cleanup: tuple[str, ...]
     detached: bool
+    refresh: tuple[str, ...] = ()  # spawn.MonitorConfig's
     # event log path, container name, image, attributes (JSON), "rm" (spawn.MonitorConfig)
     events: tuple[str, ...] = ("", "", "")
     tied: bool = False  # the container dies when its attached caller does (a build's RUN)
@@ -111,6 +112,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         restart=RestartPolicy.parse(values.get("restart", "no")),
         cleanup=tuple(json.loads(values.get("cleanup", "[]"))),
         detached=values.get("detached") == "1",
+        refresh=tuple(json.loads(values.get("refresh", "[]"))),
         events=tuple(json.loads(values.get("events", '["", "", ""]'))),
         tied=values.get("tied") == "1",
         preserve_fds=int(values.get("preserve-fds", "0")),
@@ -227,9 +229,7 @@ class Monitor:
                 self._set(restarting=False)
                 break
             self._set(restart_count=self.state.restart_count + 1)
-            from hutch.runtime.etcfiles import restore_started  # restarts only
-
-            restore_started(self.args.bundle)  # as podman writes them anew
+            self._write_etc_files()
             code = self._run_once(listener)
         listener.close()
         self._finish(helper)
@@ -272,6 +272,29 @@ class Monitor:
         terminal = master if master >= 0 else None
         code = self._pump(listener, self.init_pid, pipes, stdin_w, terminal, exit_code)
         return self._carry_on(listener, helper, self._end_run(code))
+
+    def _write_etc_files(self) -> None:
+        """Before a run of the restart policy's: /etc/hosts and resolv.conf written
+        anew from the host's files and settings as they are now, as podman's restart
+        policy goes through its whole start; by the engine's command (spawn's
+        ``refresh``: the monitor imports no engine code), else, or when it fails, the
+        copies the start kept put back (runtime/etcfiles.py)."""
+        if self.args.refresh:
+            import subprocess  # restarts only: the idle loop the run execs drops it
+
+            env = {k: v for k, v in os.environ.items() if k != PROFILE_ENV}
+            if self.own_pidns >= 0:
+                # ours, not the ended run's: its pid namespace takes no new process
+                sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                done = subprocess.run(
+                    self.args.refresh, env=env, stdin=subprocess.DEVNULL, timeout=60
+                )
+                if done.returncode == 0:
+                    return
+        from hutch.runtime.etcfiles import restore_started
+
+        restore_started(self.args.bundle)
 
     def _runs_again(self, code: int) -> bool:
         """Whether the run that ended with ``code`` is followed by another; kept in

@@ -47,6 +47,9 @@ class MonitorConfig:
     gid5_mapped: bool
     restart: RestartPolicy = field(default_factory=RestartPolicy)
     cleanup: tuple[str, ...] = ()
+    # the command that writes /etc/hosts and resolv.conf anew before each run of the
+    # restart policy's (engine/etc_refresh.py; none: the start's copies are put back)
+    refresh: tuple[str, ...] = ()
     # event log path, container name, image, its events' attributes (JSON: the labels),
     # "rm" when the container goes at its end (no "cleanup" event then, as podman's)
     events: tuple[str, ...] = ("", "", "")
@@ -98,6 +101,8 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         "--cleanup",
         json.dumps(list(config.cleanup)),
     ]
+    if config.refresh:
+        args += ["--refresh", json.dumps(list(config.refresh))]
     if config.gid5_mapped:
         args.append("--gid5")
     if detached:

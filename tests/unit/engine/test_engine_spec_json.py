@@ -205,3 +205,23 @@ def test_the_health_check_it_runs() -> None:
     ]  # fmt: skip
     assert spec(HealthOptions(disabled=True))["healthconfig"] == {"Test": ["NONE"]}
     assert "healthconfig" not in spec(HealthOptions())
+
+
+def test_secrets_as_podmans_keys_by_name_only() -> None:
+    """--secret as SpecGenerator's secrets (Go's field names) and secret_env; none is
+    left under "hutch", and a secret's data is never there to write."""
+    secrets = (
+        "db",
+        "tls,target=rel,uid=5,gid=6,mode=0400",
+        "tok,type=env,target=TOKEN",
+        "k,type=env",
+    )
+    doc = container_spec(RunOptions("base", secrets=secrets))
+    assert doc["secrets"] == [
+        {"Source": "db", "Target": "", "UID": 0, "GID": 0, "Mode": 0o444},
+        {"Source": "tls", "Target": "rel", "UID": 5, "GID": 6, "Mode": 0o400},
+    ]
+    assert doc["secret_env"] == {"TOKEN": "tok", "k": "k"}
+    assert "hutch" not in doc
+    only_env = container_spec(RunOptions("base", secrets=("tok,type=env",)))
+    assert "secrets" not in only_env and only_env["secret_env"] == {"tok": "tok"}

@@ -16,7 +16,6 @@ from hutch.engine.pod_filters import matcher
 from hutch.engine.pod_member import (
     Membership,
     has_userns,
-    member_names,
     member_spec,
     members_userns,
     pod_userns,
@@ -408,14 +407,6 @@ def test_inspect_shows_the_namespaces_a_member_joins_as_the_infras() -> None:
     # podman 4.3.1: container:INFRA for each (net is the network's own report)
     assert joined == {"userns": infra, "ipc": infra, "pid": infra, "uts": infra}
     assert pod_joins(spec) == {} and pod_joins(None) == {}
-
-
-def test_a_pods_hosts_lists_running_members_in_start_order() -> None:
-    assert member_names([], [], "a") == ["a"]
-    assert member_names(["a", "b"], ["b", "a"], "c") == ["a", "b", "c"]
-    # a member that exited without its monitor taking its name out is dropped
-    assert member_names(["gone", "a"], ["a"], "c") == ["a", "c"]
-    assert member_names(["a"], ["a", "z"], "a") == ["a", "z"]
 
 
 def test_pod_logs_merge_members_by_time() -> None:

@@ -98,3 +98,14 @@ def test_the_health_events_switch_reaches_the_monitor() -> None:
     assert parse_args(monitor_args(config, False)).health_events is True
     quiet = MonitorConfig(Path("/b"), "/s", False, health_events=False)
     assert parse_args(monitor_args(quiet, False)).health_events is False
+
+
+def test_the_command_that_writes_the_etc_files_anew_reaches_the_monitor() -> None:
+    """The engine's etc_refresh command, run before each of the policy's runs."""
+    from hutch.runtime.spawn import MonitorConfig, monitor_args
+
+    refresh = ("/usr/bin/python3", "-m", "hutch.engine.etc_refresh", "/d", "/r", "id")
+    config = MonitorConfig(Path("/b"), "/s", False, refresh=refresh)
+    assert parse_args(monitor_args(config, False)).refresh == refresh
+    bare = MonitorConfig(Path("/b"), "/s", False)
+    assert parse_args(monitor_args(bare, False)).refresh == ()
