@@ -363,7 +363,7 @@ class InspectConfig:
     image: str = field(metadata=key("Image"))
     working_dir: str = field(metadata=key("WorkingDir"))
     entrypoint: tuple[str, ...] = field(metadata=key("Entrypoint"))
-    labels: dict[str, str] = field(metadata=key("Labels"))
+    labels: dict[str, str] | None = field(metadata=key("Labels"))
     stop_signal: str = field(metadata=key("StopSignal"))
     stop_timeout: int = field(metadata=key("StopTimeout"))
     create_command: tuple[str, ...] = field(metadata=key("CreateCommand"))

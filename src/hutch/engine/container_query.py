@@ -421,7 +421,7 @@ def inspect_report(
             image=record.image_name,
             working_dir=config.workdir,
             entrypoint=entrypoint,
-            labels=dict(config.labels_with_image),
+            labels=dict(config.labels_with_image) or None,  # podman's nil map: null
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,

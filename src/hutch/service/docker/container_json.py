@@ -279,7 +279,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
             "WorkingDir": config.working_dir,
             "Entrypoint": entrypoint,
             "OnBuild": None,
-            "Labels": dict(config.labels),
+            "Labels": dict(config.labels or {}),  # Docker: {} when there are none
             "StopSignal": config.stop_signal,
             "StopTimeout": config.stop_timeout,
         },
