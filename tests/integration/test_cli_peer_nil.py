@@ -28,6 +28,13 @@ def test_maps_no_one_set_are_null(hutch: Hutch, podman: Run, base_image: str) ->
         tool("create", "--name", "nl", base_image, "true")
     ctr = "{{json .Config.Labels}} {{.Config.Labels}} {{json .NetworkSettings.Networks}}"
     assert both(hutch, podman, "inspect", "--format", ctr, "nl") == (0, "null map[] null\n", "")
+    # nil slices beside them: the health log before any check, Secrets without --secret
+    health = "{{json .State.Health}} {{.State.Health.Log}} {{json .Config.Secrets}}"
+    assert both(hutch, podman, "inspect", "--format", health, "nl") == (
+        0,
+        '{"Status":"","FailingStreak":0,"Log":null} [] null\n',
+        "",
+    )
     listed = "{{json .Labels}} {{.Labels}}"
     assert both(hutch, podman, "ps", "-a", "--format", listed) == (0, "null map[]\n", "")
     assert both(hutch, podman, "images", "--format", listed) == (0, "null map[]\n", "")

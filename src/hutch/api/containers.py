@@ -261,7 +261,8 @@ GO_ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's time.Time{} in JSON
 class InspectHealth:
     status: str = field(metadata=key("Status"))
     failing_streak: int = field(metadata=key("FailingStreak"))
-    log: tuple[dict[str, Any], ...] = field(metadata=key("Log"))  # the monitor's entries
+    # the monitor's entries; None (podman's nil, null) before the first check
+    log: tuple[dict[str, Any], ...] | None = field(metadata=key("Log"))
 
 
 @dataclass(frozen=True)

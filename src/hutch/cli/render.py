@@ -63,6 +63,8 @@ NIL_SLICE_FIELDS = frozenset(
         "Entrypoint",
         "Env",
         "Links",
+        "Log",  # a container's State.Health.Log before any check
+        "Secrets",  # a container's Config.Secrets without --secret
     }
 )
 # Go's type names of the structs scripts most often reach into, for error messages.
@@ -177,7 +179,7 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
         ("StopSignal", "Healthcheck", None),
         ("CreateCommand", "Timezone", ""),
         ("Timezone", "SystemdMode", False),
-        ("Umask", "Secrets", ()),
+        ("Umask", "Secrets", None),  # a nil slice: [] to a template, null to json
         ("Passwd", "ChrootDirs", ()),
     ),
     "*define.InspectContainerHostConfig": (("OomKillDisable", "Init", False),),

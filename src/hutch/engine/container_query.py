@@ -379,7 +379,7 @@ def inspect_report(
             health=InspectHealth(
                 status=state.health.status,
                 failing_streak=state.health.failing_streak,
-                log=tuple(state.health.log),
+                log=tuple(state.health.log) or None,
             ),
             pause_method=state.pause_method,
             stopped_by_user=state.stopped_by_user,

@@ -204,6 +204,15 @@ def test_a_map_no_one_set_is_nil_map_and_one_set_empty_is_empty() -> None:
     assert render.render_template("{{json .NetworkSettings}}", [ctr]) == '{"SandboxKey":""}\n'
 
 
+def test_a_health_log_before_any_check_and_no_secrets_are_nil_slices() -> None:
+    ctr = {"State": {"Health": {"Status": "", "FailingStreak": 0, "Log": None}}}
+    template = "{{.State.Health.Log}} {{len .State.Health.Log}} {{json .State.Health.Log}}"
+    assert render.render_template(template, [ctr]) == "[] 0 null\n"
+    config = {"Config": {"Umask": "0022"}}  # podman's omitempty Secrets, left out
+    secrets = "{{.Config.Secrets}} {{json .Config.Secrets}}|{{json .Config}}"
+    assert render.render_template(secrets, [config]) == '[] null|{"Umask":"0022"}\n'
+
+
 def test_noheading_leaves_a_table_s_header_out() -> None:
     # ps, images, volume ls, network ls --noheading with a table format (podman 4.3.1)
     out = render.render_template("table {{.ID}} {{.Repository}}", ROWS, heading=False)

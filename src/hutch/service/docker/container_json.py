@@ -196,7 +196,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
         health = {
             "Status": state.health.status,
             "FailingStreak": state.health.failing_streak,
-            "Log": list(state.health.log),
+            "Log": list(state.health.log or ()),
         }
     net = report.network_settings
     return {
