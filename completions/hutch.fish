@@ -1836,7 +1836,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l help -d 'Show the help and exi
 complete -c hutch -n "__hutch_arg 'pod create' 1" -F
 
 # hutch pod ps
-complete -c hutch -n "__hutch_at 'pod ps'" -l filter -s f -x -d 'id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, ctr-number=, ctr-status='
+complete -c hutch -n "__hutch_at 'pod ps'" -l filter -s f -x -d 'id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, ctr-number=, ctr-status=, until=TIME'
 complete -c hutch -n "__hutch_at 'pod ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Name}}\''
 complete -c hutch -n "__hutch_at 'pod ps'" -l quiet -s q -d 'Print pod ids only'
 complete -c hutch -n "__hutch_at 'pod ps'" -l noheading -d 'Do not print the header row'

@@ -99,7 +99,7 @@ def test_health_checks_and_the_timeout_wake_the_idle_monitor(hutch: Hutch, base_
     pid = _idle(hutch, "h")  # between two checks the monitor idles
     # each check is run by the full monitor, which idles again afterwards
     eventually(
-        lambda: len(inspect(hutch, "h")["State"]["Health"]["Log"]) >= 2,
+        lambda: len(inspect(hutch, "h")["State"]["Health"]["Log"] or []) >= 2,  # null at first
         timeout=20,
         what="two checks",
     )

@@ -261,7 +261,8 @@ GO_ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's time.Time{} in JSON
 class InspectHealth:
     status: str = field(metadata=key("Status"))
     failing_streak: int = field(metadata=key("FailingStreak"))
-    log: tuple[dict[str, Any], ...] = field(metadata=key("Log"))  # the monitor's entries
+    # the monitor's entries; None (podman's nil, null) before the first check
+    log: tuple[dict[str, Any], ...] | None = field(metadata=key("Log"))
 
 
 @dataclass(frozen=True)
@@ -363,7 +364,7 @@ class InspectConfig:
     image: str = field(metadata=key("Image"))
     working_dir: str = field(metadata=key("WorkingDir"))
     entrypoint: tuple[str, ...] = field(metadata=key("Entrypoint"))
-    labels: dict[str, str] = field(metadata=key("Labels"))
+    labels: dict[str, str] | None = field(metadata=key("Labels"))
     stop_signal: str = field(metadata=key("StopSignal"))
     stop_timeout: int = field(metadata=key("StopTimeout"))
     create_command: tuple[str, ...] = field(metadata=key("CreateCommand"))

@@ -61,7 +61,7 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
                     "Size": render.human_size(image.size),
                     "VirtualSize": image.size,
                     "SharedSize": 0,
-                    "Labels": dict(image.labels),
+                    "Labels": dict(image.labels) or None,  # a nil map, as podman's
                     "Names": list(image.names),
                     "History": ", ".join(image.history),
                     "ReadOnly": False,

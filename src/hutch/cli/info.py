@@ -17,6 +17,11 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
             str | None,
             typer.Option("--format", "-f", help="json, or a Go template over the report."),
         ] = None,
+        _debug: Annotated[
+            bool,
+            # podman's hidden no-op since 2.0, still in bug report templates
+            typer.Option("--debug", "-D", hidden=True, help="Changes nothing (podman's)."),
+        ] = False,
     ) -> None:
         """Show the host, the store and the version as podman does, then hutch's checks."""
         import json

@@ -20,7 +20,7 @@ def register(pod_app: typer.Typer) -> None:
                 "--filter",
                 "-f",
                 help="id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, "
-                "ctr-number=, ctr-status=.",
+                "ctr-number=, ctr-status=, until=TIME.",
             ),
         ] = None,
         fmt: Annotated[

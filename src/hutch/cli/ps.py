@@ -111,7 +111,7 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "ImageID": c.image_id,
         "IsInfra": c.is_infra,
         "Label": lambda key: labels.get(key, ""),
-        "Labels": labels,
+        "Labels": labels or None,  # podman's nil map: {{json .Labels}} is null
         "Mounts": [m[2] for m in c.mounts],
         "Names": c.name,
         "Namespaces": _namespaces(c),

@@ -63,6 +63,8 @@ NIL_SLICE_FIELDS = frozenset(
         "Entrypoint",
         "Env",
         "Links",
+        "Log",  # a container's State.Health.Log before any check
+        "Secrets",  # a container's Config.Secrets without --secret
     }
 )
 # Go's type names of the structs scripts most often reach into, for error messages.
@@ -164,7 +166,8 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
         ("RestoredAt", "PauseMethod", ""),  # hutch's own
         ("PauseMethod", "StoppedByUser", False),
     ),
-    "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
+    # nil when the container is on no named network (slirp4netns, pasta, none)
+    "*define.InspectNetworkSettings": (("SandboxKey", "Networks", None),),
     # a container's (inspect's rows are "interface {}"): the sizes without --size
     # (a pod's Namespace too: its report is "interface {}" as well)
     "interface {}": (
@@ -176,7 +179,7 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
         ("StopSignal", "Healthcheck", None),
         ("CreateCommand", "Timezone", ""),
         ("Timezone", "SystemdMode", False),
-        ("Umask", "Secrets", ()),
+        ("Umask", "Secrets", None),  # a nil slice: [] to a template, null to json
         ("Passwd", "ChrootDirs", ()),
     ),
     "*define.InspectContainerHostConfig": (("OomKillDisable", "Init", False),),
@@ -251,8 +254,9 @@ def plain_data(value: Any) -> Any:
 def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> gotemplate.Struct:
     """A report row (JSON-like dict) as the Go struct podman would hand its template.
 
-    For a template a nil map (``None`` in a map field) is an empty map, which is
-    how Go prints and indexes one; JSON keeps it ``null`` as Go marshals it.
+    For a template a nil map (``None`` in a map field) is a NilMap, which prints and
+    indexes as an empty map and marshals as ``null``, as Go's does; JSON keeps it
+    ``null``.
     """
     if isinstance(row, gotemplate.Struct) and type_name in ("interface {}", "struct"):
         type_name = row.type_name  # typed where it was made (``typed``)
@@ -270,8 +274,8 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     if not json:
         values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
         values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
-        for after, name, zero in ZERO_FIELDS.get(type_name, ()):
-            values = _with_zero(values, ((after, name),), zero)
+        for after, name, zero in ZERO_FIELDS.get(type_name, ()):  # None in a map: nil
+            values = _with_zero(values, ((after, name),), _field(name, zero, json, type_name))
     # a row that is already a struct keeps its omitempty tags, for {{json .}}
     tags = row.json_names if isinstance(row, gotemplate.Struct) else None
     if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
@@ -340,14 +344,14 @@ def _with_zero(
 
 
 def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
-    if isinstance(value, gotemplate.Struct):
+    if isinstance(value, gotemplate.Struct | gotemplate.NilMap):
         return value
     if not json and key in TIME_FIELDS and isinstance(value, str) and parent not in TEXT_TIME_TYPES:
         return _go_time(value)
     if not json and isinstance(value, int) and key in DURATION_FIELDS.get(parent, ()):
         return gotemplate.GoDuration(value)
     if value is None and key in MAP_FIELDS and not json:
-        return {}
+        return gotemplate.NilMap()  # map[] to the template, null to its json
     if value is None and key in NIL_SLICE_FIELDS and not json:
         return gotemplate.NilSlice()
     if isinstance(value, Mapping):

@@ -379,7 +379,7 @@ def inspect_report(
             health=InspectHealth(
                 status=state.health.status,
                 failing_streak=state.health.failing_streak,
-                log=tuple(state.health.log),
+                log=tuple(state.health.log) or None,
             ),
             pause_method=state.pause_method,
             stopped_by_user=state.stopped_by_user,
@@ -421,7 +421,7 @@ def inspect_report(
             image=record.image_name,
             working_dir=config.workdir,
             entrypoint=entrypoint,
-            labels=dict(config.labels_with_image),
+            labels=dict(config.labels_with_image) or None,  # podman's nil map: null
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,

@@ -208,7 +208,10 @@ def parse_filters(items: tuple[str, ...], docker: bool = False) -> _Filters:
         if not eq or not value:
             raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
         if key not in FILTER_KEYS:
-            raise InvalidArgument(f"invalid filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
+            if docker:  # Docker's words
+                raise InvalidArgument(f"invalid filter {key!r}")
+            # current podman's words and exit (125); 4.3.1 lost the error and listed nothing
+            raise InvalidArgument(f"{key} is an invalid filter")
         if key == "type" and value not in TYPES:
             raise InvalidArgument(f"invalid event type {value!r}: use {', '.join(TYPES)}")
         by_key.setdefault(key, []).append(value)

@@ -6,6 +6,7 @@ Values of one key are alternatives, different keys must all match.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 
 from hutch.api.errors import InvalidArgument
@@ -46,12 +47,29 @@ _MATCHERS: dict[str, Callable[[PodSummary, str], bool]] = {
 }
 
 
-def matcher(items: Sequence[str]) -> Callable[[PodSummary], bool]:
+def _created_before(values: list[str], now: float) -> Callable[[PodSummary, str], bool]:
+    """``until=``: the pods created before the time it names (timetype's reading: a
+    duration before now, a date, unix seconds). podman reads it inside the filter and
+    takes an error there (a bad time, two of them) as no match: nothing is listed,
+    and the exit is 0, as 4.3.1 and current podman do."""
+    from hutch.util.timestamps import TimestampError, filter_timestamp
+
+    try:
+        bound = filter_timestamp(values[0], now) if len(values) == 1 else None
+    except TimestampError:
+        bound = None
+    return lambda p, _v: bound is not None and p.created < bound
+
+
+def matcher(items: Sequence[str], now: float | None = None) -> Callable[[PodSummary], bool]:
     by_key: dict[str, list[str]] = {}
     for item in items:
         key, eq, value = item.partition("=")
         if not eq or not value:
             raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
+        if key == "until":
+            by_key.setdefault(key, []).append(value)
+            continue
         if key not in _MATCHERS:
             raise InvalidArgument(f"{key} is an invalid filter")  # podman's words
         if key == "status" and value not in STATUSES:
@@ -62,7 +80,11 @@ def matcher(items: Sequence[str]) -> Callable[[PodSummary], bool]:
             )
         by_key.setdefault(key, []).append(value)
 
+    matchers = dict(_MATCHERS)
+    if "until" in by_key:
+        matchers["until"] = _created_before(by_key["until"], time.time() if now is None else now)
+
     def keep(p: PodSummary) -> bool:
-        return all(any(_MATCHERS[k](p, v) for v in values) for k, values in by_key.items())
+        return all(any(matchers[k](p, v) for v in values) for k, values in by_key.items())
 
     return keep

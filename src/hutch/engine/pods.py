@@ -777,7 +777,10 @@ def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
     if sort == "created":
         return sorted(summaries, key=lambda s: s.created, reverse=True)
     if sort not in keys:
-        raise InvalidArgument(f"invalid --sort {sort!r}: use created, id, name, number or status")
+        # current podman's words (4.3.1's listed only "id, names, or number")
+        raise InvalidArgument(
+            "invalid option for --sort, options are: created, id, name, number, or status"
+        )
     return sorted(summaries, key=keys[sort])
 
 

@@ -93,8 +93,8 @@ class Kube:
         named = [replace(i, name=i.name.removeprefix(prefix) or i.name) for i in infos]
         return PodSource(
             name=pod.name,
-            containers=tuple(i for i in named if INIT_LABEL not in i.config.labels),
-            init_containers=tuple(i for i in named if INIT_LABEL in i.config.labels),
+            containers=tuple(i for i in named if INIT_LABEL not in (i.config.labels or {})),
+            init_containers=tuple(i for i in named if INIT_LABEL in (i.config.labels or {})),
             labels={k: v for k, v in pod.labels.items() if k != POD_LABEL},
             hostname=pod.hostname if pod.hostname != pod.name else "",
             ports=tuple(ports),

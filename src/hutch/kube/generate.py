@@ -189,7 +189,7 @@ def _pod(
     for info in source.containers:
         ctr_notes = _Notes(f"container {info.name}", notes)
         containers.append(_container(info, source, volumes, host_path_type, ctr_notes))
-        for key, value in info.config.labels.items():
+        for key, value in (info.config.labels or {}).items():
             if key.startswith(_OWN_LABELS):
                 continue
             if _valid_label(key, value, f"container {info.name}", notes):

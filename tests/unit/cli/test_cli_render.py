@@ -190,6 +190,29 @@ def test_an_images_config_has_every_field_for_a_template_and_none_empty_in_json(
         render.render_template("{{.Config.Cmd}}", [{"Config": {"Env": []}}])
 
 
+def test_a_map_no_one_set_is_nil_map_and_one_set_empty_is_empty() -> None:
+    """podman's nil maps (an imported image's Labels, ExposedPorts, Volumes; a container
+    on no named network) marshal as null, a map set but empty as {}; both print map[]."""
+    row = {"Id": "x", "Config": {}, "Labels": None, "Annotations": {}}
+    row = render.typed(row, render.IMAGE_TYPE)
+    maps = "{{json .Config.Labels}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}}"
+    maps += " {{json .Labels}} {{json .Annotations}} {{.Labels}} {{.Annotations}}"
+    assert render.render_template(maps, [row]) == "null null null null {} map[] map[]\n"
+    ctr = {"NetworkSettings": {"SandboxKey": ""}}
+    nets = "{{json .NetworkSettings.Networks}} {{.NetworkSettings.Networks}}"
+    assert render.render_template(nets, [ctr]) == "null map[]\n"
+    assert render.render_template("{{json .NetworkSettings}}", [ctr]) == '{"SandboxKey":""}\n'
+
+
+def test_a_health_log_before_any_check_and_no_secrets_are_nil_slices() -> None:
+    ctr = {"State": {"Health": {"Status": "", "FailingStreak": 0, "Log": None}}}
+    template = "{{.State.Health.Log}} {{len .State.Health.Log}} {{json .State.Health.Log}}"
+    assert render.render_template(template, [ctr]) == "[] 0 null\n"
+    config = {"Config": {"Umask": "0022"}}  # podman's omitempty Secrets, left out
+    secrets = "{{.Config.Secrets}} {{json .Config.Secrets}}|{{json .Config}}"
+    assert render.render_template(secrets, [config]) == '[] null|{"Umask":"0022"}\n'
+
+
 def test_noheading_leaves_a_table_s_header_out() -> None:
     # ps, images, volume ls, network ls --noheading with a table format (podman 4.3.1)
     out = render.render_template("table {{.ID}} {{.Repository}}", ROWS, heading=False)

@@ -66,7 +66,7 @@ def test_image_is_the_images_own_events_for_podman_and_its_containers_for_docker
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ("colour=red", "invalid filter 'colour'"),
+        ("colour=red", r"^colour is an invalid filter$"),
         ("container", "use KEY=VALUE"),
         ("type=machine", "invalid event type 'machine'"),
     ],
@@ -74,3 +74,8 @@ def test_image_is_the_images_own_events_for_podman_and_its_containers_for_docker
 def test_bad_filters(item: str, message: str) -> None:
     with pytest.raises(InvalidArgument, match=message):
         parse_filters((item,))
+
+
+def test_a_bad_key_in_dockers_words_for_its_api() -> None:
+    with pytest.raises(InvalidArgument, match=r"^invalid filter 'colour'$"):
+        parse_filters(("colour=red",), docker=True)

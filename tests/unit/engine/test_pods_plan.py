@@ -189,6 +189,42 @@ def test_a_bad_filter_is_refused() -> None:
         matcher(("status=sleepy",))
 
 
+@pytest.mark.parametrize(
+    ("until", "kept"),
+    [
+        ("1h", False),  # a duration before now: an hour before 3600.5, before the pod
+        ("-1h", True),  # a negative one is ahead of now
+        ("1970-01-01T00:00:00Z", False),
+        ("1970-01-01T00:00:02Z", True),
+        ("2", True),  # unix seconds
+        ("0", False),  # not a duration: the epoch
+        ("bogus", False),  # podman takes a time that does not parse as no match
+        ("1d", False),  # days are not Go's
+    ],
+)
+def test_until_keeps_pods_created_before_the_time(until: str, kept: bool) -> None:
+    assert matcher((f"until={until}",), now=3600.5)(_summary()) is kept
+
+
+def test_two_untils_match_nothing_as_podmans() -> None:
+    # podman's ComputeUntilTimestamp: "specify exactly one timestamp", dropped in the filter
+    assert matcher(("until=-1h", "until=-2h"), now=7200.0)(_summary()) is False
+
+
+def test_sort_words_and_podmans_refusal() -> None:
+    from hutch.engine.pods import _sorted
+
+    old = _summary(id="b1", name="zz", created=1.0)
+    new = _summary(id="a2", name="aa", created=2.0, members=())
+    assert [s.id for s in _sorted([old, new], "created")] == ["a2", "b1"]
+    assert [s.id for s in _sorted([old, new], "id")] == ["a2", "b1"]
+    assert [s.id for s in _sorted([old, new], "name")] == ["a2", "b1"]
+    assert [s.id for s in _sorted([old, new], "number")] == ["a2", "b1"]
+    words = "invalid option for --sort, options are: created, id, name, number, or status"
+    with pytest.raises(InvalidArgument, match=words):
+        _sorted([old], "names")
+
+
 def test_infra_layer_holds_mount_points_and_the_catatonit_target() -> None:
     raw = pod_infra.layer_tar()
     assert raw == pod_infra.layer_tar()  # the same bytes, so the same image everywhere

@@ -216,3 +216,18 @@ def test_a_nil_slice_is_empty_to_a_template_and_null_to_json() -> None:
     text += "{{json .Nil}} {{json .Empty}}"
     assert Template("t", text).execute(data) == "[] 0 |null []"
     assert gojson.dumps({"a": NilSlice()}) == '{"a":null}'
+
+
+def test_a_nil_map_is_empty_to_a_template_and_null_to_json() -> None:
+    """Go's nil map (an imported image's Labels): prints map[], has len 0, ranges over
+    nothing, is false and a key in it has no value, while json writes null (an empty
+    map: {}); a struct's omitempty leaves it out."""
+    from hutch.util.gotemplate import NilMap, Struct, Template, gojson
+
+    data = {"Nil": NilMap(), "Empty": {}}
+    text = "{{.Nil}} {{len .Nil}} {{range .Nil}}x{{end}}{{if .Nil}}y{{end}}{{.Nil.k}} "
+    text += '{{index .Nil "k"}}|{{json .Nil}} {{json .Empty}} {{printf "%v" .Nil}}'
+    assert Template("t", text).execute(data) == "map[] 0 <no value> |null {} map[]"
+    assert gojson.dumps({"a": NilMap()}, indent=2) == '{\n  "a": null\n}'
+    omitted = Struct("s", {"A": NilMap(), "B": 1}, {"A": "A,omitempty"})
+    assert gojson.dumps(omitted) == '{"B":1}'

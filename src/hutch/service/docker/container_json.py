@@ -196,7 +196,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
         health = {
             "Status": state.health.status,
             "FailingStreak": state.health.failing_streak,
-            "Log": list(state.health.log),
+            "Log": list(state.health.log or ()),
         }
     net = report.network_settings
     return {
@@ -279,7 +279,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
             "WorkingDir": config.working_dir,
             "Entrypoint": entrypoint,
             "OnBuild": None,
-            "Labels": dict(config.labels),
+            "Labels": dict(config.labels or {}),  # Docker: {} when there are none
             "StopSignal": config.stop_signal,
             "StopTimeout": config.stop_timeout,
         },

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Addressed,
         GoDuration,
         GoTime,
+        NilMap,
         NilSlice,
         Struct,
     )
@@ -38,6 +39,7 @@ __all__ = [
     "FuncError",
     "GoDuration",
     "GoTime",
+    "NilMap",
     "NilSlice",
     "Struct",
     "Template",
@@ -52,6 +54,7 @@ _WHERE = {
     "Addressed": "values",
     "GoDuration": "values",
     "GoTime": "values",
+    "NilMap": "values",
     "NilSlice": "values",
     "Struct": "values",
     "Func": "funcs",

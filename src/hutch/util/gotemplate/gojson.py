@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoTime, NilSlice, Struct
+from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoNil, GoTime, Struct
 
 
 def _float(f: float) -> str:
@@ -46,7 +46,7 @@ def dumps(value: Any, indent: int | None = None, escape_html: bool = True) -> st
 
 
 def _encode(v: Any, indent: int | None, esc: bool, depth: int) -> str:
-    if v is None or v is MISSING or isinstance(v, NilSlice):
+    if v is None or v is MISSING or isinstance(v, GoNil):  # a nil slice or map
         return "null"
     if isinstance(v, bool):
         return "true" if v else "false"

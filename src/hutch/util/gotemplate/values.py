@@ -31,9 +31,35 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-class NilSlice(list[Any]):
+class GoNil:
+    """What Go's nil slices and maps share: json writes ``null`` for them."""
+
+    __slots__ = ()
+
+
+class NilSlice(list[Any], GoNil):
     """Go's nil slice: empty to a template (prints ``[]``, ranges over nothing, has
     len 0) but ``null`` to json, where an empty slice is ``[]``."""
+
+
+class NilMap(Mapping[Any, Any], GoNil):
+    """Go's nil map: empty to a template (prints ``map[]``, ranges over nothing, a key
+    in it has no value) but ``null`` to json, where an empty map is ``{}``. podman's
+    reports hold one where nothing set the map (an imported image's ``Labels``)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "NilMap()"
 
 
 class Struct(Mapping[str, Any]):
