@@ -242,7 +242,6 @@ def leftover_pids(env: HutchEnv) -> list[int]:
     with the test's runtime dir in its environment or command line: monitors,
     pasta/slirp4netns, container processes.
     """
-    me = os.getuid()
     found: set[int] = set()
     try:
         # session.pid holds "PID STARTTIME MODE"
@@ -251,13 +250,22 @@ def leftover_pids(env: HutchEnv) -> list[int]:
             found.add(pid)
     except (FileNotFoundError, ValueError):
         pass
-    needle = str(env.runtime_dir).encode()
+    found.update(processes_mentioning(str(env.runtime_dir)))
+    return sorted(found)
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes of ours, other than this one, with TEXT in their environment
+    or command line."""
+    me = os.getuid()
+    needle = text.encode()
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
             pid = int(entry.name)
             if _proc_uid(pid) == me and _mentions(pid, needle) and not _is_zombie(pid):
-                found.add(pid)
-    return sorted(found)
+                found.append(pid)
+    return found
 
 
 def kill_all(pids: Iterable[int], grace: float = 2.0) -> None:
