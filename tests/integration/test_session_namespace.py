@@ -105,7 +105,7 @@ def test_containers_stay_manageable_after_the_holder_dies(hutch: Hutch, base_ima
     hutch("cp", "r:/f", str(hutch.env.home / "f"))
     assert (hutch.env.home / "f").read_text() == "hi\n"
     _kill_holder(hutch.env)
-    hutch("rm", "-af")
+    hutch("rm", "-af", "-t", "0")  # sleep, pid 1, ignores SIGTERM: 10 s without -t 0
     assert hutch("ps", "-aq").stdout == ""
 
 
