@@ -205,6 +205,27 @@ def build_rootfs(out: Path) -> Path:
     return out
 
 
+def copy_store(source: HutchEnv, dest: HutchEnv) -> None:
+    """DEST's store and event log made those of SOURCE, whose session has ended (its
+    image store, layers and database as they are, and the events it logged).
+
+    ``cp -a``: the layers' hard links, modes and times stay as extraction left them.
+    """
+    subprocess.run(
+        ["cp", "-a", str(source.data_home / "hutch"), str(dest.data_home)],
+        check=True,
+        capture_output=True,
+    )
+    events = source.runtime_dir / "hutch" / "events"
+    if events.is_dir():
+        (dest.runtime_dir / "hutch").mkdir(mode=0o700, exist_ok=True)
+        subprocess.run(
+            ["cp", "-a", str(events), str(dest.runtime_dir / "hutch")],
+            check=True,
+            capture_output=True,
+        )
+
+
 # ---- teardown ------------------------------------------------------------------
 
 

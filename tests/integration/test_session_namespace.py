@@ -14,6 +14,15 @@ import pytest
 from harness import Hutch, HutchEnv, subid_ranges
 
 
+@pytest.fixture
+def base_image(hutch: Hutch, rootfs_tar: Path) -> str:
+    """``base`` imported by this test's hutch, as the suite's fixture did before it
+    copied a store: the import is the command that started the session holder these
+    tests look at."""
+    hutch("import", str(rootfs_tar), "base")
+    return "base"
+
+
 def _holder_pid(env: HutchEnv) -> int:
     # session.pid: "<pid> <start time> <mode>"
     return int(env.session_pid_file.read_text().split()[0])
