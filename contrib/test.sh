@@ -20,6 +20,9 @@
 # Exits non-zero when any step fails; the last line printed is pytest's summary.
 # HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
 # several checkouts (git worktrees) can be tested at once without sharing a copy.
+# Every test phase's duration is written, slowest first, to durations-main.txt (unit
+# and integration) and durations-vm.txt (guest lane) in HUTCH_TEST_LOG_DIR (default:
+# test-logs/ in this checkout, left out of git): the terminal shows the slowest 30.
 set -euo pipefail
 
 HUTCH_SCRIPT=test.sh
@@ -61,6 +64,8 @@ inner() {
 
     local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 started began_at
     began_at="$(date +%s)"
+    local log_dir="$src/test-logs"
+    mkdir -p "$log_dir"
     if [[ $add_default_paths == 1 ]]; then
         # The guest lane runs beside the rest: its QEMU guest mostly computes
         # while the integration tests mostly wait on processes, so together they
@@ -69,7 +74,8 @@ inner() {
         vm_log="$(mktemp)"
         vm_tmp="$(mktemp -d)"
         {
-            HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
+            HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-vm.txt" \
+                pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
                 tests/vm "${args[@]}" >"$vm_log" 2>&1
             echo "$? $(date +%s)" >"$vm_tmp/status"
         } &
@@ -81,7 +87,8 @@ inner() {
     started=$SECONDS
     printf '\n== pytest -q %s ==\n' "${args[*]}"
     if [[ -z $vm_pid ]]; then
-        HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
+        HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
+            pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
         results+=("$(verdict "$rc")  pytest ${args[*]} ($((SECONDS - started)) s)")
         [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
     else
@@ -91,7 +98,8 @@ inner() {
         local main_pid main_status matrix_log=""
         main_status="$(mktemp)"
         {
-            HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1
+            HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
+                pytest -q -p no:cacheprovider "${args[@]}" 2>&1
             echo "$? $(date +%s)" >"$main_status"
         } | tee "$log" &
         main_pid=$!
@@ -243,6 +251,11 @@ run_matrix="${HUTCH_TEST_MATRIX:-$add_default_paths}"
 run_as "$TEST_USER" -- bash "$dest/contrib/test.sh" --inner \
     "$dest" "$home_dir/hutch-venv$lane_suffix" "$add_default_paths" "$run_matrix" "${pytest_args[@]}" 2>&1 | tee "$log" ||
     rc=$?
+# the staged copy is replaced at the next run: its durations are kept here
+log_dir="${HUTCH_TEST_LOG_DIR:-$HUTCH_REPO/test-logs}"
+if [[ -d $dest/test-logs ]] && mkdir -p "$log_dir"; then
+    cp "$dest"/test-logs/durations-*.txt "$log_dir"/ 2>/dev/null || true
+fi
 
 # hutch also works as the real root (no session namespace, no mapping tools):
 # a short check of that mode, which the unprivileged suite cannot make.

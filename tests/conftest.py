@@ -3,6 +3,11 @@
 With ``HUTCH_REQUIRE_ALL=1`` (set by contrib/test.sh, hence in CI) a skipped test
 is reported as a failure, so that nothing the suite needs is silently skipped
 because the machine lacks a tool, a device or a subordinate id range.
+
+With ``HUTCH_DURATIONS_FILE=PATH`` every phase (setup, call, teardown) of every
+test is written to PATH, slowest first, one ``SECONDS PHASE NODEID`` a line:
+CI's time budget is planned from the whole distribution, which ``--durations=N``
+on the terminal cuts short.
 """
 
 from __future__ import annotations
@@ -21,6 +26,25 @@ import pytest
 pytest_plugins = ["pytester"]
 
 REQUIRE_ALL_VAR = "HUTCH_REQUIRE_ALL"
+DURATIONS_VAR = "HUTCH_DURATIONS_FILE"
+
+
+class _Durations:
+    """Collects each test phase's duration; writes them all when the session ends."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.seen: list[tuple[float, str, str]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seen.append((report.duration, report.when, report.nodeid))
+
+    def pytest_sessionfinish(self) -> None:
+        lines = [
+            f"{d:.3f} {when} {nodeid}\n" for d, when, nodeid in sorted(self.seen, reverse=True)
+        ]
+        with open(self.path, "w") as out:
+            out.writelines(lines)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -29,7 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # it starts: a hutch a test interrupts, as a user's Ctrl-C would, never sees it,
     # and the test waits out its timeout. A user's terminal gives the default: so
     # does the suite (a handler, unlike an ignore, does not pass through exec).
-    del config
+    if os.environ.get(DURATIONS_VAR):
+        config.pluginmanager.register(_Durations(os.environ[DURATIONS_VAR]), "hutch-durations")
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:

@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import Hutch, HutchEnv, build_rootfs, rootless_problems, teardown
+from harness import (
+    Hutch,
+    HutchEnv,
+    build_rootfs,
+    copy_store,
+    kill_all,
+    leftover_pids,
+    rootless_problems,
+    teardown,
+)
 
 _HERE = Path(__file__).resolve().parent
 
@@ -58,8 +67,27 @@ def rootfs_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_rootfs(tmp_path_factory.mktemp("rootfs") / "busybox.tar")
 
 
-@pytest.fixture
-def base_image(hutch: Hutch, rootfs_tar: Path) -> str:
-    """The busybox rootfs imported as image ``base``."""
+@pytest.fixture(scope="session")
+def base_store(
+    require_rootless: None, rootfs_tar: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HutchEnv]:
+    """An environment whose store holds the busybox rootfs imported as ``base``, once
+    per session: each test's ``base_image`` is a copy of it (~0.3 s of import each,
+    on some 1,000 tests, against a copy's 0.05 s)."""
+    env = HutchEnv.create(tmp_path_factory.mktemp("base-store"))
+    hutch = Hutch(env)
     hutch("import", str(rootfs_tar), "base")
+    # the store is copied while no process of its session holds it
+    kill_all(leftover_pids(env))
+    yield env
+    problems = teardown(env, hutch)
+    if problems:
+        pytest.fail("teardown of base_store:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def base_image(hutch: Hutch, base_store: HutchEnv) -> str:
+    """The busybox rootfs imported as image ``base``: the store and the event log
+    (with its import event) that ``hutch import`` leaves, copied from ``base_store``."""
+    copy_store(base_store, hutch.env)
     return "base"

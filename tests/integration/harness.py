@@ -205,6 +205,27 @@ def build_rootfs(out: Path) -> Path:
     return out
 
 
+def copy_store(source: HutchEnv, dest: HutchEnv) -> None:
+    """DEST's store and event log made those of SOURCE, whose session has ended (its
+    image store, layers and database as they are, and the events it logged).
+
+    ``cp -a``: the layers' hard links, modes and times stay as extraction left them.
+    """
+    subprocess.run(
+        ["cp", "-a", str(source.data_home / "hutch"), str(dest.data_home)],
+        check=True,
+        capture_output=True,
+    )
+    events = source.runtime_dir / "hutch" / "events"
+    if events.is_dir():
+        (dest.runtime_dir / "hutch").mkdir(mode=0o700, exist_ok=True)
+        subprocess.run(
+            ["cp", "-a", str(events), str(dest.runtime_dir / "hutch")],
+            check=True,
+            capture_output=True,
+        )
+
+
 # ---- teardown ------------------------------------------------------------------
 
 
@@ -242,7 +263,6 @@ def leftover_pids(env: HutchEnv) -> list[int]:
     with the test's runtime dir in its environment or command line: monitors,
     pasta/slirp4netns, container processes.
     """
-    me = os.getuid()
     found: set[int] = set()
     try:
         # session.pid holds "PID STARTTIME MODE"
@@ -251,13 +271,22 @@ def leftover_pids(env: HutchEnv) -> list[int]:
             found.add(pid)
     except (FileNotFoundError, ValueError):
         pass
-    needle = str(env.runtime_dir).encode()
+    found.update(processes_mentioning(str(env.runtime_dir)))
+    return sorted(found)
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes of ours, other than this one, with TEXT in their environment
+    or command line."""
+    me = os.getuid()
+    needle = text.encode()
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
             pid = int(entry.name)
             if _proc_uid(pid) == me and _mentions(pid, needle) and not _is_zombie(pid):
-                found.add(pid)
-    return sorted(found)
+                found.append(pid)
+    return found
 
 
 def kill_all(pids: Iterable[int], grace: float = 2.0) -> None:

@@ -4,6 +4,7 @@ command through hutch and podman."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from harness import Hutch
+from harness import Hutch, kill_all, processes_mentioning
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 # podman warns about / not being a shared mount on every command here
@@ -25,13 +26,20 @@ def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -
     assert binary is not None, "podman (the peer) not found: contrib/setup-host.sh installs it"
     root = tmp_path_factory.mktemp("podman-storage")
     runroot = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
+    # A runtime dir of its own: podman's default (/tmp/podman-run-UID) holds its pause
+    # process, events and exit files, which several lanes' sessions would share.
+    xdg_runtime = Path(tempfile.mkdtemp(prefix="hutch-it-podman-xdg-", dir="/tmp"))
+    environ = {**os.environ, "XDG_RUNTIME_DIR": str(xdg_runtime)}
 
-    call = runner([binary, "--root", str(root), "--runroot", str(runroot)])
+    call = runner([binary, "--root", str(root), "--runroot", str(runroot)], environ)
     assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
     yield call
     call("rm", "-af")
     call("unshare", "rm", "-rf", str(root))
+    # its pause process (the user namespace's holder) and any helper it left
+    kill_all(processes_mentioning(str(xdg_runtime)))
     shutil.rmtree(runroot, ignore_errors=True)
+    shutil.rmtree(xdg_runtime, ignore_errors=True)
 
 
 def runner(prefix: list[str], env: dict[str, str] | None = None) -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from harness import Hutch
@@ -24,7 +25,8 @@ def test_attach_relays_output_and_returns_the_exit_code(hutch: Hutch, base_image
         base_image,
         "sh",
         "-c",
-        "i=0; while [ $i -lt 40 ]; do echo tick; sleep 0.25; i=$((i+1)); done; exit 7",
+        # 3 s: time enough for the attach to come while it runs
+        "i=0; while [ $i -lt 12 ]; do echo tick; sleep 0.25; i=$((i+1)); done; exit 7",
     )
     result = hutch("attach", "a", check=False)
     assert "tick\n" in result.stdout  # output of the running container
@@ -76,8 +78,13 @@ def test_attach_exits_with_the_containers_code_where_podman_exits_0(
     script = "sleep 2; echo out; exit 3"
     for tool in (hutch, podman):
         assert tool("run", "-d", "--name", "ax", "base", "sh", "-c", script).returncode == 0
-    ours = hutch("attach", "--no-stdin", "ax", check=False)
-    theirs = podman("attach", "--no-stdin", "ax")
+    # Both attach at once: one after the other, podman's container (started a moment
+    # after hutch's) had often ended before podman's attach came ("you can only
+    # attach to running containers").
+    with ThreadPoolExecutor(2) as pool:
+        ours_later = pool.submit(hutch, "attach", "--no-stdin", "ax", check=False)
+        theirs = podman("attach", "--no-stdin", "ax")
+        ours = ours_later.result()
     assert (ours.returncode, ours.stdout) == (3, "out\n")
     assert (theirs.returncode, theirs.stdout) == (0, "out\n\n"), theirs
     started = {}

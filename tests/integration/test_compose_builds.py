@@ -20,6 +20,7 @@ services:
       args: {{GREETING: hello}}
       labels: {{team: blue}}
     command: sleep 1000
+    stop_grace_period: 1s  # the recreate stops it (sleep, pid 1, ignores SIGTERM): 1 s, not 10
   tagged:
     image: localhost/cbuild-tagged:1
     build:

@@ -74,7 +74,7 @@ def test_network_keys_reach_network_create(hutch: Hutch, base_image: str, tmp_pa
         links = hutch("unshare", "nsenter", f"--net=/proc/{pid}/ns/net", "ip", "-o", "link").stdout
         assert any(": br-front:" in x for x in links.splitlines()), links
     finally:
-        hutch(*compose, "down")
+        hutch(*compose, "down", "-t", "0")  # sleep, pid 1, ignores SIGTERM: 10 s without
     assert hutch("network", "exists", "netkeys_front", check=False).returncode == 1
 
 

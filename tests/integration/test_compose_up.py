@@ -27,6 +27,7 @@ services:
   web:
     image: {image}
     command: sleep 1000
+    stop_grace_period: 1s  # the recreate stops it (sleep, pid 1, ignores SIGTERM): 1 s, not 10
     environment: ["GREETING=${{GREETING:-hi}}"]
     depends_on:
       db: {{condition: service_healthy}}

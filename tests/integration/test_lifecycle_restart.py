@@ -38,6 +38,18 @@ def test_restart_always_brings_back_a_crashing_command_until_stop(
     assert status(hutch, "crash") == "exited"
 
 
+def test_rm_force_of_a_container_between_two_runs_is_at_once(hutch: Hutch, base_image: str) -> None:
+    """``rm -f`` in a restart back-off stops the next run rather than waiting for the
+    monitor: 10 s before (rm waited that long for it, then killed it)."""
+    hutch("run", "-d", "--name", "flap", "--restart", "always", base_image, "sh", "-c", "exit 1")
+    # four restarts in: back-offs of 1.6 s and more, a run a moment each
+    eventually(lambda: inspect(hutch, "flap")["RestartCount"] >= 4, what="four restarts")
+    started = time.monotonic()
+    hutch("rm", "-f", "flap")
+    assert time.monotonic() - started < 5
+    assert hutch("ps", "-aq").stdout == ""
+
+
 def test_on_failure_gives_up_after_its_maximum(hutch: Hutch, base_image: str) -> None:
     hutch(
         "run", "-d", "--name", "flaky", "--restart", "on-failure:3", base_image,

@@ -178,7 +178,7 @@ def test_published_httpd_answers_and_sees_the_client(
         addr = host_address()
         seen = get(f"http://{addr}:{port}/cgi-bin/ip").strip().strip("[]")
         assert seen.endswith(f":{addr}"), seen
-    hutch("rm", "-f", "web")
+    hutch("rm", "-f", "-t", "0", "web")  # -t 0: httpd, pid 1, ignores SIGTERM (10 s)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
 

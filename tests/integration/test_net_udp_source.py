@@ -82,7 +82,7 @@ def test_udp_round_trip_on_the_default_network(
     assert ask("127.0.0.1", port, "one") in ("FROM 10.0.2.2 one", "FROM 127.0.0.1 one")
     assert ask(remote, port, "two") == f"FROM {remote} two"
     assert hutch("port", "echo").stdout == f"5353/udp -> 0.0.0.0:{port}\n"
-    hutch("rm", "-f", "echo")
+    hutch("rm", "-f", "-t", "0", "echo")  # -t 0: udpecho, pid 1, ignores SIGTERM (10 s)
     assert ask("127.0.0.1", port, "gone", timeout=1.5) is None
 
 

@@ -424,8 +424,11 @@ def test_pod_clone_destroy_makes_the_clone_before_it_removes_the_original(
     site = "echo $GREETING > /tmp/index.html && exec httpd -f -p 80 -h /tmp"
     hutch("pod", "create", "--name", "orig", "-p", f"{port}:80")
     given = ("--env-file", str(env_file))
-    hutch("run", "-d", "--pod", "orig", "--name", "site", *given, "base", "sh", "-c", site)
-    hutch("run", "-d", "--pod", "orig", "--name", "idle", "base", "sleep", "1007")
+    # --stop-timeout 1: --destroy stops them (httpd and sleep, pid 1, ignore SIGTERM)
+    # in 1 s, not 10
+    quick = ("--stop-timeout", "1")
+    hutch("run", "-d", "--pod", "orig", "--name", "site", *given, *quick, "base", "sh", "-c", site)
+    hutch("run", "-d", "--pod", "orig", "--name", "idle", *quick, "base", "sleep", "1007")
     assert _get(f"http://127.0.0.1:{port}/") == "clone-says-hi\n"
     before = _members(hutch, "orig")
     assert before["site"].endswith(":running") and before["idle"].endswith(":running")

@@ -109,7 +109,7 @@ def test_a_detached_run_is_then_handled_like_run_d(hutch: Hutch, base_image: str
     # --rm: the monitor removes the container when it exits after the detach.
     code, out = run_in_pty(
         hutch,
-        ["run", "-it", "--rm", "--name", "gone", base_image, "sh", "-c", "echo up; sleep 6"],
+        ["run", "-it", "--rm", "--name", "gone", base_image, "sh", "-c", "echo up; sleep 4"],
         steps=((b"up", b"\x10\x11"),),
     )
     assert code == 0, out

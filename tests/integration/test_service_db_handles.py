@@ -15,7 +15,8 @@ the pool's and those of the requests in flight then."""
 from __future__ import annotations
 
 import io
-import subprocess
+import os
+import select
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,15 +40,24 @@ def service(
         yield svc
 
 
-def _cut_short(service: Service, *args: str, after: float = 1.5) -> str:
-    """The docker CLI streaming ``args``, killed after ``after`` seconds (a client
-    that leaves mid-stream); what it printed."""
+def _cut_short(service: Service, *args: str, seen: str, limit: float = 15) -> str:
+    """The docker CLI streaming ``args``, killed half a second after it printed
+    ``seen`` (a client that leaves mid-stream: the service follows or waits by then;
+    at most ``limit`` seconds); what it printed. (Killed after fixed times, 1.5 to
+    3 s each, the rounds took 22 s.)"""
     process = docker_client(service, *args)
-    try:
-        out, _ = process.communicate(timeout=after)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, _ = process.communicate()
+    assert process.stdout is not None
+    out = b""
+    deadline = time.monotonic() + limit
+    while seen.encode() not in out and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], deadline - time.monotonic())
+        chunk = os.read(process.stdout.fileno(), 65536) if ready else b""
+        if not chunk:
+            break  # the stream ended (or the limit passed): the caller's assertion shows it
+        out += chunk
+    time.sleep(0.5)
+    process.kill()
+    process.communicate()
     return out.decode(errors="replace")
 
 
@@ -70,14 +80,16 @@ def test_requests_leave_no_database_handles_behind(service: Service) -> None:
     service.docker("run", "-d", "--name", "ticker", "base", "sh", "-c", ticker)
     try:
         for _ in range(3):  # each round's leftovers would add up
-            assert "tick" in _cut_short(service, "logs", "-f", "ticker")
+            assert "tick" in _cut_short(service, "logs", "-f", "ticker", seen="tick")
             step("logs -f")
-            assert "tick" in _cut_short(service, "attach", "--sig-proxy=false", "ticker")
+            assert "tick" in _cut_short(
+                service, "attach", "--sig-proxy=false", "ticker", seen="tick"
+            )
             step("attach")
-            assert "ticker" in _cut_short(service, "stats", "--format", "{{.Name}}", after=3)
+            assert "ticker" in _cut_short(service, "stats", "--format", "{{.Name}}", seen="ticker")
             step("stats")
             since = str(int(time.time()) - 60)
-            assert "start" in _cut_short(service, "events", "--since", since)
+            assert "start" in _cut_short(service, "events", "--since", since, seen="start")
             step("events")
             assert service.docker("stats", "--no-stream", "ticker").stdout
             assert service.docker("exec", "ticker", "echo", "inside").stdout == "inside\n"

@@ -14,6 +14,15 @@ import pytest
 from harness import Hutch, HutchEnv, subid_ranges
 
 
+@pytest.fixture
+def base_image(hutch: Hutch, rootfs_tar: Path) -> str:
+    """``base`` imported by this test's hutch, as the suite's fixture did before it
+    copied a store: the import is the command that started the session holder these
+    tests look at."""
+    hutch("import", str(rootfs_tar), "base")
+    return "base"
+
+
 def _holder_pid(env: HutchEnv) -> int:
     # session.pid: "<pid> <start time> <mode>"
     return int(env.session_pid_file.read_text().split()[0])
@@ -105,7 +114,7 @@ def test_containers_stay_manageable_after_the_holder_dies(hutch: Hutch, base_ima
     hutch("cp", "r:/f", str(hutch.env.home / "f"))
     assert (hutch.env.home / "f").read_text() == "hi\n"
     _kill_holder(hutch.env)
-    hutch("rm", "-af")
+    hutch("rm", "-af", "-t", "0")  # sleep, pid 1, ignores SIGTERM: 10 s without -t 0
     assert hutch("ps", "-aq").stdout == ""
 
 

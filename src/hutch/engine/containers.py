@@ -872,7 +872,9 @@ class ContainerService:
                         f"container {c.record.id} has dependent containers which must be "
                         f"removed before it: {', '.join(others)}: container already exists"
                     )
-            running = [c for c in containers if c.running and options.force]
+            # a container between two runs of its restart policy too: stopped, its
+            # monitor sees the marker at once (else rm waited 10 s for that monitor)
+            running = [c for c in containers if options.force and (c.running or c.state.restarting)]
             stopped = [c for c in running if c.record.id not in blocked]
             return {**blocked, **stopping.stop_many(self._ctx, stopped, options.timeout)}
 
