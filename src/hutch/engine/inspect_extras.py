@@ -13,7 +13,7 @@ from hutch.api.containers import InspectDevice, InspectHostExtras, InspectIDMapp
 from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
-from hutch.engine import nsmodes
+from hutch.engine import inspect_binds, nsmodes
 from hutch.runtime import state as st
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
@@ -42,7 +42,7 @@ def host_extras(
         return nsmodes.inspect_mode(given, ids.get(flag, ""), default=default)
 
     return InspectHostExtras(
-        binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
+        binds=inspect_binds.binds(options.volumes, container.config.mounts),
         cgroup_mode=mode("cgroupns", ns.cgroupns),
         container_id_file=options.cidfile or "",
         port_bindings=port_bindings(container, container.config.ports),
