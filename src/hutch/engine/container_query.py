@@ -356,6 +356,12 @@ def inspect_report(
     # its network, read with the spec once (netquery.network_of's default without one)
     net = spec.network if spec is not None else NetworkSpec()
     effective, bounding = extras.capabilities(spec, config.user)
+    # without a bundle to read, the flags' names as given
+    cap_add, cap_drop = (
+        extras.capability_changes(bounding, options)
+        if spec is not None
+        else (options.security.cap_add, options.security.cap_drop)
+    )
     entrypoint = entrypoint_of(config)
     return ContainerInspect(
         id=record.id,
@@ -454,8 +460,8 @@ def inspect_report(
             ),
             limits=_limits(container, spec),
             ulimits=_ulimits(options.security.ulimit),
-            cap_add=options.security.cap_add,
-            cap_drop=options.security.cap_drop,
+            cap_add=cap_add,
+            cap_drop=cap_drop,
             privileged=bool(options.security.privileged),
             readonly_rootfs=bool(options.security.read_only),
             security_opt=options.security.security_opt,

@@ -169,6 +169,26 @@ def capabilities(spec: Spec | None, user: str) -> tuple[tuple[str, ...], tuple[s
     return tuple(sorted(caps.effective)), tuple(sorted(caps.bounding))
 
 
+def capability_changes(
+    bounding: Sequence[str], options: RunOptions
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(``.HostConfig.CapAdd``, ``.HostConfig.CapDrop``) as current podman shows them: the
+    bounding set's capabilities beyond the default set (containers.conf's
+    default_capabilities, as recorded at create; every one with --privileged), and the
+    default set's missing from it, sorted. podman 4.3.1 compared with the runtime
+    tools' older set of 14 (its CapDrop always had AUDIT_WRITE, MKNOD and NET_RAW)."""
+    from hutch.linux.caps import DEFAULT_CAPABILITIES, normalize
+
+    if options.security.privileged:
+        return (), ()
+    given = options.security.default_capabilities
+    default = {normalize(n) for n in (DEFAULT_CAPABILITIES if given is None else given)}
+    if "CAP_ALL" in default:
+        return (), ()
+    held = set(bounding)
+    return tuple(n for n in bounding if n not in default), tuple(sorted(default - held))
+
+
 def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDriver:
     """podman's ``.GraphDriver``: the image's layers (top first) under the container's
     upper and work dirs; vfs has only the copied tree."""
