@@ -43,6 +43,7 @@ from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
     from hutch.runtime.spec import Spec
+    from hutch.runtime.spec_security import Ulimit
 
 # the states with a live init: its pid and its cgroup are shown
 _LIVE = (st.RUNNING, st.PAUSED, st.STOPPING)
@@ -63,6 +64,12 @@ def _ulimits(values: tuple[str, ...]) -> tuple[InspectUlimit, ...]:
     except HutchError:  # a record of an older hutch: show nothing rather than fail
         return ()
     return tuple(InspectUlimit(f"RLIMIT_{name.upper()}", soft, hard) for name, soft, hard in parsed)
+
+
+def _spec_ulimits(items: Sequence[Ulimit]) -> tuple[InspectUlimit, ...]:
+    """What the container's init sets: the --ulimit items and podman's defaults for
+    RLIMIT_NOFILE and RLIMIT_NPROC (engine/security.py), as podman reads its spec."""
+    return tuple(InspectUlimit(f"RLIMIT_{u.name.upper()}", u.soft, u.hard) for u in items)
 
 
 class ContainerQueries(ContainerList):
@@ -459,7 +466,11 @@ def inspect_report(
                 config=None,
             ),
             limits=_limits(container, spec),
-            ulimits=_ulimits(options.security.ulimit),
+            ulimits=(
+                _spec_ulimits(spec.security.ulimits)
+                if spec is not None and spec.security.configured
+                else _ulimits(options.security.ulimit)
+            ),
             cap_add=cap_add,
             cap_drop=cap_drop,
             privileged=bool(options.security.privileged),
