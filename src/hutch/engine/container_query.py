@@ -395,10 +395,10 @@ def inspect_report(
     # its network, read with the spec once (netquery.network_of's default without one)
     net = spec.network if spec is not None else NetworkSpec()
     effective, bounding = extras.capabilities(spec, config.user)
-    # without a bundle to read, the flags' names as given
+    # without a bundle to read (or asked for as_given), the flags' names as given
     cap_add, cap_drop = (
         extras.capability_changes(bounding, options)
-        if spec is not None
+        if spec is not None and not as_given
         else (options.security.cap_add, options.security.cap_drop)
     )
     entrypoint = entrypoint_of(config)

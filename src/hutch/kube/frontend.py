@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from hutch.kube.model import Volume
 
 # a container as its flags made it: podman's kube generate reads the create's spec,
-# without the HOME and HOSTNAME a start adds; the default ulimits are no flag's
+# without the HOME and HOSTNAME a start adds; the default ulimits are no flag's, and
+# the capabilities are the flags' (InspectOptions says)
 AS_GIVEN = InspectOptions(as_given=True)
 
 
