@@ -298,8 +298,9 @@ class RunOptions:
     replace: bool = False  # remove a container of the same name first
     # conmon (READY=1 once running), container (its own), healthy (once healthy), ignore
     sdnotify: str = "conmon"
-    # The command line after "hutch" that made it (podman's CreateCommand),
-    # from which ``generate systemd --new`` writes the service's ``run``.
+    # The command line that made it, "hutch" first (podman's CreateCommand; older
+    # records lack the "hutch"), from which ``generate systemd --new`` writes the
+    # service's ``run``.
     create_command: tuple[str, ...] = ()
     net: NetworkOptions = field(default_factory=NetworkOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)

@@ -50,6 +50,11 @@ class CloneOptions:
 @dataclass(frozen=True)
 class InspectOptions:
     size: bool = False  # --size: SizeRw and SizeRootFs (walks the container's files)
+    # Config.Env, HostConfig.Ulimits, CapAdd and CapDrop as the flags and the image gave
+    # them, without what hutch adds or computes as podman does (the HOME and HOSTNAME
+    # of a start, the default RLIMIT_NOFILE and RLIMIT_NPROC, the changes to the default
+    # capabilities): kube generate's, which writes what was asked for
+    as_given: bool = False
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class PodCreateOptions:
     # podman's --infra-conmon-pidfile: the infra monitor's pid is written there
     infra_conmon_pidfile: str | None = None
     resources: ResourceOptions = field(default_factory=ResourceOptions)
-    create_command: tuple[str, ...] = ()  # the command line after "hutch" (CreateCommand)
+    create_command: tuple[str, ...] = ()  # the command line, "hutch" first (CreateCommand)
     replace: bool = False  # --replace: a pod of the same name goes first
 
 

@@ -35,7 +35,7 @@ def pod_create_command(
             raise InvalidArgument("cannot specify --name and NAME at the same time")  # podman's
         values["name"] = name_arg
 
-    options = pod_create_options(values, create_command=state.argv)
+    options = pod_create_options(values, create_command=state.command_line)
     pod_id = state.engine().pods.create(options)
     if pod_id_file:
         with open(pod_id_file, "w") as f:

@@ -42,7 +42,7 @@ def run_command(state: "AppState", image: str, command: list[str] | None, **valu
     options = run_options("run", values, image=image, command=tuple(command or ()))
     labels = unit_labels(options.labels, os.environ)
     # The command line is recorded for ``generate systemd --new``.
-    options = replace(options, create_command=state.argv, labels=labels)
+    options = replace(options, create_command=state.command_line, labels=labels)
     report = state.engine().containers.run(options)
     if report.exit_code is None:
         print(report.id)
@@ -58,7 +58,7 @@ def create_command(state: "AppState", image: str, command: list[str] | None, **v
 
     options = run_options("create", values, image=image, command=tuple(command or ()), detach=True)
     labels = unit_labels(options.labels, os.environ)
-    options = replace(options, create_command=state.argv, labels=labels)
+    options = replace(options, create_command=state.command_line, labels=labels)
     print(state.engine().containers.create(options))
 
 

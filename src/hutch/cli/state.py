@@ -40,6 +40,13 @@ class AppState:
         self._engine = _engine
         self._injected = _engine is not None
 
+    @property
+    def command_line(self) -> tuple[str, ...]:
+        """The whole command line as podman records it (inspect's ``CreateCommand``, Go's
+        ``os.Args``): the program's name first. Always "hutch": Python sees the path the
+        kernel ran, not the name typed, and ``generate systemd --new`` writes its own."""
+        return ("hutch", *self.argv)
+
     def engine(self) -> Engine:
         """Build the engine on first use: ``--help`` never imports it."""
         if self._engine is None:

@@ -43,6 +43,7 @@ from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
     from hutch.runtime.spec import Spec
+    from hutch.runtime.spec_security import Ulimit
 
 # the states with a live init: its pid and its cgroup are shown
 _LIVE = (st.RUNNING, st.PAUSED, st.STOPPING)
@@ -65,25 +66,58 @@ def _ulimits(values: tuple[str, ...]) -> tuple[InspectUlimit, ...]:
     return tuple(InspectUlimit(f"RLIMIT_{name.upper()}", soft, hard) for name, soft, hard in parsed)
 
 
+def _config_env(
+    container: cs.Container, spec: Spec | None, status: str, lower: Sequence[str]
+) -> tuple[str, ...]:
+    """podman's ``.Config.Env`` (engine/inspect_env.py): HOME and HOSTNAME once the
+    container has started. The user's home is the image's /etc/passwd's (its layers,
+    top first), as podman's runtime looks the user up before it adds an entry for a
+    user the image lacks; a container without layers (vfs, --rootfs) reads its own
+    tree. A running container's mounted root is in hutch's session, out of reach."""
+    from hutch.engine.inspect_env import config_env, passwd_home
+    from hutch.runtime.users import read_db
+
+    config, dirs = container.config, container.dirs
+    if spec is None:
+        return tuple(config.env)
+
+    def home() -> str | None:
+        for root in (*lower, os.fspath(dirs.upper), os.fspath(dirs.merged)):
+            passwd = read_db(root, "/etc/passwd")
+            if passwd:
+                return passwd_home(passwd, config.user)
+        return None
+
+    return config_env(config.env, spec.process.own_env, started=status != st.CREATED, home=home)
+
+
+def _spec_ulimits(items: Sequence[Ulimit]) -> tuple[InspectUlimit, ...]:
+    """What the container's init sets: the --ulimit items and podman's defaults for
+    RLIMIT_NOFILE and RLIMIT_NPROC (engine/security.py), as podman reads its spec."""
+    return tuple(InspectUlimit(f"RLIMIT_{u.name.upper()}", u.soft, u.hard) for u in items)
+
+
 class ContainerQueries(ContainerList):
     """The query verbs: ps's (ls, listing: engine/container_list.py), inspect, port, logs."""
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None
     ) -> list[ContainerInspect]:
-        size = options is not None and options.size
-        if size:
+        options = options or InspectOptions()
+        if options.size:
             self._ctx.enter_session()  # upper dirs hold files of subordinate ids
-        return [self._inspect(cs.get(self._ctx, n), size) for n in names]
+        return [self._inspect(cs.get(self._ctx, n), options) for n in names]
 
-    def _inspect(self, container: cs.Container, size: bool) -> ContainerInspect:
+    def _inspect(self, container: cs.Container, options: InspectOptions) -> ContainerInspect:
         """With what the image's record adds: its digest and its layers' dirs."""
+        size, given = options.size, options.as_given
         image = self._ctx.images.get(container.record.image_id)
         if image is None:
-            return self._with_pod(container, inspect_report(container))
+            return self._with_pod(container, inspect_report(container, as_given=given))
         lower = [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
         report = self._with_pod(
-            container, inspect_report(container, image_digest=image.digest, lower=lower)
+            container,
+            inspect_report(container, image_digest=image.digest, lower=lower, as_given=given),
         )
         if not size:
             return report
@@ -335,9 +369,14 @@ def _startup_healthcheck(config: ContainerConfig) -> InspectStartupHealthcheck |
 
 
 def inspect_report(
-    container: cs.Container, *, image_digest: str = "", lower: Sequence[str] = ()
+    container: cs.Container,
+    *,
+    image_digest: str = "",
+    lower: Sequence[str] = (),
+    as_given: bool = False,
 ) -> ContainerInspect:
-    """The Docker/podman shape users script against (``.State.Status`` ...)."""
+    """The Docker/podman shape users script against (``.State.Status`` ...);
+    ``as_given``: InspectOptions'."""
     # inspect's own parts, not ps's (the volume and network code is a third of ps's start)
     from hutch.engine import inspect_extras as extras
     from hutch.engine import netquery, volumes
@@ -356,6 +395,12 @@ def inspect_report(
     # its network, read with the spec once (netquery.network_of's default without one)
     net = spec.network if spec is not None else NetworkSpec()
     effective, bounding = extras.capabilities(spec, config.user)
+    # without a bundle to read (or asked for as_given), the flags' names as given
+    cap_add, cap_drop = (
+        extras.capability_changes(bounding, options)
+        if spec is not None and not as_given
+        else (options.security.cap_add, options.security.cap_drop)
+    )
     entrypoint = entrypoint_of(config)
     return ContainerInspect(
         id=record.id,
@@ -416,7 +461,7 @@ def inspect_report(
             hostname=config.hostname,
             domainname=options.domainname or "",
             user=config.user,
-            env=tuple(config.env),
+            env=_config_env(container, spec, st.CREATED if as_given else status, lower),
             cmd=cmd_part(command, entrypoint),
             image=record.image_name,
             working_dir=config.workdir,
@@ -453,9 +498,13 @@ def inspect_report(
                 config=None,
             ),
             limits=_limits(container, spec),
-            ulimits=_ulimits(options.security.ulimit),
-            cap_add=options.security.cap_add,
-            cap_drop=options.security.cap_drop,
+            ulimits=(
+                _spec_ulimits(spec.security.ulimits)
+                if spec is not None and spec.security.configured and not as_given
+                else _ulimits(options.security.ulimit)
+            ),
+            cap_add=cap_add,
+            cap_drop=cap_drop,
             privileged=bool(options.security.privileged),
             readonly_rootfs=bool(options.security.read_only),
             security_opt=options.security.security_opt,

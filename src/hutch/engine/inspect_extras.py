@@ -13,7 +13,7 @@ from hutch.api.containers import InspectDevice, InspectHostExtras, InspectIDMapp
 from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
-from hutch.engine import nsmodes
+from hutch.engine import inspect_binds, nsmodes
 from hutch.runtime import state as st
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
@@ -42,7 +42,7 @@ def host_extras(
         return nsmodes.inspect_mode(given, ids.get(flag, ""), default=default)
 
     return InspectHostExtras(
-        binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
+        binds=inspect_binds.binds(options.volumes, container.config.mounts),
         cgroup_mode=mode("cgroupns", ns.cgroupns),
         container_id_file=options.cidfile or "",
         port_bindings=port_bindings(container, container.config.ports),
@@ -167,6 +167,26 @@ def capabilities(spec: Spec | None, user: str) -> tuple[tuple[str, ...], tuple[s
     root = user in ("", "0", "root") or user.startswith(("0:", "root:"))
     caps = spec.security.root_capabilities if root else spec.security.user_capabilities
     return tuple(sorted(caps.effective)), tuple(sorted(caps.bounding))
+
+
+def capability_changes(
+    bounding: Sequence[str], options: RunOptions
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(``.HostConfig.CapAdd``, ``.HostConfig.CapDrop``) as current podman shows them: the
+    bounding set's capabilities beyond the default set (containers.conf's
+    default_capabilities, as recorded at create; every one with --privileged), and the
+    default set's missing from it, sorted. podman 4.3.1 compared with the runtime
+    tools' older set of 14 (its CapDrop always had AUDIT_WRITE, MKNOD and NET_RAW)."""
+    from hutch.linux.caps import DEFAULT_CAPABILITIES, normalize
+
+    if options.security.privileged:
+        return (), ()
+    given = options.security.default_capabilities
+    default = {normalize(n) for n in (DEFAULT_CAPABILITIES if given is None else given)}
+    if "CAP_ALL" in default:
+        return (), ()
+    held = set(bounding)
+    return tuple(n for n in bounding if n not in default), tuple(sorted(default - held))
 
 
 def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDriver:

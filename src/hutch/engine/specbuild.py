@@ -72,11 +72,17 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -
     and HOSTNAME stays (podman's runtime adds it after them). ``hostname`` None:
     without the runtime's HOSTNAME (the container's configured environment).
     """
-    given = (*options.env_defaults, *image.config.env)
-    # podman's default PATH where neither sets one (an imported image has no env)
-    path = () if any(item.startswith("PATH=") for item in given) else (f"PATH={DEFAULT_PATH}",)
+    # podman's default PATH (where neither containers.conf nor the image sets one: an
+    # imported image has no env) and container=, under containers.conf's and the
+    # image's; PATH first, as inspect's Config.Env shows it (the merge keeps a name's
+    # first place and its last value)
     defaults = unset_defaults(
-        (*(options.env_defaults or CONF_ENV), *image.config.env, "container=hutch", *path),
+        (
+            f"PATH={DEFAULT_PATH}",
+            *(options.env_defaults or CONF_ENV),
+            "container=hutch",
+            *image.config.env,
+        ),
         options.unsetenv,
         everything=options.unsetenv_all,
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hutch import __version__
+from hutch.api.containers import InspectOptions
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.kube import (
     KubeDownOptions,
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from hutch.api.volumes import VolumeSummary
     from hutch.kube.generate import PodSource
     from hutch.kube.model import Volume
+
+# a container as its flags made it: podman's kube generate reads the create's spec,
+# without the HOME and HOSTNAME a start adds; the default ulimits are no flag's, and
+# the capabilities are the flags' (InspectOptions says)
+AS_GIVEN = InspectOptions(as_given=True)
 
 
 class Kube:
@@ -59,7 +65,7 @@ class Kube:
             if engine.pods.exists(name):
                 pods.append(self._pod_source(name))
             elif engine.containers.exists(name):
-                containers.extend(engine.containers.inspect([name]))
+                containers.extend(engine.containers.inspect([name], AS_GIVEN))
             elif engine.volumes.exists(name):
                 volumes.extend(engine.volumes.inspect([name], all=False))
             else:
@@ -82,7 +88,7 @@ class Kube:
         engine = self._engine()
         (pod,) = engine.pods.inspect([name])
         members = [m.id for m in pod.containers if m.id != pod.infra_container_id]
-        infos = engine.containers.inspect(members) if members else []
+        infos = engine.containers.inspect(members, AS_GIVEN) if members else []
         ports: list[tuple[str, int, int, str]] = []
         config = pod.infra_config
         for key, bindings in (config.port_bindings if config else {}).items():

@@ -20,9 +20,13 @@ def pod_id_file(pod_unit: str) -> str:
 
 
 def split_globals(words: Sequence[str]) -> tuple[list[str], int]:
-    """The global options in front of a recorded command, and where its verb is."""
+    """The global options in front of a recorded command, and where its verb is.
+
+    The program's name in front ("hutch", as podman records its own) is skipped: the
+    unit runs its own binary. Records of older hutch versions start after it.
+    """
     globals_: list[str] = []
-    i = 0
+    i = 1 if words and is_program(words[0]) else 0
     while i < len(words) and words[i].startswith("-"):
         globals_.append(words[i])
         if words[i] in GLOBAL_VALUE_FLAGS and i + 1 < len(words):
@@ -30,6 +34,11 @@ def split_globals(words: Sequence[str]) -> tuple[list[str], int]:
             i += 1
         i += 1
     return globals_, i
+
+
+def is_program(word: str) -> bool:
+    """Whether a recorded command's first word names the program (hutch, by any path)."""
+    return word.rsplit("/", 1)[-1] == "hutch"
 
 
 def split_service_flags(

@@ -56,6 +56,9 @@ class MountRequest:
     # type=image and type=volume: the part of the image or volume mounted, relative to
     # its root ("" for all of it)
     subpath: str = ""
+    # the option words as given, in -v's spelling (--mount's keys turned into them),
+    # z and Z too: inspect's .HostConfig.Binds shows them first, as podman does
+    given: tuple[str, ...] = ()
 
 
 def valid_volume_name(name: str) -> bool:
@@ -105,7 +108,7 @@ def parse_volume(text: str) -> MountRequest:
     kind = "bind" if is_host_path(source) else "volume"
     if kind == "volume":
         check_volume_name(source)
-    return _request(kind, dest, source, parsed)
+    return replace(_request(kind, dest, source, parsed), given=tuple(words))
 
 
 @dataclass
@@ -235,6 +238,10 @@ def parse_mount(text: str) -> MountRequest:
                 words.append("U")
         elif key in ("tmpcopyup", "notmpcopyup") and kind == "tmpfs" and value is None:
             copy_up = key == "tmpcopyup"
+        elif key in ("z", "Z") and value is None and kind in ("bind", "volume"):
+            words.append(key)  # no SELinux here: only inspect shows it
+        elif key == "relabel" and value in ("shared", "private") and kind in ("bind", "volume"):
+            words.append("z" if value == "shared" else "Z")
         elif key in ("z", "Z", "relabel", "consistency", "tmpcopyup", "notmpcopyup"):
             continue  # accepted: no SELinux here
         elif key == "bind-propagation" and kind == "bind":
@@ -276,7 +283,7 @@ def parse_mount(text: str) -> MountRequest:
     if kind == "volume" and source:
         check_volume_name(source)
     request = _request(kind, dest, source, _parse_words(flag, words))
-    return replace(request, volume_options=tuple(volume_opts), subpath=subpath)
+    return replace(request, volume_options=tuple(volume_opts), subpath=subpath, given=tuple(words))
 
 
 # podman's words: an unknown key (its ErrBadMntOption), a key without its value

@@ -45,7 +45,7 @@ def test_pod_create_flags_reach_the_options(
     assert options.share == "+cgroup" and options.infra is False
     assert options.labels == ("a=b",) and options.exit_policy == "stop"
     assert options.dns == ("1.1.1.1",)
-    assert options.create_command == tuple(argv)
+    assert options.create_command == ("hutch", *argv)
 
 
 def test_pod_create_takes_the_name_as_an_argument_as_podman(

@@ -19,7 +19,7 @@ def run_options(
     options = fake.only_call("containers.run")
     assert isinstance(options, RunOptions)
     # The command line is recorded for ``generate systemd --new``.
-    assert options.create_command == ("run", *argv)
+    assert options.create_command == ("hutch", "run", *argv)  # podman's os.Args
     return replace(options, create_command=())
 
 
@@ -137,7 +137,7 @@ def test_detach_after_the_image_is_part_of_the_command(
     result = run_cli(["run", "base", "-d"], fake, monkeypatch, capsys)
     assert result.code == 4
     assert fake.only_call("containers.run") == RunOptions(
-        "base", command=("-d",), create_command=("run", "base", "-d")
+        "base", command=("-d",), create_command=("hutch", "run", "base", "-d")
     )
 
 
@@ -155,7 +155,7 @@ def test_create_prints_the_id(
         env=("A=1",),
         name="c1",
         detach=True,
-        create_command=("create", "-e", "A=1", "--name", "c1", "base", "ls", "-l"),
+        create_command=("hutch", "create", "-e", "A=1", "--name", "c1", "base", "ls", "-l"),
     )
 
 

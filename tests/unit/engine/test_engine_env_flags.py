@@ -81,3 +81,22 @@ def test_env_merge_needs_a_name_and_a_value(item: str) -> None:
 def test_a_bad_env_merge_is_refused_before_the_image_is_looked_at() -> None:
     with pytest.raises(InvalidArgument, match="expected NAME=VALUE"):
         parse_create(RunOptions("i", env_merge=("PATH",)), Settings())
+
+
+def test_path_first_then_term_container_the_image_and_the_flags() -> None:
+    """podman's order as its inspect shows it most often (its map has none): PATH first,
+    the image's PATH keeping that place; an image's container= wins, as in podman."""
+    img = ImageConfig(
+        architecture="amd64",
+        os="linux",
+        diff_ids=(),
+        config=ContainerConfig(env=("A=img", "PATH=/img/bin", "container=oci")),
+    )
+    items = specbuild.environment(RunOptions("i", env=("B=1",)), img, None)
+    assert items == ("PATH=/img/bin", "TERM=xterm", "container=oci", "A=img", "B=1")
+    bare = ImageConfig(architecture="amd64", os="linux", diff_ids=(), config=ContainerConfig())
+    assert specbuild.environment(RunOptions("i"), bare, "h")[:3] == (
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "TERM=xterm",
+        "container=hutch",
+    )

@@ -18,6 +18,7 @@ INFO: dict[str, Any] = {
     "Config": {
         "StopTimeout": None,
         "CreateCommand": [
+            "hutch",
             "--root",
             "/r",
             "run",
@@ -90,6 +91,19 @@ def test_new_reruns_the_recorded_command_with_the_services_flags() -> None:
     ]  # fmt: skip
     assert exec_words(text, "ExecStop") == [HUTCH, "stop", "--ignore", "-t", "10", "web"]
     assert exec_words(text, "ExecStopPost") == [HUTCH, "rm", "-f", "--ignore", "-t", "10", "web"]
+
+
+def test_new_reads_records_with_and_without_the_programs_name() -> None:
+    """podman records its whole argv; hutch before 2026-12 the words after "hutch"."""
+    from hutch.systemd.recorded import split_globals
+
+    for program in ((), ("hutch",), ("/usr/local/bin/hutch",)):
+        assert split_globals([*program, "--root", "/r", "run", "base"]) == (
+            ["--root", "/r"],
+            len(program) + 2,
+        )
+    legacy = {**INFO, "Config": {"CreateCommand": INFO["Config"]["CreateCommand"][1:]}}
+    assert unit(GenerateOptions(new=True), legacy) == unit(GenerateOptions(new=True))
 
 
 def test_new_keeps_sdnotify_healthy_and_container_and_makes_the_rest_conmon() -> None:
@@ -241,8 +255,19 @@ def test_a_pod_without_infra_or_a_recorded_pod_create_is_refused() -> None:
 POD_VALUE_FLAGS = frozenset({"--name", "-n", "-p", "--label", "--exit-policy", "--pod-id-file"})
 NEW_POD = {
     **POD,
-    "CreateCommand": ["--root", "/r", "pod", "create", "--name", "web", "-p", "8080:80"],
+    "CreateCommand": [
+        "/usr/bin/hutch",
+        "--root",
+        "/r",
+        "pod",
+        "create",
+        "--name",
+        "web",
+        "-p",
+        "8080:80",
+    ],
 }
+# a member recorded by an older hutch: its command line without the program's name
 NEW_MEMBER = {
     **MEMBER,
     "Config": {"CreateCommand": ["--root", "/r", "create", "--pod", "web", "-e", "X=1", "base"]},
