@@ -217,11 +217,11 @@ def test_subnets_default_and_validation() -> None:
         (NetworkCreateOptions(subnets=("fd00::/127",)), "two hosts"),
         (NetworkCreateOptions(subnets=("fd00::/64", "fd01::/64")), "one IPv6"),
         (NetworkCreateOptions(subnets=("10.1.0.0/24", "10.2.0.0/24")), "one IPv4"),
-        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("fd01::1",)), "not a host"),
-        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("10.0.0.1",)), "not a host"),
-        (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not a host"),
-        (NetworkCreateOptions(gateways=("10.2.0.1",)), "needs a --subnet"),
-        (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "inside"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("fd01::1",)), "not in subnet"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("10.0.0.1",)), "not in subnet"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not in subnet"),
+        (NetworkCreateOptions(gateways=("10.2.0.1",)), "without subnet"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "start ip"),
     ):
         with pytest.raises(InvalidArgument, match=words):
             _subnets(opts, [])
