@@ -159,13 +159,22 @@ def test_top_security_descriptors_and_exec_environment(
             tool("rm", "-f", "-t", "0", "t3")
 
 
-def test_secret_events(hutch: Hutch, podman: Run, tmp_path: Path) -> None:
-    """type=secret is current podman's event type; 4.3.1 takes the filter (it records
-    no secret events)."""
+def test_secret_inspect_and_events(hutch: Hutch, podman: Run, tmp_path: Path) -> None:
+    """A template's field error names podman's Go type; type=secret is current podman's
+    event type (4.3.1 takes the filter, but records no secret events)."""
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
-    hutch("secret", "create", "s3", str(secret))
-    hutch("secret", "rm", "s3")
+    secret.chmod(0o644)
+    for tool in (hutch, podman):
+        assert tool("secret", "create", "s3", str(secret)).returncode == 0
+    assert both(hutch, podman, "secret", "inspect", "--format", "{{.Nope}}", "s3") == (
+        125,
+        "",
+        'Error: template: inspect:1:13: executing "inspect" at <.Nope>: can\'t evaluate '
+        "field Nope in type *entities.SecretInfoReport\n",
+    )
+    for tool in (hutch, podman):
+        tool("secret", "rm", "s3")
     args = (
         "events",
         "--stream=false",
