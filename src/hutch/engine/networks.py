@@ -770,7 +770,7 @@ class NetworkService:
                 raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
         removed = []
         default = self._ctx.settings.default_network
-        # by name, as podman lists what it removed
+        # by name: a stable order (podman's is its Go map's)
         records = sorted((decode(r) for r in store(self._ctx).all()), key=lambda r: r.name)
         for record in records:
             # podman's default network stays, as does the one [network] default names
