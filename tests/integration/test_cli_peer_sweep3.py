@@ -82,6 +82,8 @@ def test_commit_and_copy_of_a_created_container(
             "",
             'Error: "relative" could not be found on container c3: no such file or directory\n',
         )
+        # logs --details: Docker's flag, taken and ignored (podman hides it)
+        assert both(hutch, podman, "logs", "--details", "c3") == (0, "", "")
         # rename: the container is looked up before the new name is checked; renaming to
         # its own name changes nothing, but is recorded
         assert both(hutch, podman, "rename", "nosuch", "bad name") == (
