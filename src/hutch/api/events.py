@@ -25,7 +25,7 @@ class EventsOptions:
 @dataclass(frozen=True)
 class Event:
     time_ns: int
-    type: str  # container, image, network, pod, system, volume
+    type: str  # container, image, network, pod, secret, system, volume
     action: str  # podman's status: create, init, start, attach, died, cleanup, ...
     id: str
     name: str = ""

@@ -58,8 +58,15 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             bool,
             typer.Option("--color", help="Print each container's lines in a colour of its own."),
         ] = False,
+        details: Annotated[
+            bool,
+            typer.Option(
+                "--details", hidden=True, help="Accepted and ignored (podman hides it too)."
+            ),
+        ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
+        del details  # Docker's flag: podman takes it and prints nothing more
         from hutch.api.containers import LogsOptions
 
         names = t.many(

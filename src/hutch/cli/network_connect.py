@@ -27,8 +27,19 @@ def register(network_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Connect a container to a network (a running one at once)."""
+        import ipaddress
+
+        from hutch.api.errors import InvalidArgument
         from hutch.api.networks import NetworkConnectOptions
 
+        for flag, value in (("--ip", ip), ("--ip6", ip6)):
+            try:
+                if value is not None:
+                    ipaddress.ip_address(value)
+            except ValueError:  # podman's words (pflag's IP flag), before anything else
+                raise InvalidArgument(
+                    f'invalid argument "{value}" for "{flag}" flag: failed to parse IP: "{value}"'
+                ) from None
         options = NetworkConnectOptions(
             network, container, ip, tuple(alias or ()), ip6, mac_address
         )

@@ -41,7 +41,9 @@ def register(secret_app: typer.Typer) -> None:
         # podman: --pretty wins over --format; each prints every row it found
         template = (PRETTY + (PRETTY_DATA if showsecret else "")) if pretty else fmt
         if template and not render.is_json(template):
-            print(render.render_template(template, rows, name="inspect"), end="")
+            # podman's Go type, which a template's error names
+            rows_of = "*entities.SecretInfoReport"
+            print(render.render_template(template, rows, name="inspect", type_name=rows_of), end="")
         else:
             render.print_json(rows)
         if errors:

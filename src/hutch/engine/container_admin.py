@@ -28,10 +28,13 @@ class ContainerAdmin:
 
     def rename(self, name: str, new_name: str) -> str:
         """Give a container a new name (running or not); returns its id."""
+        from hutch.engine import events as engine_events
+
+        record = cs.find(self._ctx, name)  # podman looks the container up first
         if not valid_name(new_name):
             raise InvalidArgument(f"{NAME_RULE}: invalid argument")  # podman's words
-        record = cs.find(self._ctx, name)
-        if record.name == new_name:
+        if record.name == new_name:  # nothing to do, but podman records the rename
+            engine_events.container_event(self._ctx, record, "rename")
             return record.id
         clash = [r for r in self._ctx.containers.lookup(new_name) if r.name == new_name]
         if clash:
@@ -42,8 +45,6 @@ class ContainerAdmin:
         self._ctx.containers.rename(record.id, new_name)
         with contextlib.suppress(OSError):  # for a running monitor's later events
             (self._ctx.containers.dirs(record.id).userdata / st.RENAMED).write_text(new_name)
-        from hutch.engine import events as engine_events
-
         engine_events.container_event(self._ctx, replace(record, name=new_name), "rename")
         return record.id
 

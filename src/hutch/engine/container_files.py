@@ -29,7 +29,7 @@ from hutch.api.containers import (
     ExportOptions,
 )
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.engine import commit_config, rootfs_dir
+from hutch.engine import commit_config, netquery, rootfs_dir
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
@@ -134,7 +134,9 @@ class ContainerFilesService:
                 )
             except copytar.SourceMissing:
                 where = f"container {src.container}" if src.container else "the host"
-                raise InvalidArgument(missing_source(src.path, where)) from None
+                # the path as typed (podman's words): "relative", not "/relative"
+                typed = options.source.partition(":")[2] if src.container else src.path
+                raise InvalidArgument(missing_source(typed, where)) from None
 
         _through_pipe(produce, src_root, consume, dst_root)
 
@@ -273,13 +275,16 @@ class ContainerFilesService:
     def commit(self, options: CommitOptions) -> CommitReport:
         from hutch.engine.changes import apply_changes
         from hutch.engine.imagewrite import docker_manifest, store_image_raw
-        from hutch.oci.reference import parse_reference
+        from hutch.oci.reference import docker_reason, parse_reference
 
         if options.format not in commit_config.FORMATS:
             raise InvalidArgument(f'unrecognized image format "{options.format}"')  # podman's
         names: tuple[str, ...] = ()
         if options.image:
-            names = (str(parse_reference(options.image, default_registry="localhost")),)
+            try:
+                names = (str(parse_reference(options.image, default_registry="localhost")),)
+            except InvalidArgument:  # podman's words: the parser's reason alone
+                raise InvalidArgument(docker_reason(options.image)) from None
         self._ctx.enter_session()
         container = cs.get(self._ctx, options.container)
         if container.config.options.rootfs:  # podman 4.3.1's refusal
@@ -400,8 +405,11 @@ def effective_config(container: cs.Container, image: ContainerConfig) -> Contain
     )
     labels = dict(image.labels)
     labels.update(config.labels)
+    # podman's commit: the container's published and --expose ports are exposed too
+    exposed = set(image.exposed_ports) | set(netquery.port_bindings(container, config.ports))
     return replace(
         image,
+        exposed_ports=tuple(sorted(exposed)),
         entrypoint=entrypoint,
         cmd=cmd,
         env=env,

@@ -169,7 +169,7 @@ class ContainerService:
             systemd_mode,
         )
         from hutch.engine.hostsfile import conf_of
-        from hutch.engine.specbuild import build_spec, own_env
+        from hutch.engine.specbuild import build_spec, command_line, own_env
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
         from hutch.util.ids import new_id
@@ -193,6 +193,11 @@ class ContainerService:
             image_name = resolved_name(image.names, options.image)
             if split_transport(options.image) is not None and image.names:
                 image_name = image.names[0]  # what it was stored as, not the archive's path
+        if not command_line(options, image_config):
+            raise InvalidArgument(
+                # podman's words, and its order: before the name is looked at
+                "no command or entrypoint provided, and no CMD or ENTRYPOINT from image"
+            )
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)

@@ -14,12 +14,18 @@ from hutch.api.errors import InvalidArgument
 
 
 def merge_environment(
-    base: Iterable[str], *, tty: bool, env_files: Sequence[str], env: Sequence[str]
+    base: Iterable[str],
+    *,
+    tty: bool,
+    env_files: Sequence[str],
+    env: Sequence[str],
+    env_context: str = "",
 ) -> tuple[str, ...]:
     """``base`` (KEY=VALUE, later wins) < TERM=xterm with a terminal < env files < ``env``.
 
     ``-e NAME`` without a value copies the caller's own value, and is left
-    out when the caller has none (as podman).
+    out when the caller has none (as podman). ``env_context`` goes before the error
+    of a bad ``-e`` (podman's exec says "parsing environment variables: ").
     """
     merged: dict[str, str] = {}
     for item in base:
@@ -28,10 +34,12 @@ def merge_environment(
     if tty:
         merged.setdefault("TERM", "xterm")
     for path in env_files:
-        for item in _read_env_file(path):
-            assign(merged, item, f'invalid environment variable: "{item}"')  # podman's
+        for item in _read_env_file(path):  # podman's words
+            assign(
+                merged, item, f'parsing env file "{path}": invalid environment variable: "{item}"'
+            )
     for item in env:
-        assign(merged, item, f'invalid environment variable: "{item}"')
+        assign(merged, item, f'{env_context}invalid environment variable: "{item}"')
     return tuple(f"{k}={v}" for k, v in merged.items())
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from hutch.engine.context import EngineContext
     from hutch.store.containers import ContainerRecord
 
-TYPES = ("container", "image", "network", "pod", "system", "volume")  # the types hutch records
+TYPES = ("container", "image", "network", "pod", "secret", "system", "volume")  # hutch records
 
 
 def log_path(paths: Paths) -> Path:

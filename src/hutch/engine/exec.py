@@ -29,7 +29,13 @@ from hutch.util.ids import new_id
 
 def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, ...]:
     """The container's environment (``Process.exec_env``) < env files < ``-e`` flags."""
-    return merge_environment(base, tty=options.tty, env_files=options.env_files, env=options.env)
+    return merge_environment(
+        base,
+        tty=options.tty,
+        env_files=options.env_files,
+        env=options.env,
+        env_context="parsing environment variables: ",  # podman's exec
+    )
 
 
 def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:

@@ -9,15 +9,19 @@ from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.images import HistoryLine, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
-from hutch.oci.reference import parse_reference
+from hutch.oci.reference import docker_reason, parse_reference
 from hutch.store.images import ImageRecord
 
 
 def local_name(text: str) -> str:
     """The full name ``tag`` gives a short name (podman: ``localhost/NAME:latest``)."""
-    ref = parse_reference(text, default_registry="localhost")
+    try:
+        ref = parse_reference(text, default_registry="localhost")
+    except InvalidArgument:  # podman's words: libimage names the name twice
+        quoted = f'normalizing name "{text}"'
+        raise InvalidArgument(f"{quoted}: {quoted}: {docker_reason(text)}") from None
     if ref.digest is not None:
-        raise InvalidArgument(f"{text}: a tag cannot contain a digest")
+        raise InvalidArgument(f"{text}: tag by digest not supported")  # podman's words
     return str(ref)
 
 

@@ -143,7 +143,10 @@ class LifecycleService:
         def host_uid(uid: int) -> int | None:
             return map_to_host(session.uid_map, uid) if session.uid_map else uid
 
-        return container_top(container.state.pid, wanted, host_uid)
+        def host_gid(gid: int) -> int | None:
+            return map_to_host(session.gid_map, gid) if session.gid_map else gid
+
+        return container_top(container.state.pid, wanted, host_uid, host_gid)
 
     # -- pause / unpause -----------------------------------------------------------
 

@@ -422,10 +422,13 @@ def _subnets(
     an IPv6 ``--subnet``, the IPv6 one (given, or a random ULA /64): gateways and ranges
     pair with the ``--subnet`` of the same position. Neither may overlap the subnets of
     other networks (``used``) or of the host's addresses (``host``), as podman's."""
+    # podman's words
+    if not options.subnets and (options.gateways or options.ip_ranges):
+        raise InvalidArgument("cannot set gateway or range without subnet")
     if len(options.gateways) > len(options.subnets):
-        raise InvalidArgument("--gateway needs a --subnet (one gateway per subnet)")
+        raise InvalidArgument("cannot set more gateways than subnets")
     if len(options.ip_ranges) > len(options.subnets):
-        raise InvalidArgument("--ip-range needs a --subnet (one range per subnet)")
+        raise InvalidArgument("cannot set more ranges than subnets")
     taken = [ipaddress.ip_network(s) for s in used] + list(host)
     given: dict[int, NetworkSubnet] = {}
     for i, text in enumerate(options.subnets):
@@ -504,10 +507,13 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
         try:
             gw = ipaddress.ip_address(gateway)
         except ValueError as exc:
-            raise InvalidArgument(f"invalid gateway {gateway!r}: not an IP address") from exc
-        if gw.version != net.version or gw not in net or gw == net.network_address:
-            raise InvalidArgument(f"gateway {gateway} is not a host address of subnet {net}")
-        if net.version == 4 and gw == net.broadcast_address:
+            raise InvalidArgument(  # podman's words (pflag's IP flag)
+                f'invalid argument "{gateway}" for "--gateway" flag: '
+                f"invalid string being converted to IP address: {gateway}"
+            ) from exc
+        if gw.version != net.version or gw not in net:
+            raise InvalidArgument(f"gateway {gateway} not in subnet {net}")  # podman's words
+        if gw == net.network_address or (net.version == 4 and gw == net.broadcast_address):
             raise InvalidArgument(f"gateway {gateway} is not a host address of subnet {net}")
     else:
         gateway = str(next(net.hosts()))
@@ -517,7 +523,12 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
         except ValueError as exc:
             raise InvalidArgument(f"invalid --ip-range {ip_range!r}: {exc}") from exc
         if pool.version != net.version or not pool.subnet_of(net):  # type: ignore[arg-type]
-            raise InvalidArgument(f"--ip-range {ip_range} is not inside subnet {net}")
+            # podman's words: it checks the range's first host address
+            start = pool.network_address + (1 if pool.num_addresses > 1 else 0)
+            if pool.version != net.version or start not in net:
+                raise InvalidArgument(f"lease range start ip {start} not in subnet {net}")
+            end = pool[-1]
+            raise InvalidArgument(f"lease range end ip {end} not in subnet {net}")
     return NetworkSubnet(str(net), gateway, ip_range)
 
 
@@ -570,10 +581,23 @@ def _test(record: NetworkSummary, key: str, value: str) -> bool:
     if key == "until":
         try:
             limit = parse_time(value)
-        except ValueError as exc:
-            raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
+        except ValueError:  # podman's words
+            raise InvalidArgument(f'failed to parse value as time or duration: "{value}"') from None
         return record.created < limit
     raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label, label! or until")
+
+
+def _check_mtu(value: str) -> None:
+    """podman's words for what is no number (Go's strconv.Atoi) or below zero; hutch's
+    for what no link takes (podman passes it to netavark, which fails at start)."""
+    try:
+        mtu = int(value, 10) if value.lstrip("+-").isdigit() else int("x")
+    except ValueError:
+        raise InvalidArgument(f'strconv.Atoi: parsing "{value}": invalid syntax') from None
+    if mtu < 0:
+        raise InvalidArgument(f"mtu {mtu} is less than zero")
+    if not 68 <= mtu <= 65520:
+        raise InvalidArgument(f"invalid mtu '{value}': use 68 to 65520")
 
 
 def _require_bridge(container: cs.Container, net: NetworkSpec) -> None:
@@ -607,15 +631,16 @@ class NetworkService:
         if options.driver not in ("bridge", ""):
             # podman's words (netavark's macvlan and ipvlan are not hutch's)
             raise InvalidArgument(f"unsupported driver {options.driver}: invalid argument")
+        from hutch.engine.run_flags import check_labels
+
+        check_labels(options.labels, "failed to parse labels")  # podman's words
         labels = _pairs(options.labels, "--label")
         opts = _pairs(options.options, "--opt")
         for key, value in opts:
             if key not in OPTIONS:
-                raise InvalidArgument(
-                    f"unsupported network option {key!r}: use {', '.join(OPTIONS)}"
-                )
-            if key == "mtu" and not (value.isdigit() and 68 <= int(value) <= 65520):
-                raise InvalidArgument(f"invalid mtu {value!r}: use 68 to 65520")
+                raise InvalidArgument(f"unsupported bridge network option {key}")  # podman's
+            if key == "mtu":
+                _check_mtu(value)
         existing = {r.name for r in _store_with_default(ctx).all()}
         name = options.name
         if name is None:
@@ -740,9 +765,14 @@ class NetworkService:
         publish_dns(self._ctx)
 
     def prune(self, filters: Sequence[str]) -> list[PruneReport]:
+        for item in filters:  # podman's words, with no network to match too
+            if item.partition("=")[0] not in _FILTER_KEYS:
+                raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
         removed = []
         default = self._ctx.settings.default_network
-        for record in (decode(r) for r in store(self._ctx).all()):
+        # by name: a stable order (podman's is its Go map's)
+        records = sorted((decode(r) for r in store(self._ctx).all()), key=lambda r: r.name)
+        for record in records:
             # podman's default network stays, as does the one [network] default names
             if default_network.is_builtin(record) or record.name == default:
                 continue

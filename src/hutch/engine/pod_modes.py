@@ -108,11 +108,12 @@ def without_modes(
 def read_files(options: PodCreateOptions) -> PodCreateOptions:
     """``--label-file`` read into the labels (under the --label values, as run's),
     ``--infra-conmon-pidfile`` absolute: the monitor writes it from elsewhere."""
-    from hutch.engine.run_flags import read_label_file
+    from hutch.engine.run_flags import check_labels, read_label_file
 
     if options.label_files:
         labels = tuple(item for path in options.label_files for item in read_label_file(path))
         options = replace(options, labels=labels + options.labels, label_files=())
+    check_labels(options.labels)
     if options.infra_conmon_pidfile:
         options = replace(
             options, infra_conmon_pidfile=os.path.abspath(options.infra_conmon_pidfile)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 
 from hutch.api.container_config import DEFAULT_UMASK, RunOptions
@@ -80,7 +81,16 @@ def check(options: RunOptions) -> RunOptions:
     if options.label_files:
         labels = tuple(item for path in options.label_files for item in read_label_file(path))
         options = replace(options, labels=labels + options.labels)
+    check_labels(options.labels)
     return options
+
+
+def check_labels(items: Sequence[str], context: str = "unable to process labels") -> None:
+    """A ``--label`` without a key is refused, in podman's words (its commands differ
+    in ``context`` alone: network create's is "failed to parse labels")."""
+    for item in items:
+        if not item.partition("=")[0]:
+            raise InvalidArgument(f'{context}: invalid label format: "{item}"')
 
 
 def cgroup_v1_only(options: RunOptions) -> list[str]:

@@ -43,6 +43,10 @@ def parse_pairs(items: Sequence[str], what: str) -> tuple[tuple[str, str], ...]:
             key, sep, value = part.partition("=")
             if what == "driver option" and not sep:
                 raise InvalidArgument(f"{part} must be formatted as key=value")
+            if what == "label":
+                from hutch.engine.run_flags import check_labels
+
+                check_labels((part,))  # podman's words
             if not key:
                 raise InvalidArgument(f"invalid {what} {part!r}: the key is empty")
             out[key] = value

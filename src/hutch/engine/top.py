@@ -10,6 +10,7 @@ as Go does (``11.394797387s``), as podman's output does.
 from __future__ import annotations
 
 import contextlib
+import grp
 import os
 import pwd
 import time
@@ -42,8 +43,24 @@ HEADERS = {
     "state": "STATE",
     "hpid": "HPID",
     "huser": "HUSER",
+    "hgroup": "HGROUP",
+    "ruser": "RUSER",
+    "rgroup": "RGROUP",
     "pgid": "PGID",
+    # podman's (psgo's) descriptors of a process's security: capability sets by name,
+    # the seccomp mode, the LSM label
+    "capamb": "AMBIENT CAPS",
+    "capbnd": "BOUNDING CAPS",
+    "capeff": "EFFECTIVE CAPS",
+    "capinh": "INHERITED CAPS",
+    "capprm": "PERMITTED CAPS",
+    "seccomp": "SECCOMP",
+    "label": "LABEL",
 }
+# /proc/PID/status's key of each capability descriptor's set
+_CAP_SETS = {"capamb": "CapAmb", "capbnd": "CapBnd", "capeff": "CapEff", "capinh": "CapInh",
+             "capprm": "CapPrm"}  # fmt: skip
+_SECCOMP_MODES = {"0": "disabled", "1": "strict", "2": "filter"}
 ALIASES = {
     "command": "args",
     "cmd": "args",
@@ -73,6 +90,11 @@ class ProcInfo:
     gid: int
     comm: str
     args: tuple[str, ...]
+    # /proc/PID/status's CapAmb, CapBnd, ... as hex, and Seccomp's mode number
+    caps: tuple[tuple[str, str], ...] = ()
+    seccomp: str = ""
+    ruid: int = 0  # the real ids (uid and gid above are the effective ones)
+    rgid: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,7 @@ class FormatContext:
     groups: dict[int, str] = field(default_factory=dict)
     pid_of_host: dict[int, int] = field(default_factory=dict)  # host pid -> container pid
     host_uid: Callable[[int], int | None] = lambda uid: None
+    host_gid: Callable[[int], int | None] = lambda gid: None
 
 
 def parse_descriptors(args: Sequence[str]) -> tuple[str, ...]:
@@ -150,6 +173,10 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
         return ctx.users.get(proc.uid, str(proc.uid))
     if name == "group":
         return ctx.groups.get(proc.gid, str(proc.gid))
+    if name == "ruser":
+        return ctx.users.get(proc.ruid, str(proc.ruid))
+    if name == "rgroup":
+        return ctx.groups.get(proc.rgid, str(proc.rgid))
     if name in ("uid", "gid"):
         return str(proc.uid if name == "uid" else proc.gid)
     if name == "pid":
@@ -162,7 +189,16 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
         return str(proc.hpid)
     if name == "huser":
         host = ctx.host_uid(proc.uid)
-        return "?" if host is None else _host_user(host)
+        return "?" if host is None else _host_name(host, lambda n: pwd.getpwuid(n).pw_name)
+    if name == "hgroup":
+        host = ctx.host_gid(proc.gid)
+        return "?" if host is None else _host_name(host, lambda n: grp.getgrgid(n).gr_name)
+    if name in _CAP_SETS:
+        return cap_names(int(dict(proc.caps).get(_CAP_SETS[name], "0"), 16))
+    if name == "seccomp":
+        return _SECCOMP_MODES.get(proc.seccomp, "?")
+    if name == "label":
+        return _label(proc.hpid)
     if name == "pcpu":
         return f"{(cpu / elapsed * 100) if elapsed > 0 else 0.0:.3f}"
     if name == "etime":
@@ -188,11 +224,35 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
     raise InvalidArgument(f"unknown descriptor {name!r}")
 
 
-def _host_user(uid: int) -> str:
+def _host_name(number: int, lookup: Callable[[int], str]) -> str:
+    """The host's name of a uid or gid (its number where the host has none)."""
     try:
-        return pwd.getpwuid(uid).pw_name
+        return lookup(number)
     except KeyError:
-        return str(uid)
+        return str(number)
+
+
+def cap_names(mask: int) -> str:
+    """A capability set as podman's top prints it: the names without CAP_, sorted,
+    joined by commas; "none" for no capability, "full" for all the kernel knows."""
+    from hutch.linux.caps import CAPABILITIES
+
+    if mask == 0:
+        return "none"
+    if all(mask >> bit & 1 for bit in CAPABILITIES.values()):
+        return "full"
+    names = (name.removeprefix("CAP_") for name, bit in CAPABILITIES.items() if mask >> bit & 1)
+    return ",".join(sorted(names))
+
+
+def _label(hpid: int) -> str:
+    """The process's LSM label ("?" without one, as where no LSM answers)."""
+    try:
+        with open(f"/proc/{hpid}/attr/current", "rb") as f:
+            text = f.read().rstrip(b"\0\n").decode(errors="replace")
+    except OSError:
+        return "?"
+    return text or "?"
 
 
 def render(procs: Sequence[ProcInfo], descriptors: Sequence[str], ctx: FormatContext) -> TopReport:
@@ -243,6 +303,10 @@ def read_process(hpid: int) -> ProcInfo | None:
         gid=int((values.get("Gid") or ["0", "0"])[1]),
         comm=comm,
         args=tuple(a.decode(errors="replace") for a in cmdline.split(b"\0") if a),
+        caps=tuple((key, values[key][0]) for key in _CAP_SETS.values() if values.get(key)),
+        seccomp=(values.get("Seccomp") or [""])[0],
+        ruid=int((values.get("Uid") or ["0"])[0]),
+        rgid=int((values.get("Gid") or ["0"])[0]),
     )
 
 
@@ -273,7 +337,10 @@ def _in_root(root: str, path: str) -> str:
 
 
 def container_top(
-    init_pid: int, descriptors: Sequence[str], host_uid: Callable[[int], int | None]
+    init_pid: int,
+    descriptors: Sequence[str],
+    host_uid: Callable[[int], int | None],
+    host_gid: Callable[[int], int | None] = lambda gid: None,
 ) -> TopReport:
     procs = [p for p in map(read_process, freeze.processes_in_pidns(init_pid)) if p is not None]
     root = f"/proc/{init_pid}/root"
@@ -286,5 +353,6 @@ def container_top(
         groups=id_names(_in_root(root, "/etc/group")),
         pid_of_host={p.hpid: p.pid for p in procs},
         host_uid=host_uid,
+        host_gid=host_gid,
     )
     return render(procs, descriptors, ctx)

@@ -282,7 +282,8 @@ def needs_mount(volume: VolumeRecord) -> bool:
 
 
 def _label(item: str) -> tuple[str, str]:
+    from hutch.engine.run_flags import check_labels
+
+    check_labels((item,))  # podman's words
     key, _, value = item.partition("=")
-    if not key:
-        raise InvalidArgument(f"invalid label {item!r}: empty key")
     return key, value

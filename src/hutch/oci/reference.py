@@ -153,6 +153,20 @@ def parse_reference(
     return Reference(registry=registry, repository=repository, tag=tag, digest=digest)
 
 
+def docker_reason(text: str) -> str:
+    """Why Docker's reference parser (which podman's messages quote) refuses ``text``,
+    which ``parse_reference`` refused: its three words, not hutch's detail."""
+    if len(text.partition("@")[0].rpartition(":")[0] or text) > NAME_TOTAL_LENGTH_MAX:
+        return f"repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters"
+    if text != text.lower():
+        try:
+            parse_reference(text.lower())
+        except InvalidArgument:
+            return "invalid reference format"
+        return "repository name must be lowercase"
+    return "invalid reference format"
+
+
 def has_registry(text: str) -> bool:
     """Whether ``text`` names its registry explicitly (``quay.io/x``, ``localhost/x``)."""
     slash = text.find("/")

@@ -78,7 +78,11 @@ def parse_volume_filters(
     grouped: dict[str, list[str]] = {}
     for item in items:
         key, eq, value = item.partition("=")
-        if not eq or not value:
+        if not eq:  # podman's words
+            raise InvalidArgument(
+                f"filter input must be in the form of filter=value: {item} is invalid"
+            )
+        if not value:
             raise InvalidArgument(f"invalid volume filter {item!r}: use KEY=VALUE")
         if key not in KEYS:
             raise InvalidArgument(f'"{key}" is an invalid volume filter')  # podman's words
@@ -100,8 +104,8 @@ def _until(values: list[str], now: float | None) -> float | None:
         raise InvalidArgument("invalid volume filter until: give exactly one timestamp")
     try:
         return parse_time(values[0], time.time() if now is None else now)
-    except ValueError as exc:
-        raise InvalidArgument(f"invalid volume filter until: {exc}") from None
+    except ValueError:  # podman's words
+        raise InvalidArgument(f'failed to parse value as time or duration: "{values[0]}"') from None
 
 
 def _after(names: list[str], created_of: Callable[[str], float | None]) -> float | None:

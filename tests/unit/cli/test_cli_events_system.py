@@ -40,7 +40,9 @@ def test_type_filters_take_pod_and_system() -> None:
     assert not parse_filters(("type=container",)).match(AUTO_UPDATE)
     assert parse_filters(("event=auto-update",)).match(AUTO_UPDATE)
     parse_filters(("type=pod",))
-    with pytest.raises(InvalidArgument, match="use container, image, network, pod, system, volume"):
+    with pytest.raises(
+        InvalidArgument, match="use container, image, network, pod, secret, system, volume"
+    ):
         parse_filters(("type=machine",))
 
 

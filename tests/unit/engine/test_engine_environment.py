@@ -33,6 +33,16 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidArgument) as empty:
         merge_environment((), tty=False, env_files=(), env=["=x"])
     assert str(empty.value) == 'invalid environment variable: "=x"'  # podman's words
+    with pytest.raises(InvalidArgument) as in_exec:  # podman's exec puts its context first
+        merge_environment((), tty=False, env_files=(), env=["=x"], env_context="parsing: ")
+    assert str(in_exec.value) == 'parsing: invalid environment variable: "=x"'
+    bad_file = tmp_path / "bad.env"
+    bad_file.write_text("=y\n")
+    with pytest.raises(InvalidArgument) as in_file:
+        merge_environment((), tty=False, env_files=[str(bad_file)], env=())
+    assert str(in_file.value) == (
+        f'parsing env file "{bad_file}": invalid environment variable: "=y"'
+    )
     missing = tmp_path / "missing"
     with pytest.raises(InvalidArgument) as unread:
         merge_environment((), tty=False, env_files=[str(missing)], env=())

@@ -180,3 +180,13 @@ def test_cgroup_v1_limits_warn_and_are_no_limits_hutch_applies() -> None:
     assert ResourceOptions(memory_swappiness=-1).cgroup_v1_warnings() == []  # podman's unset
     with pytest.raises(InvalidArgument, match="valid memory swappiness range is 0-100"):
         ResourceOptions(memory_swappiness=101).cgroup_v1_warnings()
+
+
+def test_a_label_without_a_key_is_refused_in_podmans_words() -> None:
+    run_flags.check_labels(["a=b", "c", "d="])
+    with pytest.raises(InvalidArgument) as refused:
+        run_flags.check_labels(["a=b", "=x"])
+    assert str(refused.value) == 'unable to process labels: invalid label format: "=x"'
+    with pytest.raises(InvalidArgument) as in_network:
+        run_flags.check_labels(["="], "failed to parse labels")  # network create's context
+    assert str(in_network.value) == 'failed to parse labels: invalid label format: "="'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from hutch.api.containers import without_ps_options
@@ -91,3 +93,35 @@ def test_render_maps_pids_users_and_times() -> None:
     first, second = report.rows
     assert first == ("root", "1", "0", "5.000", "20s", "1s", "sleep 300", "1024", "8192")
     assert second[:3] == ("1000", "2", "1")
+
+
+def test_security_descriptors_in_podmans_words() -> None:
+    # podman's default set (CHOWN 0 ... SETFCAP 31), none, and every capability
+    default = (1 << 0 | 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 8 | 1 << 10
+               | 1 << 18 | 1 << 31)  # fmt: skip
+    proc = replace(
+        _proc(500, 1, 42),
+        caps=(("CapEff", f"{default:016x}"), ("CapAmb", "0"), ("CapBnd", f"{(1 << 41) - 1:x}")),
+        seccomp="2",
+    )
+    ctx = FormatContext(
+        now=0.0, boot_time=0.0, host_uid=lambda uid: uid + 100000, host_gid=lambda gid: None
+    )
+    report = render([proc], ("capeff", "capamb", "capbnd", "capinh", "seccomp", "hgroup"), ctx)
+    assert report.headers == (
+        "EFFECTIVE CAPS", "AMBIENT CAPS", "BOUNDING CAPS", "INHERITED CAPS", "SECCOMP", "HGROUP",
+    )  # fmt: skip
+    assert report.rows == (
+        (
+            "CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,NET_BIND_SERVICE,SETFCAP,SETGID,SETPCAP,"
+            "SETUID,SYS_CHROOT",
+            "none",
+            "full",
+            "none",
+            "filter",
+            "?",
+        ),
+    )
+    assert parse_descriptors(["pid,hgroup", "label"]) == ("pid", "hgroup", "label")
+    real = render([replace(proc, uid=0, ruid=1000, rgid=7)], ("ruser", "rgroup", "user"), ctx)
+    assert (real.headers, real.rows) == (("RUSER", "RGROUP", "USER"), (("1000", "7", "0"),))

@@ -19,7 +19,7 @@ from hutch.api.networks import NetworkSubnet as Subnet
 from hutch.cli.port import lines_of
 from hutch.engine import netconfig
 from hutch.engine.network_record import decode, encode, pools
-from hutch.engine.networks import _check_address, _subnets
+from hutch.engine.networks import _check_address, _check_mtu, _subnets
 from hutch.net import dns, nftrules
 from hutch.net.rootlessd import Responder, upstream_servers
 from hutch.store import db
@@ -217,11 +217,19 @@ def test_subnets_default_and_validation() -> None:
         (NetworkCreateOptions(subnets=("fd00::/127",)), "two hosts"),
         (NetworkCreateOptions(subnets=("fd00::/64", "fd01::/64")), "one IPv6"),
         (NetworkCreateOptions(subnets=("10.1.0.0/24", "10.2.0.0/24")), "one IPv4"),
-        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("fd01::1",)), "not a host"),
-        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("10.0.0.1",)), "not a host"),
-        (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not a host"),
-        (NetworkCreateOptions(gateways=("10.2.0.1",)), "needs a --subnet"),
-        (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "inside"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("fd01::1",)), "not in subnet"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("10.0.0.1",)), "not in subnet"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not in subnet"),
+        (NetworkCreateOptions(gateways=("10.2.0.1",)), "without subnet"),
+        (
+            NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.1.0.1", "10.1.0.2")),
+            "^cannot set more gateways than subnets$",
+        ),
+        (
+            NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.0.0/26",) * 2),
+            "^cannot set more ranges than subnets$",
+        ),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "start ip"),
     ):
         with pytest.raises(InvalidArgument, match=words):
             _subnets(opts, [])
@@ -454,3 +462,18 @@ def test_an_attachment_taken_back_takes_its_address_from_its_holder(
     ]
     networks.detach("c1", "n")  # c2's row holds no address: .5 is free once c1 is gone
     assert _attach(networks, "c1", net, address="10.89.0.5").address == "10.89.0.5"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("abc", 'strconv.Atoi: parsing "abc": invalid syntax'),  # podman's words
+        ("-5", "mtu -5 is less than zero"),
+        ("9", "invalid mtu '9': use 68 to 65520"),  # podman takes it; netavark fails later
+    ],
+)
+def test_a_bad_mtu_is_refused(value: str, words: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        _check_mtu(value)
+    assert str(refused.value) == words
+    _check_mtu("1400")

@@ -8,6 +8,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.oci.digest import parse_digest
 from hutch.oci.reference import (
     Reference,
+    docker_reason,
     has_registry,
     is_image_id_prefix,
     parse_reference,
@@ -241,3 +242,21 @@ def test_short_name_candidates_qualified_and_duplicates() -> None:
 def test_short_name_candidates_invalid_name() -> None:
     with pytest.raises(InvalidArgument, match="lowercase"):
         short_name_candidates("App", ["docker.io"])
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Bad", "repository name must be lowercase"),
+        ("quay.io/Me/x:v1", "repository name must be lowercase"),
+        ("x:", "invalid reference format"),
+        ("x::y", "invalid reference format"),
+        ("Bad!", "invalid reference format"),
+        ("x@sha256:abc", "invalid reference format"),
+        ("a" * 256, "repository name must not be more than 255 characters"),
+    ],
+)
+def test_docker_reason_is_the_parsers_words(text: str, reason: str) -> None:
+    with pytest.raises(InvalidArgument):
+        parse_reference(text)
+    assert docker_reason(text) == reason

@@ -105,11 +105,11 @@ def test_after_and_since_name_a_volume() -> None:
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ("label", "KEY=VALUE"),
+        ("label", "^filter input must be in the form of filter=value: label is invalid$"),
         ("label=", "KEY=VALUE"),
         ("colour=red", '^"colour" is an invalid volume filter$'),  # podman's words
         ("dangling=maybe", "true or false"),
-        ("until=yesterday", "until"),
+        ("until=yesterday", '^failed to parse value as time or duration: "yesterday"$'),
     ],
 )
 def test_bad_filters_are_refused(item: str, message: str) -> None:
