@@ -29,9 +29,12 @@ def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -
     # A runtime dir of its own: podman's default (/tmp/podman-run-UID) holds its pause
     # process, events and exit files, which several lanes' sessions would share.
     xdg_runtime = Path(tempfile.mkdtemp(prefix="hutch-it-podman-xdg-", dir="/tmp"))
-    environ = {**os.environ, "XDG_RUNTIME_DIR": str(xdg_runtime)}
-
-    call = runner([binary, "--root", str(root), "--runroot", str(runroot)], environ)
+    # over the environment as it is at each call: tests set CONTAINERS_CONF and the
+    # like with monkeypatch for the peer to inherit
+    call = runner(
+        [binary, "--root", str(root), "--runroot", str(runroot)],
+        over={"XDG_RUNTIME_DIR": str(xdg_runtime)},
+    )
     assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
     yield call
     call("rm", "-af")
@@ -42,19 +45,24 @@ def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -
     shutil.rmtree(xdg_runtime, ignore_errors=True)
 
 
-def runner(prefix: list[str], env: dict[str, str] | None = None) -> Run:
+def runner(
+    prefix: list[str], env: dict[str, str] | None = None, over: dict[str, str] | None = None
+) -> Run:
     """A callable running ``prefix + args`` (podman with its store options), stdin at
-    EOF unless ``input`` is given, its stderr without podman's mount-warning lines."""
+    EOF unless ``input`` is given, its stderr without podman's mount-warning lines.
+    ``env``: the whole environment; ``over``: variables set over this process's
+    environment as it is at each call."""
 
     def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         argv = [*prefix, *args]
+        environ = {**os.environ, **over} if over is not None else env
         proc = subprocess.run(
             argv,
             capture_output=True,
             text=True,
             timeout=120,
             input=input,
-            env=env,
+            env=environ,
             stdin=None if input is not None else subprocess.DEVNULL,
         )
         err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
