@@ -484,8 +484,8 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             out[item] = ""
             continue
         key, sep, value = item.partition("=")
-        if not sep or key not in ("type", "o", "device"):
-            # podman's words (the local driver takes type=, o=, device=, copy and nocopy)
+        if not sep or key not in _LOCAL_KEYS:
+            # podman's words (the local driver takes these keys, copy and nocopy)
             raise InvalidArgument(
                 f"invalid mount option {key} for driver 'local': invalid argument"
             )
@@ -509,9 +509,17 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
     return tuple(sorted(out.items()))
 
 
+# the keys podman's local driver takes: uid=, gid=, size=, inodes= and noquota= on their
+# own (not inside o=) are kept in .Options as given and change nothing, as podman's
+_LOCAL_KEYS = ("type", "o", "device", "uid", "gid", "size", "inodes", "noquota")
+
+
 def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
     """A plain volume's ``o=``: podman takes uid= and gid= (the owner of its directory)
-    and, on a file system with project quotas only, size= and inodes=."""
+    and, on a file system with project quotas only, size= and inodes=. Beside uid= or
+    gid= other words are kept in ``o`` and not applied: podman does not mount such a
+    volume (its needsMount), it stays a plain directory."""
+    owned = any(opt.partition("=")[0] in ("uid", "gid") for opt in mount_opts)
     owner: dict[str, str] = {}
     for opt in mount_opts:
         key, _, value = opt.partition("=")
@@ -530,7 +538,7 @@ def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
                 "volume options size and inodes not supported. Filesystem does not support "
                 "Project Quota"
             )
-        elif key not in ("noquota", "timeout"):
+        elif key not in ("noquota", "timeout") and not owned:
             raise InvalidArgument(
                 f"invalid volume option o={opt}: a plain volume takes uid= and gid= (mount "
                 "options need type=tmpfs or a device= to bind)"
