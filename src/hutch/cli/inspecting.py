@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.cli import render
+
+if TYPE_CHECKING:
+    from hutch.api.containers import ContainerInspect
 
 # a dict, or a Struct whose JSON leaves out its omitempty fields (volume_render)
 Row = TypeVar("Row", bound=Mapping[str, Any])
@@ -106,3 +109,14 @@ def no_such_image(_name: str, message: str) -> str:
 
 def no_such_network(name: str, message: str) -> str:
     return f"network {name}: {message}"  # "... unable to find network with name or ID"
+
+
+def podman_args(report: ContainerInspect) -> ContainerInspect:
+    """podman's ``Args`` of a one-word command: the word again (libpod keeps the whole
+    command when it has nothing after ``Path``: ``Path: "true"``, ``Args: ["true"]``).
+    Its CLI only: the Docker API gives ``Args: []`` and derives Cmd from Path+Args."""
+    if report.path and not report.args:
+        from dataclasses import replace
+
+        return replace(report, args=(report.path,))
+    return report
