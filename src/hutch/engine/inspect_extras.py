@@ -17,6 +17,7 @@ from hutch.engine import inspect_binds, nsmodes
 from hutch.runtime import state as st
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
+from hutch.volumes import specs
 
 
 def host_extras(
@@ -135,8 +136,22 @@ def pod_joins(spec: Spec | None) -> dict[str, str]:
 
 
 def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:
-    """``--tmpfs /run:size=64m`` as podman's ``{"/run": "size=64m"}``."""
-    return [(dest, opts) for dest, _, opts in (item.partition(":") for item in items)]
+    """``--tmpfs /run:size=64m`` as podman's ``{"/run": "size=64m,rw,rprivate,nosuid,nodev,
+    tmpcopyup"}``: the words given, then the defaults its create adds (noexec is none)."""
+    out = []
+    for dest, _, opts in (item.partition(":") for item in items):
+        words = [w for w in opts.split(",") if w]
+        given = set(words)
+        defaults = {
+            "rw": {"ro", "rw"},
+            "rprivate": set(specs.PROPAGATIONS),
+            "nosuid": {"nosuid", "suid"},
+            "nodev": {"nodev", "dev"},
+            "tmpcopyup": {"tmpcopyup", "notmpcopyup"},
+        }
+        words += [word for word, overriding in defaults.items() if not given & overriding]
+        out.append((dest, ",".join(words)))
+    return out
 
 
 def podman_annotations(options: RunOptions) -> dict[str, str]:

@@ -71,3 +71,28 @@ def test_a_volume_given_suid_or_dev_keeps_it_and_a_mount_no_flag_gave() -> None:
         "x:/img:ro,rprivate,nosuid,nodev,rbind",
     )
     assert binds(VolumeOptions(), ()) == ()
+
+
+def test_mode_is_the_z_or_z_given_and_tmpfs_has_podmans_defaults() -> None:
+    """podman 4.3.1: .Mounts[].Mode is z/Z as given (relabel=shared: z), else "";
+    .HostConfig.Tmpfs: the words given, then rw, rprivate, nosuid, nodev, tmpcopyup
+    unless given either way (no noexec)."""
+    from hutch.api.containers import InspectMount
+    from hutch.engine.inspect_binds import with_modes
+    from hutch.engine.inspect_extras import _tmpfs
+
+    given = VolumeOptions(
+        volumes=(f"{S}:/a", f"{S}:/b:z", "nv:/c:Z,ro"),
+        mounts=(f"type=bind,src={S},dst=/d,relabel=shared",),
+    )
+    mounts = tuple(
+        InspectMount("bind", "", S, dest, "", "", (), True, "rprivate")
+        for dest in ("/a", "/b", "/c", "/d")
+    )
+    assert [m.mode for m in with_modes(mounts, given)] == ["", "z", "Z", "z"]
+    assert _tmpfs(("/t:size=1m", "/u", "/w:rw,noexec,size=2k,mode=1777", "/x:ro,dev")) == [
+        ("/t", "size=1m,rw,rprivate,nosuid,nodev,tmpcopyup"),
+        ("/u", "rw,rprivate,nosuid,nodev,tmpcopyup"),
+        ("/w", "rw,noexec,size=2k,mode=1777,rprivate,nosuid,nodev,tmpcopyup"),
+        ("/x", "ro,dev,rprivate,nosuid,tmpcopyup"),
+    ]
