@@ -111,12 +111,13 @@ def no_such_network(name: str, message: str) -> str:
     return f"network {name}: {message}"  # "... unable to find network with name or ID"
 
 
-def podman_args(report: ContainerInspect) -> ContainerInspect:
-    """podman's ``Args`` of a one-word command: the word again (libpod keeps the whole
-    command when it has nothing after ``Path``: ``Path: "true"``, ``Args: ["true"]``).
-    Its CLI only: the Docker API gives ``Args: []`` and derives Cmd from Path+Args."""
-    if report.path and not report.args:
-        from dataclasses import replace
+def podman_shape(report: ContainerInspect) -> ContainerInspect:
+    """What podman's CLI shows that the Docker API does not: a one-word command's
+    ``Args`` is the word again (libpod keeps the whole command when nothing follows
+    ``Path``; Docker's ``Args: []``, and its API derives Cmd from Path+Args), and
+    ``.Mounts`` leaves out the tmpfs mounts (libpod's; ``.HostConfig.Tmpfs`` has them)."""
+    from dataclasses import replace
 
-        return replace(report, args=(report.path,))
-    return report
+    args = (report.path,) if report.path and not report.args else report.args
+    mounts = tuple(m for m in report.mounts if m.type != "tmpfs")
+    return replace(report, args=args, mounts=mounts)
