@@ -192,6 +192,10 @@ def test_tmpfs_defaults_and_options() -> None:
     request = parse_tmpfs("/t:rw,size=10m,mode=1777,exec")
     assert request.options == ("nodev", "nosuid", "size=10m", "mode=1777")
     assert parse_tmpfs("/t:ro").readonly
+    # a propagation, as podman takes it (inspect's Tmpfs shows it in place of rprivate)
+    assert parse_tmpfs("/t:suid,dev,rshared").options == ("noexec", "rshared")
+    with pytest.raises(InvalidArgument, match="only one propagation"):
+        parse_tmpfs("/t:rshared,private")
 
 
 def test_tmpfs_starts_with_the_image_content_unless_notmpcopyup() -> None:
