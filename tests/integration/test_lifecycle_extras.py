@@ -218,7 +218,7 @@ def test_events_follow_new_ones(hutch: Hutch, base_image: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [("--filter", "type=machine"), ("--filter", "colour=red"), ("--since", "5x"),
+    [("--filter", "colour=red"), ("--since", "5x"),
      ("--stream", "maybe")],
     ids=lambda a: " ".join(a),
 )  # fmt: skip

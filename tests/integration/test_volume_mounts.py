@@ -183,4 +183,4 @@ def test_inspect_shows_bind_and_tmpfs_mounts(
     }
     assert mounts["/h"]["Type"] == "bind" and mounts["/h"]["Source"] == str(host)
     assert mounts["/h"]["RW"] is False and mounts["/h"]["Propagation"] == "rprivate"
-    assert mounts["/t"]["Type"] == "tmpfs"
+    assert "/t" not in mounts  # podman's .Mounts has no tmpfs (.HostConfig.Tmpfs has it)

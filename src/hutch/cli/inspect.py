@@ -68,12 +68,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
         from hutch.cli import network_render, volume_render
+        from hutch.cli.inspecting import podman_shape
 
         kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
             (
                 "container",
                 lambda: [
-                    to_json(r) for r in engine.containers.inspect([name], InspectOptions(size))
+                    to_json(podman_shape(r))
+                    for r in engine.containers.inspect([name], InspectOptions(size))
                 ],
             ),
             (
@@ -129,12 +131,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         names = t.many(ctx, names, latest, "container inspect", NO_NAMES)
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
+        from hutch.cli.inspecting import podman_shape
 
         engine = state_of(ctx).engine()
         rows, errors = inspecting.collect(
             names,
             lambda name: [
-                to_json(r) for r in engine.containers.inspect([name], InspectOptions(size))
+                to_json(podman_shape(r))
+                for r in engine.containers.inspect([name], InspectOptions(size))
             ],
             inspecting.no_such_container,
         )

@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.cli import render
+
+if TYPE_CHECKING:
+    from hutch.api.containers import ContainerInspect
 
 # a dict, or a Struct whose JSON leaves out its omitempty fields (volume_render)
 Row = TypeVar("Row", bound=Mapping[str, Any])
@@ -106,3 +109,15 @@ def no_such_image(_name: str, message: str) -> str:
 
 def no_such_network(name: str, message: str) -> str:
     return f"network {name}: {message}"  # "... unable to find network with name or ID"
+
+
+def podman_shape(report: ContainerInspect) -> ContainerInspect:
+    """What podman's CLI shows that the Docker API does not: a one-word command's
+    ``Args`` is the word again (libpod keeps the whole command when nothing follows
+    ``Path``; Docker's ``Args: []``, and its API derives Cmd from Path+Args), and
+    ``.Mounts`` leaves out the tmpfs mounts (libpod's; ``.HostConfig.Tmpfs`` has them)."""
+    from dataclasses import replace
+
+    args = (report.path,) if report.path and not report.args else report.args
+    mounts = tuple(m for m in report.mounts if m.type != "tmpfs")
+    return replace(report, args=args, mounts=mounts)

@@ -378,8 +378,8 @@ def inspect_report(
     """The Docker/podman shape users script against (``.State.Status`` ...);
     ``as_given``: InspectOptions'."""
     # inspect's own parts, not ps's (the volume and network code is a third of ps's start)
+    from hutch.engine import inspect_binds, netquery, volumes
     from hutch.engine import inspect_extras as extras
-    from hutch.engine import netquery, volumes
     from hutch.engine.exec import container_spec
     from hutch.runtime.spec_network import NetworkSpec
 
@@ -456,7 +456,7 @@ def inspect_report(
         bounding_caps=bounding,
         exec_ids=tuple(s.id for s in exec_sessions.live(container.dirs.userdata)),
         graph_driver=extras.graph_driver(container, lower),
-        mounts=volumes.inspect_mounts(config.mounts),
+        mounts=inspect_binds.with_modes(volumes.inspect_mounts(config.mounts), options.volumes),
         config=InspectConfig(
             hostname=config.hostname,
             domainname=options.domainname or "",

@@ -6,8 +6,10 @@ the volumes (named and anonymous, by name) before the bind mounts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from hutch.api.container_config import VolumeOptions
+from hutch.api.containers import InspectMount
 from hutch.api.errors import HutchError
 from hutch.engine.container_record import MountRecord
 from hutch.volumes import specs
@@ -30,6 +32,18 @@ def binds(volumes: VolumeOptions, mounts: Sequence[MountRecord]) -> tuple[str, .
         else:
             bound.append(f"{mount.source}:{mount.destination}:{','.join(options(words, False))}")
     return (*named, *bound)
+
+
+def with_modes(mounts: Sequence[InspectMount], volumes: VolumeOptions) -> tuple[InspectMount, ...]:
+    """``.Mounts`` with each ``Mode``: ``z`` or ``Z`` as its ``-v`` or ``--mount`` gave it
+    (``relabel=shared`` is z), the last one given, as libpod's parse keeps it; no
+    SELinux here, so nothing else comes of it."""
+    modes = {
+        dest: relabel[-1]
+        for dest, words in _given_words(volumes).items()
+        if (relabel := [w for w in words if w in ("z", "Z")])
+    }
+    return tuple(replace(m, mode=modes.get(m.destination, "")) for m in mounts)
 
 
 def options(words: Sequence[str], volume: bool) -> list[str]:

@@ -17,6 +17,7 @@ from hutch.engine import inspect_binds, nsmodes
 from hutch.runtime import state as st
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
+from hutch.volumes import specs
 
 
 def host_extras(
@@ -55,7 +56,7 @@ def host_extras(
         userns_mode=userns_mode(options, mode("userns", options.security.userns or "", default="")),
         id_mappings=id_mappings(options, spec),
         publish_all_ports=options.net.publish_all,
-        tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
+        tmpfs=_tmpfs(options.volumes.tmpfs, options.volumes.mounts),
         devices=tuple(devices),
         ipc_mode=mode("ipc", ns.ipc, default="shareable"),
         oom_score_adj=options.kernel.oom_score_adj or 0,
@@ -134,9 +135,46 @@ def pod_joins(spec: Spec | None) -> dict[str, str]:
     return {flags[ns]: spec.join_container for ns, _ in spec.joins if ns in flags and ns not in own}
 
 
-def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:
-    """``--tmpfs /run:size=64m`` as podman's ``{"/run": "size=64m"}``."""
-    return [(dest, opts) for dest, _, opts in (item.partition(":") for item in items)]
+def _tmpfs(tmpfs: Sequence[str], mounts: Sequence[str]) -> dict[str, str]:
+    """The tmpfs mounts of ``--tmpfs`` and ``--mount type=tmpfs`` as podman's map:
+    ``{"/run": "size=64m,rw,rprivate,noexec,nosuid,nodev,tmpcopyup"}``, the words given
+    (in ``--tmpfs``'s spelling), then the defaults its create adds. ``noexec`` is
+    hutch's own default of ``--tmpfs`` (podman's man page gives it; podman itself
+    mounts without it), so it shows only there."""
+    given = [(dest, opts.split(","), True) for dest, _, opts in (t.partition(":") for t in tmpfs)]
+    for text in mounts:
+        try:
+            found = specs.tmpfs_mount_words(text)
+        except HutchError:  # refused at create: a record never has it
+            continue
+        if found is not None:
+            given.append((*found, False))
+    # a Go map: its JSON is in key order
+    return {
+        dest: ",".join(_tmpfs_options([w for w in words if w], noexec))
+        for dest, words, noexec in sorted(given)
+    }
+
+
+# podman's defaults of a tmpfs, in its order, each added unless a word of its pair was
+# given (noexec only where hutch mounts with it)
+_TMPFS_DEFAULTS = {
+    "rw": ("ro", "rw"),
+    "rprivate": specs.PROPAGATIONS,
+    "noexec": ("noexec", "exec"),
+    "nosuid": ("nosuid", "suid"),
+    "nodev": ("nodev", "dev"),
+    "tmpcopyup": ("tmpcopyup", "notmpcopyup"),
+}
+
+
+def _tmpfs_options(words: list[str], noexec: bool) -> list[str]:
+    added = [
+        name
+        for name, pair in _TMPFS_DEFAULTS.items()
+        if not set(words) & set(pair) and (noexec or name != "noexec")
+    ]
+    return [w for w in words if w != "notmpcopyup"] + added
 
 
 def podman_annotations(options: RunOptions) -> dict[str, str]:

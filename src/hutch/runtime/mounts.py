@@ -106,9 +106,7 @@ class Step:
                 remount_bind(target, flags & _REMOUNT_FLAGS)
             if recursive and flags & sc.MS_RDONLY:
                 _readonly_below(target)
-            for opt in self.options:
-                if opt in _PROPAGATION:
-                    sc.mount(None, target, None, _PROPAGATION[opt])
+            _propagate(target, self.options)
         elif copy_up:
             data = ",".join(d for d in data.split(",") if d != "tmpcopyup")
             try:
@@ -121,12 +119,15 @@ class Step:
                 tmpcopyup.copy_up(below, target)
             if flags & sc.MS_RDONLY:  # read-only after the copy
                 sc.mount(None, target, None, sc.MS_REMOUNT | flags, data or None)
+            _propagate(target, self.options)
         else:
             try:
                 sc.mount(self.kind, target, self.kind, flags, data or None)
             except OSError as exc:
                 if exc.errno not in self.keep_on:
                     raise
+                return
+            _propagate(target, self.options)
 
 
 def _bind(source: str, subpath: str, target: str, flags: int) -> None:
@@ -453,6 +454,14 @@ def _ensure_target(target: str, is_file: bool) -> None:
             os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
     else:
         os.makedirs(target, exist_ok=True)
+
+
+def _propagate(target: str, options: tuple[str, ...]) -> None:
+    """The propagation a mount's options give (``-v ...:rshared``, ``--tmpfs /t:rshared``),
+    set on the new mount (the kernel takes it only on its own mount call)."""
+    for opt in options:
+        if opt in _PROPAGATION:
+            sc.mount(None, target, None, _PROPAGATION[opt])
 
 
 def _split_options(options: tuple[str, ...]) -> tuple[int, str]:

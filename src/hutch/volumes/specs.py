@@ -286,6 +286,28 @@ def parse_mount(text: str) -> MountRequest:
     return replace(request, volume_options=tuple(volume_opts), subpath=subpath, given=tuple(words))
 
 
+def tmpfs_mount_words(text: str) -> tuple[str, list[str]] | None:
+    """A ``--mount type=tmpfs``'s destination and words in ``--tmpfs``'s spelling, as
+    podman keeps them (``tmpfs-size=1m``: ``size=1m``, as given); None: another type."""
+    import csv
+
+    kind, pairs = _mount_type(next(csv.reader([text])))
+    if kind != "tmpfs":
+        return None
+    dest, words = "", []
+    for key, value in pairs:
+        if key in ("dst", "destination", "target"):
+            dest = value or ""
+        elif key in ("tmpfs-size", "tmpfs-mode"):
+            words.append(f"{key[6:]}={value}")
+        elif key in ("ro", "readonly", "rw"):
+            writable = (key == "rw") == _bool(f"--mount {text}", key, value)
+            words.append("rw" if writable else "ro")
+        elif value is None and key not in ("z", "Z", "relabel", "consistency"):
+            words.append(key)  # exec, noexec, suid, ..., tmpcopyup, notmpcopyup
+    return dest, words
+
+
 # podman's words: an unknown key (its ErrBadMntOption), a key without its value
 BAD_MOUNT_OPTION = "invalid mount option"
 _NO_ARGUMENT = "must provide an argument for option"
@@ -415,10 +437,15 @@ def parse_tmpfs(text: str) -> MountRequest:
     flags = {"noexec": True, "nosuid": True, "nodev": True}
     data: list[str] = []
     readonly, copy_up = False, True
+    propagation: list[str] = []
     for word in [w for w in opts.split(",") if w] if opts else []:
         key, sep, value = word.partition("=")
         if word in ("ro", "rw"):
             readonly = word == "ro"
+        elif word in PROPAGATIONS:  # podman takes one (the tmpfs's own propagation)
+            if propagation:
+                raise InvalidArgument(f"{flag}: only one propagation mode may be given")
+            propagation.append(word)
         elif word in _FLAG_PAIRS or word in _FLAG_PAIRS.values():
             negative = word if word.startswith("no") else _FLAG_PAIRS[word]
             flags[negative] = word.startswith("no")
@@ -434,7 +461,8 @@ def parse_tmpfs(text: str) -> MountRequest:
             # podman's words (its mount option check, ErrBadMntOption)
             raise InvalidArgument(f'unknown mount option "{word}": {BAD_MOUNT_OPTION}')
     on = sorted(name for name, value in flags.items() if value)
-    return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data), copy_up=copy_up)
+    options = (*on, *data, *propagation)
+    return MountRequest("tmpfs", dest, readonly=readonly, options=options, copy_up=copy_up)
 
 
 def _valid_tmpfs_value(key: str, value: str) -> bool:
@@ -484,8 +512,8 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             out[item] = ""
             continue
         key, sep, value = item.partition("=")
-        if not sep or key not in ("type", "o", "device"):
-            # podman's words (the local driver takes type=, o=, device=, copy and nocopy)
+        if not sep or key not in _LOCAL_KEYS:
+            # podman's words (the local driver takes these keys, copy and nocopy)
             raise InvalidArgument(
                 f"invalid mount option {key} for driver 'local': invalid argument"
             )
@@ -509,9 +537,17 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
     return tuple(sorted(out.items()))
 
 
+# the keys podman's local driver takes: uid=, gid=, size=, inodes= and noquota= on their
+# own (not inside o=) are kept in .Options as given and change nothing, as podman's
+_LOCAL_KEYS = ("type", "o", "device", "uid", "gid", "size", "inodes", "noquota")
+
+
 def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
     """A plain volume's ``o=``: podman takes uid= and gid= (the owner of its directory)
-    and, on a file system with project quotas only, size= and inodes=."""
+    and, on a file system with project quotas only, size= and inodes=. Beside uid= or
+    gid= other words are kept in ``o`` and not applied: podman does not mount such a
+    volume (its needsMount), it stays a plain directory."""
+    owned = any(opt.partition("=")[0] in ("uid", "gid") for opt in mount_opts)
     owner: dict[str, str] = {}
     for opt in mount_opts:
         key, _, value = opt.partition("=")
@@ -530,7 +566,7 @@ def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
                 "volume options size and inodes not supported. Filesystem does not support "
                 "Project Quota"
             )
-        elif key not in ("noquota", "timeout"):
+        elif key not in ("noquota", "timeout") and not owned:
             raise InvalidArgument(
                 f"invalid volume option o={opt}: a plain volume takes uid= and gid= (mount "
                 "options need type=tmpfs or a device= to bind)"

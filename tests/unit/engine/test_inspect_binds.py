@@ -71,3 +71,42 @@ def test_a_volume_given_suid_or_dev_keeps_it_and_a_mount_no_flag_gave() -> None:
         "x:/img:ro,rprivate,nosuid,nodev,rbind",
     )
     assert binds(VolumeOptions(), ()) == ()
+
+
+def test_mode_is_the_z_or_z_given_and_tmpfs_has_podmans_defaults() -> None:
+    """podman 4.3.1: .Mounts[].Mode is z/Z as given (relabel=shared: z), else "";
+    .HostConfig.Tmpfs (--tmpfs and --mount type=tmpfs): the words given, then rw,
+    rprivate, nosuid, nodev, tmpcopyup unless given either way; noexec (hutch's
+    default of --tmpfs, from podman's man page: podman mounts without it) there too."""
+    from hutch.api.containers import InspectMount
+    from hutch.engine.inspect_binds import with_modes
+    from hutch.engine.inspect_extras import _tmpfs
+
+    given = VolumeOptions(
+        volumes=(f"{S}:/a", f"{S}:/b:z", "nv:/c:Z,ro"),
+        mounts=(f"type=bind,src={S},dst=/d,relabel=shared",),
+    )
+    mounts = tuple(
+        InspectMount("bind", "", S, dest, "", "", (), True, "rprivate")
+        for dest in ("/a", "/b", "/c", "/d")
+    )
+    assert [m.mode for m in with_modes(mounts, given)] == ["", "z", "Z", "z"]
+    tmpfs = ("/t:size=1m", "/u", "/w:rw,noexec,size=2k,mode=1777", "/x:ro,dev", "/q:notmpcopyup")
+    mounts = (
+        "type=tmpfs,dst=/m,tmpfs-size=1m",
+        "type=tmpfs,destination=/n,tmpfs-mode=1777,ro=true,noexec",
+        "type=tmpfs,dst=/o,notmpcopyup,tmpfs-size=2048",
+        "type=tmpfs,dst=/p,tmpcopyup,nosuid,exec",
+        f"type=bind,src={S},dst=/b",
+    )
+    assert _tmpfs(tmpfs, mounts) == {
+        "/t": "size=1m,rw,rprivate,noexec,nosuid,nodev,tmpcopyup",
+        "/u": "rw,rprivate,noexec,nosuid,nodev,tmpcopyup",
+        "/w": "rw,noexec,size=2k,mode=1777,rprivate,nosuid,nodev,tmpcopyup",
+        "/x": "ro,dev,rprivate,noexec,nosuid,tmpcopyup",
+        "/q": "rw,rprivate,noexec,nosuid,nodev",
+        "/m": "size=1m,rw,rprivate,nosuid,nodev,tmpcopyup",
+        "/n": "mode=1777,ro,noexec,rprivate,nosuid,nodev,tmpcopyup",
+        "/o": "size=2048,rw,rprivate,nosuid,nodev",
+        "/p": "tmpcopyup,nosuid,exec,rw,rprivate,nodev",
+    }

@@ -263,3 +263,27 @@ def test_inspects_podman_network_mode_is_dockers_again() -> None:
     assert inspected_network_mode("bridge", {}) == "bridge"
     assert inspected_network_mode("host", {}) == "host"
     assert inspected_network_mode("container:abc", {}) == "container:abc"
+
+
+def test_a_one_word_command_is_dockers_path_and_no_args_podmans_cli_args_repeat_it() -> None:
+    """podman's CLI shows a one-word command as Path "true", Args ["true"] (libpod keeps
+    the whole command when nothing follows Path); Docker's API keeps Args [] and so
+    its Cmd is the one word, not two."""
+    from hutch.cli.inspecting import podman_shape
+
+    entry = replace(_inspect(), path="/bin/sh", args=())
+    out = container_inspect(entry)
+    assert (out["Path"], out["Args"]) == ("/bin/sh", [])
+    assert (out["Config"]["Entrypoint"], out["Config"]["Cmd"]) == (["/bin/sh"], [])
+    assert podman_shape(entry).args == ("/bin/sh",)
+    assert podman_shape(_inspect()).args == ("-c", "sleep 1")  # more words: as recorded
+    assert podman_shape(replace(_inspect(), path="", args=())).args == ()
+
+
+def test_podmans_cli_mounts_leave_out_a_tmpfs() -> None:
+    from hutch.cli.inspecting import podman_shape
+
+    tmpfs = InspectMount("tmpfs", "", "tmpfs", "/t", "", "", ("size=1m",), True, "")
+    report = replace(_inspect(), mounts=(*_inspect().mounts, tmpfs))
+    assert [m.destination for m in podman_shape(report).mounts] == ["/data", "/host"]
+    assert len(container_inspect(report)["Mounts"]) == 3  # the Docker API keeps it

@@ -192,6 +192,10 @@ def test_tmpfs_defaults_and_options() -> None:
     request = parse_tmpfs("/t:rw,size=10m,mode=1777,exec")
     assert request.options == ("nodev", "nosuid", "size=10m", "mode=1777")
     assert parse_tmpfs("/t:ro").readonly
+    # a propagation, as podman takes it (inspect's Tmpfs shows it in place of rprivate)
+    assert parse_tmpfs("/t:suid,dev,rshared").options == ("noexec", "rshared")
+    with pytest.raises(InvalidArgument, match="only one propagation"):
+        parse_tmpfs("/t:rshared,private")
 
 
 def test_tmpfs_starts_with_the_image_content_unless_notmpcopyup() -> None:
@@ -251,6 +255,23 @@ def test_volume_create_copy_and_owner() -> None:
     assert volume_owner(parse_volume_create_options(("o=gid=5",))) == (0, 5)
     assert volume_owner(parse_volume_create_options(("type=tmpfs", "o=uid=1"))) is None
     assert volume_owner(()) is None
+
+
+def test_uid_and_gid_on_their_own_and_mount_words_beside_them_as_podman() -> None:
+    # -o uid=N: a key of podman's local driver, kept as given, no owner (podman's UID is
+    # only o=uid=); mount words beside o=uid= are kept in o and not applied
+    given = parse_volume_create_options(("uid=1000", "gid=5"))
+    assert given == (("gid", "5"), ("uid", "1000"))
+    assert volume_owner(given) is None
+    mixed = parse_volume_create_options(("o=nodev,uid=7,noexec",))
+    assert mixed == (("UID", "7"), ("o", "nodev,uid=7,noexec"))
+    assert volume_owner(mixed) == (7, 0)
+    both = parse_volume_create_options(("gid=5", "o=uid=3"))
+    assert both == (("UID", "3"), ("gid", "5"), ("o", "uid=3"))
+    with pytest.raises(InvalidArgument, match="size and inodes not supported"):
+        parse_volume_create_options(("o=uid=1,size=1m",))
+    with pytest.raises(InvalidArgument, match="invalid mount option UID for driver 'local'"):
+        parse_volume_create_options(("UID=1",))
 
 
 @pytest.mark.parametrize(
