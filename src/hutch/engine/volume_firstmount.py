@@ -32,11 +32,13 @@ def check_mountable(ctx: EngineContext, container: cs.Container) -> None:
     ``o=`` (taken at create, as podman takes them): podman mounts such a volume with
     mount(8) at each start, which fails rootless, and the container does not start."""
     from hutch.api.errors import VolumeMountFailed
+    from hutch.engine.volumes import needs_mount
     from hutch.volumes.specs import mount_refusal
 
     for record in container.config.mounts:
         volume = ctx.volumes.get(record.name) if record.kind == "volume" else None
-        if volume is None or volume.driver != "local":
+        # podman's needsMount first: beside an owner, nocopy or copy, o= is not mounted
+        if volume is None or volume.driver != "local" or not needs_mount(volume):
             continue
         refusal = mount_refusal(volume.options, str(ctx.volumes.data_dir(volume.name)))
         if refusal is not None:

@@ -589,7 +589,7 @@ def mount_refusal(options: tuple[tuple[str, str], ...], path: str) -> str | None
     if "type" in given or "device" in given or "UID" in given or "GID" in given:
         return None
     words = [w for w in given.get("o", "").split(",") if w]
-    if not words:
+    if not words or "noquota" in words:  # podman's NOQUOTA: a plain directory again
         return None
     reason = (
         "permission denied"

@@ -333,5 +333,6 @@ def test_mount_words_without_an_owner_are_taken_and_fail_at_start() -> None:
         (("UID", "7"), ("o", "nodev,uid=7")),
         (("o", "nodev"), ("type", "tmpfs")),
         (("device", "/srv"), ("o", "bind")),
+        (("o", "nodev,noquota"),),
     ):
         assert mount_refusal(options, "/v/_data") is None, options
