@@ -118,8 +118,16 @@ def test_volume_mount_words_without_an_owner(hutch: Hutch, podman: Run, base_ima
             both(hutch, podman, "volume", "create", "-o", "o=nodev", "-o", "nocopy", "vq")[0] == 0
         )
         assert both(hutch, podman, "run", "--rm", "-v", "vq:/d", base_image, "true") == (0, "", "")
+        # noquota leaves o= for podman's NOQUOTA key: a plain directory again
+        assert both(hutch, podman, "volume", "create", "-o", "o=nodev,NoQuota", "vz")[0] == 0
+        assert both(hutch, podman, "volume", "inspect", "--format", "{{.Options}}", "vz") == (
+            0,
+            "map[NOQUOTA:true o:nodev]\n",
+            "",
+        )
+        assert both(hutch, podman, "run", "--rm", "-v", "vz:/d", base_image, "true") == (0, "", "")
     finally:
         podman("rm", "-f", "vr")
-        podman("volume", "rm", "-f", "vn", "vq")
+        podman("volume", "rm", "-f", "vn", "vq", "vz")
         hutch("rm", "-f", "vr", check=False)
-        hutch("volume", "rm", "-f", "vn", "vq", check=False)
+        hutch("volume", "rm", "-f", "vn", "vq", "vz", check=False)

@@ -533,7 +533,15 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             f"volume type {kind!r} cannot be mounted rootless: use type=tmpfs or o=bind,device=PATH"
         )
     elif mount_opts:
-        out.update(_plain_volume_owner(mount_opts))
+        # noquota (any case) leaves o= for podman's NOQUOTA key, which makes the volume
+        # a plain directory whatever else o= holds (its needsMount)
+        kept = [o for o in mount_opts if o.partition("=")[0].lower() != "noquota"]
+        if len(kept) < len(mount_opts):
+            out["NOQUOTA"] = "true"
+            out.pop("o")
+            if kept:
+                out["o"] = ",".join(kept)
+        out.update(_plain_volume_owner(kept))
     return tuple(sorted(out.items()))
 
 

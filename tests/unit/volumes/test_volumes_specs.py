@@ -336,3 +336,17 @@ def test_mount_words_without_an_owner_are_taken_and_fail_at_start() -> None:
         (("o", "nodev,noquota"),),
     ):
         assert mount_refusal(options, "/v/_data") is None, options
+
+
+def test_noquota_in_o_is_podmans_noquota_key() -> None:
+    """podman 4.3.1: o=noquota gives NOQUOTA:true and leaves o= without it."""
+    assert parse_volume_create_options(("o=noquota",)) == (("NOQUOTA", "true"),)
+    assert parse_volume_create_options(("o=NoQuota,uid=3",)) == (
+        ("NOQUOTA", "true"),
+        ("UID", "3"),
+        ("o", "uid=3"),
+    )
+    assert parse_volume_create_options(("o=nodev,noquota",)) == (
+        ("NOQUOTA", "true"),
+        ("o", "nodev"),
+    )
