@@ -77,6 +77,12 @@ class PortInUse(HutchError):
     exit_code = EXIT_CANNOT_INVOKE
 
 
+class VolumeMountFailed(HutchError):
+    """A volume cannot be mounted at start (podman's run fails: exit 126)."""
+
+    exit_code = EXIT_CANNOT_INVOKE
+
+
 class CommandNotFound(HutchError):
     """The container's command does not exist (exit 127)."""
 

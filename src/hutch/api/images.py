@@ -357,12 +357,16 @@ class TreeLayer:
     size: int
     top_of: tuple[str, ...]
     image_top: bool  # the top layer of some image (named or not)
+    # --whatrequires: the layers standing on this one, oldest first; ``branch``: its
+    # parent has other children too, so podman nests its children under it
+    children: tuple[TreeLayer, ...] = ()
+    branch: bool = False
 
 
 @dataclass(frozen=True)
 class ImageTree:
     """``image tree IMAGE``: the image and its layers, base first (with
-    ``--whatrequires``: its top layer, then the layers of the images built on it)."""
+    ``--whatrequires``: its top layer alone, the layers on it as its children)."""
 
     id: str
     names: tuple[str, ...]

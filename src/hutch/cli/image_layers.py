@@ -12,25 +12,46 @@ from hutch.cli.state import state_of
 from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
-    from hutch.api.images import ImageTree
+    from hutch.api.images import ImageTree, TreeLayer
 
 _JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
 
 
 def tree_text(tree: ImageTree) -> str:
-    """podman's ``image tree``: a header, then one branch per layer."""
+    """podman's ``image tree``: a header, then one branch per layer (with
+    --whatrequires, the layers on one with siblings nested under it, as podman's)."""
     lines = [
         f"Image ID: {tree.id[:12]}",
         f"Tags:     [{' '.join(tree.names)}]",
         f"Size:     {human_size(tree.size)}",
         "Image Layers",
     ]
-    for i, layer in enumerate(tree.layers):
-        branch = "└── " if i == len(tree.layers) - 1 else "├── "
-        top = f" Top Layer of: [{' '.join(layer.top_of)}]" if layer.top_of else ""
-        short = layer.id.split(":", 1)[-1][:12]
-        lines.append(f"{branch}ID: {short} Size: {human_size(layer.size, 3):>7}{top}")
+    items: list[_Item] = []
+    for layer in tree.layers:
+        _place(layer, items)
+    _draw(items, "", lines)
     return "\n".join(lines) + "\n\n"
+
+
+_Item = tuple[str, list["_Item"]]  # a line and the items nested under it
+
+
+def _place(layer: TreeLayer, into: list[_Item]) -> None:
+    """libimage's rule: a layer whose parent has one child goes on in the same list;
+    one with siblings opens a list of its own for its children."""
+    top = f" Top Layer of: [{' '.join(layer.top_of)}]" if layer.top_of else ""
+    short = layer.id.split(":", 1)[-1][:12]
+    item: _Item = (f"ID: {short} Size: {human_size(layer.size):>7}{top}", [])
+    into.append(item)
+    for child in layer.children:
+        _place(child, item[1] if layer.branch else into)
+
+
+def _draw(items: list[_Item], prefix: str, lines: list[str]) -> None:
+    for i, (text, nested) in enumerate(items):
+        last = i == len(items) - 1
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{text}")
+        _draw(nested, prefix + ("    " if last else "│   "), lines)
 
 
 def register(image_app: typer.Typer) -> None:

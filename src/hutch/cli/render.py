@@ -465,11 +465,12 @@ def header_of(field: str, headers: Mapping[str, str] | None = None) -> str:
     return "".join(words).upper()
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A human listing: podman's tabwriter columns, without trailing blanks."""
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, strip: bool = True) -> str:
+    """A human listing: podman's tabwriter columns, without trailing blanks (``strip``;
+    top keeps them: podman's COMMAND ends with one)."""
     lines = ["\t".join(headers)] + ["\t".join(r) for r in rows]
     aligned = gotemplate.align("\n".join(lines))
-    return "\n".join(line.rstrip() for line in aligned.split("\n")) + "\n"
+    return "\n".join(line.rstrip() if strip else line for line in aligned.split("\n")) + "\n"
 
 
 def human_size(size: int) -> str:

@@ -42,17 +42,69 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             # ps(1)'s own options or descriptors: podman runs ps in the container
             # with the words as given and prints what it prints.
             raise typer.Exit(_ps_in_container(engine, name, wanted)) from None
-        print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
+        print(
+            render.table(list(report.headers), [list(r) for r in report.rows], strip=False), end=""
+        )
 
     app.command("top", context_settings=TOP_CONTEXT)(top)
     container_app.command("top", context_settings=TOP_CONTEXT)(top)
 
 
 def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
+    import os
+    import sys
+    import tempfile
+
     from hutch.api.container_exec import ExecOptions
 
-    try:
-        report = engine.containers.exec(ExecOptions(container=name, command=("ps", *words)))
-    except HutchError as e:
-        raise HutchError(f"executing ps(1) in the container: {e}") from None
+    pids: list[int | None] = []  # ps's pid in the container, read as it starts
+    with tempfile.TemporaryFile() as out, open(os.devnull, "rb") as null:
+        try:
+            report = engine.containers.exec(
+                ExecOptions(
+                    container=name,
+                    command=("ps", *words),
+                    stdio=(null.fileno(), out.fileno(), sys.stderr.fileno()),
+                    on_start=lambda hpid: pids.append(_pid_in_container(hpid)),
+                )
+            )
+        except HutchError as e:
+            raise HutchError(f"executing ps(1) in the container: {e}") from None
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    own = pids[0] if pids else None
+    sys.stdout.write(without_pid(text, own, " ".join(("ps", *words))))
+    sys.stdout.flush()
     return report.exit_code or 0
+
+
+def _pid_in_container(hpid: int) -> int | None:
+    """The pid in its own pid namespace of host process HPID (None once gone)."""
+    try:
+        with open(f"/proc/{hpid}/status") as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def without_pid(text: str, pid: int | None, command: str = "") -> str:
+    """ps(1)'s output without the row of the ps hutch ran: podman runs ps from outside
+    the container's processes, so its output has no line of its own. The row is the
+    one of PID under the header's PID column; where ps was gone before its pid was
+    read, the one that ends with COMMAND (ps's own command line). Output without a
+    header of ps's is kept as it is."""
+    lines = text.splitlines(True)
+    if not lines or "PID" not in lines[0].split():
+        return text
+    column = lines[0].split().index("PID")
+
+    def own(line: str) -> bool:
+        words = line.split()
+        if pid is not None:
+            return len(words) > column and words[column] == str(pid)
+        return bool(command) and line.rstrip().endswith(f" {command}")
+
+    return "".join([lines[0], *(line for line in lines[1:] if not own(line))])

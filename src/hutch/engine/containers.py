@@ -628,8 +628,9 @@ class ContainerService:
             # at its infra's)
             etc_refresh.refresh(self._ctx, container, just_created)
             if any(m.kind == "volume" for m in container.config.mounts):
-                from hutch.engine.volume_firstmount import first_mounts
+                from hutch.engine.volume_firstmount import check_mountable, first_mounts
 
+                check_mountable(self._ctx, container)
                 first_mounts(self._ctx, container)  # podman copies up at the first start
             # --sdnotify=container: the socket is there before the container's first word
             relay_socket = (

@@ -225,8 +225,13 @@ def _time(flag: str, text: str | None) -> float | None:
 
     try:
         return parse_input_time(text, since=flag == "--since")  # podman's reading
-    except ValueError as exc:
-        raise InvalidArgument(f"{flag}: {exc}") from exc
+    except ValueError:
+        # current podman's words (its events read refuses before any event; 4.3.1
+        # lost the error in its reader and exited 0 with nothing)
+        raise InvalidArgument(
+            f"failed to parse event filters: unable to convert {flag[2:]} time of {text}: "
+            "unable to interpret time value"
+        ) from None
 
 
 def _event(raw: bytes) -> Event | None:

@@ -8,7 +8,8 @@ layer's is its diff id, each next one the digest of "PARENT-CHAIN DIFF-ID".
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from hutch.api.errors import NoSuchObject
 from hutch.api.images import ImageChange, ImageTree, TreeLayer
@@ -62,22 +63,55 @@ def tree(ctx: EngineContext, name: str, whatrequires: bool) -> ImageTree:
         return TreeLayer(chain, sizes.get(diff_id, 0), names, bool(owners))
 
     if whatrequires and image.diff_ids:
-        # the image's top layer, then the layers of the images built on it
-        depth = len(image.diff_ids)
-        entries = [layer(chains[-1], image.diff_ids[-1])]
-        seen = set(chains)
-        for other in sorted(images, key=lambda r: (len(r.diff_ids), r.id)):
-            if len(other.diff_ids) <= depth or other.diff_ids[:depth] != image.diff_ids:
-                continue
-            for chain, diff_id in zip(chain_ids(other.diff_ids), other.diff_ids, strict=True):
-                if chain not in seen:
-                    seen.add(chain)
-                    entries.append(layer(chain, diff_id))
-        layers = tuple(entries)
+        layers: tuple[TreeLayer, ...] = (_required(ctx, images, chains[-1], layer),)
     else:
         layers = tuple(layer(c, d) for c, d in zip(chains, image.diff_ids, strict=True))
     # podman's img.Size(): the layers and the config and manifest, as images' SIZE
     return ImageTree(image.id, image.names, image.size, layers)
+
+
+def _required(
+    ctx: EngineContext,
+    images: Sequence[ImageRecord],
+    top: str,
+    layer: Callable[[str, str], TreeLayer],
+) -> TreeLayer:
+    """The layer TOP with every layer standing on it, as libimage's layer tree has
+    them: the layers of all images, and each container's own layer (hutch's upper
+    directory, named by the container's id, 0 B as podman shows one) on its image's
+    top layer. Children oldest first (the store's order in podman)."""
+    born: dict[str, float] = {}  # layer -> when it was first made
+    diff_of: dict[str, str] = {}
+    kids: dict[str, list[str]] = {}
+    for image in sorted(images, key=lambda r: (r.created, r.id)):
+        parent = ""
+        for chain, diff_id in zip(chain_ids(image.diff_ids), image.diff_ids, strict=True):
+            if chain not in born:
+                born[chain], diff_of[chain] = image.created, diff_id
+                kids.setdefault(parent, []).append(chain)
+            parent = chain
+    image_tops = {i.id: chain_ids(i.diff_ids)[-1] for i in images if i.diff_ids}
+    for record in ctx.containers.all():
+        if record.image_id in image_tops:  # (a --rootfs one has none)
+            born[record.id] = record.created
+            kids.setdefault(image_tops[record.image_id], []).append(record.id)
+    parent_of = {child: parent for parent, group in kids.items() for child in group}
+
+    def node(layer_id: str) -> TreeLayer:
+        found = (
+            layer(layer_id, diff_of[layer_id])
+            if layer_id in diff_of
+            else TreeLayer(layer_id, 0, (), False)
+        )
+        children = sorted(kids.get(layer_id, []), key=lambda c: (born[c], c))
+        parent = parent_of.get(layer_id, "")
+        return replace(
+            found,
+            children=tuple(map(node, children)),
+            branch=bool(parent) and len(kids[parent]) > 1,
+        )
+
+    return node(top)
 
 
 def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:

@@ -10,9 +10,7 @@ as Go does (``11.394797387s``), as podman's output does.
 from __future__ import annotations
 
 import contextlib
-import grp
 import os
-import pwd
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -187,12 +185,13 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
         return str(ctx.pid_of_host.get(proc.pgid, proc.pgid))
     if name == "hpid":
         return str(proc.hpid)
-    if name == "huser":
-        host = ctx.host_uid(proc.uid)
-        return "?" if host is None else _host_name(host, lambda n: pwd.getpwuid(n).pw_name)
-    if name == "hgroup":
-        host = ctx.host_gid(proc.gid)
-        return "?" if host is None else _host_name(host, lambda n: grp.getgrgid(n).gr_name)
+    if name in ("huser", "hgroup"):
+        # podman (psgo) looks the host id up in the container's /etc/passwd and
+        # /etc/group, as it reads them inside the container's mount namespace: the
+        # host user's number, unless the container names that number
+        host = ctx.host_uid(proc.uid) if name == "huser" else ctx.host_gid(proc.gid)
+        names = ctx.users if name == "huser" else ctx.groups
+        return "?" if host is None else names.get(host, str(host))
     if name in _CAP_SETS:
         return cap_names(int(dict(proc.caps).get(_CAP_SETS[name], "0"), 16))
     if name == "seccomp":
@@ -222,14 +221,6 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
     if name == "stime":
         return time.strftime("%Y-%m-%d %H:%M:%S %z %Z", time.localtime(started))
     raise InvalidArgument(f"unknown descriptor {name!r}")
-
-
-def _host_name(number: int, lookup: Callable[[int], str]) -> str:
-    """The host's name of a uid or gid (its number where the host has none)."""
-    try:
-        return lookup(number)
-    except KeyError:
-        return str(number)
 
 
 def cap_names(mask: int) -> str:
@@ -302,7 +293,9 @@ def read_process(hpid: int) -> ProcInfo | None:
         uid=int((values.get("Uid") or ["0", "0"])[1]),
         gid=int((values.get("Gid") or ["0", "0"])[1]),
         comm=comm,
-        args=tuple(a.decode(errors="replace") for a in cmdline.split(b"\0") if a),
+        # every NUL-separated field, the empty one after the last NUL too: podman (psgo)
+        # joins them all, so its COMMAND ends with a blank ("sleep 1000 ")
+        args=tuple(a.decode(errors="replace") for a in cmdline.split(b"\0")) if cmdline else (),
         caps=tuple((key, values[key][0]) for key in _CAP_SETS.values() if values.get(key)),
         seccomp=(values.get("Seccomp") or [""])[0],
         ruid=int((values.get("Uid") or ["0"])[0]),

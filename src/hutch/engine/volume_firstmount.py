@@ -27,6 +27,26 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.volumes import VolumeRecord
 
 
+def check_mountable(ctx: EngineContext, container: cs.Container) -> None:
+    """Refuse the start of a container that mounts a plain volume with mount words in
+    ``o=`` (taken at create, as podman takes them): podman mounts such a volume with
+    mount(8) at each start, which fails rootless, and the container does not start."""
+    from hutch.api.errors import VolumeMountFailed
+    from hutch.engine.volumes import needs_mount
+    from hutch.volumes.specs import mount_refusal
+
+    for record in container.config.mounts:
+        volume = ctx.volumes.get(record.name) if record.kind == "volume" else None
+        # podman's needsMount first: beside an owner, nocopy or copy, o= is not mounted
+        if volume is None or volume.driver != "local" or not needs_mount(volume):
+            continue
+        refusal = mount_refusal(volume.options, str(ctx.volumes.data_dir(volume.name)))
+        if refusal is not None:
+            raise VolumeMountFailed(
+                f"mounting volume {volume.name} for container {container.record.id}: {refusal}"
+            )  # (mount(8)'s text ends with a newline: podman's blank line after it)
+
+
 def first_mounts(ctx: EngineContext, container: cs.Container, *, chown: bool = True) -> None:
     """Copy up into and give away the new volumes the container mounts (in the session
     user namespace: the copies keep the image's subordinate owners). Without

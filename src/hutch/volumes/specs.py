@@ -533,7 +533,15 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             f"volume type {kind!r} cannot be mounted rootless: use type=tmpfs or o=bind,device=PATH"
         )
     elif mount_opts:
-        out.update(_plain_volume_owner(mount_opts))
+        # noquota (any case) leaves o= for podman's NOQUOTA key, which makes the volume
+        # a plain directory whatever else o= holds (its needsMount)
+        kept = [o for o in mount_opts if o.partition("=")[0].lower() != "noquota"]
+        if len(kept) < len(mount_opts):
+            out["NOQUOTA"] = "true"
+            out.pop("o")
+            if kept:
+                out["o"] = ",".join(kept)
+        out.update(_plain_volume_owner(kept))
     return tuple(sorted(out.items()))
 
 
@@ -547,7 +555,6 @@ def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
     and, on a file system with project quotas only, size= and inodes=. Beside uid= or
     gid= other words are kept in ``o`` and not applied: podman does not mount such a
     volume (its needsMount), it stays a plain directory."""
-    owned = any(opt.partition("=")[0] in ("uid", "gid") for opt in mount_opts)
     owner: dict[str, str] = {}
     for opt in mount_opts:
         key, _, value = opt.partition("=")
@@ -566,12 +573,42 @@ def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
                 "volume options size and inodes not supported. Filesystem does not support "
                 "Project Quota"
             )
-        elif key not in ("noquota", "timeout") and not owned:
-            raise InvalidArgument(
-                f"invalid volume option o={opt}: a plain volume takes uid= and gid= (mount "
-                "options need type=tmpfs or a device= to bind)"
-            )
+    # other words are taken as podman takes them at create; without uid= or gid= they
+    # make podman mount the volume at start, which fails rootless (mount_refusal)
     return owner
+
+
+# mount(8)'s words that are mount flags; any other word goes to the file system as its
+# data, which a mount without a type refuses otherwise
+_MOUNT_FLAGS = frozenset(
+    ("defaults", "ro", "rw", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "sync",
+     "async", "dirsync", "mand", "nomand", "atime", "noatime", "diratime", "nodiratime",
+     "relatime", "norelatime", "strictatime", "nostrictatime", "lazytime", "nolazytime",
+     "symfollow", "nosymfollow", "auto", "noauto", "nofail", "silent", "loud")
+)  # fmt: skip
+
+
+def mount_refusal(options: tuple[tuple[str, str], ...], path: str) -> str | None:
+    """What a plain local volume with mount words in ``o=`` (and no uid=/gid= beside
+    them) fails with at start: podman mounts it with mount(8), no type, no device,
+    which fails rootless; mount(8)'s words, with the volume's path. None: a volume
+    that is not mounted so."""
+    given = dict(options)
+    if "type" in given or "device" in given or "UID" in given or "GID" in given:
+        return None
+    words = [w for w in given.get("o", "").split(",") if w]
+    if not words or "noquota" in words:  # podman's NOQUOTA: a plain directory again
+        return None
+    reason = (
+        "permission denied"
+        if all(w in _MOUNT_FLAGS for w in words)
+        else "wrong fs type, bad option, bad superblock on , missing codepage or helper "
+        "program, or other error"
+    )
+    return (
+        f"mount: {path}: {reason}.\n"
+        "       dmesg(1) may have more information after failed mount system call.\n"
+    )
 
 
 def volume_owner(options: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:

@@ -36,9 +36,28 @@ def test_tree_text_is_podmans() -> None:
         "Size:     2.161MB\n"
         "Image Layers\n"
         "├── ID: aaaaaaaaaaaa Size:  2.14MB Top Layer of: [localhost/base:latest localhost/b:2]\n"
-        "└── ID: bbbbbbbbbbbb Size:  10.2kB Top Layer of: [localhost/app:latest]\n"
+        "└── ID: bbbbbbbbbbbb Size: 10.24kB Top Layer of: [localhost/app:latest]\n"
         "\n"
     )
+
+
+def test_whatrequires_nests_the_layers_on_one_with_siblings() -> None:
+    """libimage's rule (podman 4.3.1's output): a layer whose parent has one child
+    goes on in the same list, one with siblings opens a list for its children."""
+    leaf = TreeLayer("e" * 64, 2048, ("localhost/gc:latest",), True, branch=True)
+    ctr = TreeLayer("d" * 64, 0, (), False, branch=True)
+    child = TreeLayer(B, 6656, ("localhost/c:latest",), True, (ctr, leaf), branch=True)
+    sibling = TreeLayer("f" * 64, 0, (), False, branch=True)
+    top = TreeLayer(A, 2140160, ("localhost/base:latest",), True, (sibling, child))
+    tree = ImageTree("c" * 64, ("localhost/base:latest",), 2141000, (top,))
+    assert tree_text(tree).splitlines()[4:] == [
+        "├── ID: aaaaaaaaaaaa Size:  2.14MB Top Layer of: [localhost/base:latest]",
+        "├── ID: ffffffffffff Size:      0B",
+        "└── ID: bbbbbbbbbbbb Size: 6.656kB Top Layer of: [localhost/c:latest]",
+        "    ├── ID: dddddddddddd Size:      0B",
+        "    └── ID: eeeeeeeeeeee Size: 2.048kB Top Layer of: [localhost/gc:latest]",
+        "",
+    ]
 
 
 @pytest.mark.parametrize(

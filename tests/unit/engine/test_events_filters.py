@@ -83,3 +83,15 @@ def test_a_type_no_event_has_matches_nothing_as_in_podman() -> None:
 def test_a_bad_key_in_dockers_words_for_its_api() -> None:
     with pytest.raises(InvalidArgument, match=r"^invalid filter 'colour'$"):
         parse_filters(("colour=red",), docker=True)
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+def test_a_time_that_does_not_parse_in_current_podmans_words(flag: str) -> None:
+    from hutch.engine.events import _time
+
+    with pytest.raises(InvalidArgument) as caught:
+        _time(flag, "bogus")
+    assert str(caught.value) == (
+        f"failed to parse event filters: unable to convert {flag[2:]} time of bogus: "
+        "unable to interpret time value"
+    )

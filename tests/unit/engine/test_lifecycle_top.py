@@ -125,3 +125,26 @@ def test_security_descriptors_in_podmans_words() -> None:
     assert parse_descriptors(["pid,hgroup", "label"]) == ("pid", "hgroup", "label")
     real = render([replace(proc, uid=0, ruid=1000, rgid=7)], ("ruser", "rgroup", "user"), ctx)
     assert (real.headers, real.rows) == (("RUSER", "RGROUP", "USER"), (("1000", "7", "0"),))
+
+
+def test_host_ids_are_looked_up_in_the_containers_files() -> None:
+    """podman (psgo) names the host uid/gid from the container's /etc/passwd and
+    /etc/group: a number unless the container names it."""
+    proc = replace(_proc(500, 1, 42), args=("sleep", "300", ""))
+    ctx = FormatContext(
+        now=0.0, boot_time=0.0, users={0: "root", 1001: "named"}, groups={0: "root"},
+        host_uid=lambda uid: uid + 1001, host_gid=lambda gid: gid + 1001,
+    )  # fmt: skip
+    report = render([proc], ("huser", "hgroup", "args"), ctx)
+    assert report.rows == (("named", "1001", "sleep 300 "),)
+
+
+def test_top_ps_fallback_drops_its_own_row() -> None:
+    from hutch.cli.top import without_pid
+
+    text = "PID   USER     COMMAND\n    1 root     sleep 1000\n    7 root     ps aux\n"
+    assert without_pid(text, 7) == "PID   USER     COMMAND\n    1 root     sleep 1000\n"
+    assert without_pid(text, None) == text
+    # ps gone before its pid was read: its own command line marks its row
+    assert without_pid(text, None, "ps aux") == without_pid(text, 7)
+    assert without_pid("ps: bad option\n", 7) == "ps: bad option\n"

@@ -279,7 +279,6 @@ def test_uid_and_gid_on_their_own_and_mount_words_beside_them_as_podman() -> Non
     [
         (("o=uid=x",), "cannot convert UID x to integer: invalid syntax"),
         (("o=size=10m",), "volume options size and inodes not supported. Filesystem does not"),
-        (("o=noexec",), "a plain volume takes uid= and gid="),
     ],
 )
 def test_plain_volume_mount_options_as_podman_refuses_them(
@@ -315,3 +314,39 @@ def test_bad_mount_flags_in_podmans_words(
     with pytest.raises(InvalidArgument) as caught:
         parse(text)
     assert str(caught.value) == words
+
+
+def test_mount_words_without_an_owner_are_taken_and_fail_at_start() -> None:
+    """podman 4.3.1 takes o=nodev at create and runs mount(8) at start, which fails
+    rootless: "permission denied" for mount flags, the file system's refusal else."""
+    from hutch.volumes.specs import mount_refusal
+
+    taken = parse_volume_create_options(("o=nodev",))
+    assert taken == (("o", "nodev"),)
+    tail = ".\n       dmesg(1) may have more information after failed mount system call.\n"
+    assert mount_refusal(taken, "/v/_data") == "mount: /v/_data: permission denied" + tail
+    bogus = mount_refusal((("o", "nodev,bogus"),), "/v/_data")
+    assert bogus is not None and bogus.startswith("mount: /v/_data: wrong fs type, bad option")
+    # a plain directory: no words, an owner beside them, a tmpfs, a bound device
+    for options in (
+        (),
+        (("UID", "7"), ("o", "nodev,uid=7")),
+        (("o", "nodev"), ("type", "tmpfs")),
+        (("device", "/srv"), ("o", "bind")),
+        (("o", "nodev,noquota"),),
+    ):
+        assert mount_refusal(options, "/v/_data") is None, options
+
+
+def test_noquota_in_o_is_podmans_noquota_key() -> None:
+    """podman 4.3.1: o=noquota gives NOQUOTA:true and leaves o= without it."""
+    assert parse_volume_create_options(("o=noquota",)) == (("NOQUOTA", "true"),)
+    assert parse_volume_create_options(("o=NoQuota,uid=3",)) == (
+        ("NOQUOTA", "true"),
+        ("UID", "3"),
+        ("o", "uid=3"),
+    )
+    assert parse_volume_create_options(("o=nodev,noquota",)) == (
+        ("NOQUOTA", "true"),
+        ("o", "nodev"),
+    )
