@@ -120,29 +120,27 @@ def test_inspect_rewrites_as_podmans(
     ) == (0, "ep          created\nex          exited\n", "")
 
 
-@pytest.mark.parametrize(
-    ("verb", "name"),
-    [
+def test_a_format_that_does_not_parse_is_the_only_error(
+    hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]]
+) -> None:
+    # every inspecting verb in one test over one pair (a test each made the pair anew)
+    for verb, name in (
         (("container", "inspect"), "ep"),
         (("image", "inspect"), "base"),
         (("volume", "inspect"), "sv"),
         (("network", "inspect"), "sn"),
         (("pod", "inspect"), "sp"),
         (("inspect",), "ep"),
-    ],
-)
-def test_a_format_that_does_not_parse_is_the_only_error(
-    hutch: Hutch, podman: Run, pair: dict[str, dict[str, str]], verb: tuple[str, ...], name: str
-) -> None:
-    for fmt, words in (
-        ("{{nosuch .}}", 'function "nosuch" not defined'),
-        ("{{.Name}", "bad character U+007D '}'"),
     ):
-        assert both(hutch, podman, *verb, "--format", fmt, name) == (
-            125,
-            "",
-            f"Error: template: inspect:1: {words}\n",
-        )
+        for fmt, words in (
+            ("{{nosuch .}}", 'function "nosuch" not defined'),
+            ("{{.Name}", "bad character U+007D '}'"),
+        ):
+            assert both(hutch, podman, *verb, "--format", fmt, name) == (
+                125,
+                "",
+                f"Error: template: inspect:1: {words}\n",
+            ), verb
 
 
 def test_port_bindings_history_and_left_out_fields(
