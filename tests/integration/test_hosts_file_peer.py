@@ -147,7 +147,8 @@ def test_a_pods_files_are_written_anew_at_its_start_as_podmans(
     conf = _conf(tmp_path, str(base), "none")
     monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
     tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
-    member = ("run", "-d", "--pod", "hp", "base", "sleep", "600")
+    # sleep as pid 1 ignores SIGTERM: the restart would wait out 10 s in each tool
+    member = ("run", "-d", "--pod", "hp", "--stop-timeout", "1", "base", "sleep", "600")
     edit = "echo 192.0.2.1 added >> /etc/hosts; echo nameserver 192.0.2.53 >> /etc/resolv.conf"
     read = ("exec", "m1", "cat", "/etc/hosts", "/etc/resolv.conf")
     seen: dict[str, list[list[str]]] = {label: [] for label in tools}
