@@ -15,25 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import Hutch, HutchEnv, build_rootfs, rootless_problems, teardown
+from harness import Hutch
+from module_hutch import module_hutch
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
 Inspected = dict[str, dict[str, dict[str, Any]]]  # tool -> container name -> inspect JSON
 
 
 @pytest.fixture(scope="module")
-def hutch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hutch]:
+def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Hutch]:
     """One hutch for the module (the conftest's is per test)."""
-    problems = rootless_problems()
-    if problems:
-        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
-    env = HutchEnv.create(tmp_path_factory.mktemp("inspect-fields"))
-    h = Hutch(env)
-    h("import", str(build_rootfs(tmp_path_factory.mktemp("rootfs") / "busybox.tar")), "base")
-    yield h
-    left = teardown(env, h)
-    if left:
-        pytest.fail("teardown:\n  " + "\n  ".join(left), pytrace=False)
+    yield from module_hutch(tmp_path_factory, "inspect-fields", rootfs_tar)
 
 
 @pytest.fixture(scope="module")

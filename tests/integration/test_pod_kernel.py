@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import Hutch, HutchEnv, rootless_problems, teardown
+from harness import Hutch
+from module_hutch import module_hutch
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
 SYSCTLS = ("--sysctl", "net.ipv4.ping_group_range=0 5", "--sysctl", "kernel.msgmax=4096")
@@ -21,16 +22,7 @@ SYSCTLS = ("--sysctl", "net.ipv4.ping_group_range=0 5", "--sysctl", "kernel.msgm
 
 @pytest.fixture(scope="module")
 def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Hutch]:
-    problems = rootless_problems()
-    if problems:
-        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
-    env = HutchEnv.create(tmp_path_factory.mktemp("podkernel"))
-    h = Hutch(env)
-    h("import", str(rootfs_tar), "base")
-    yield h
-    left = teardown(env, h)
-    if left:
-        pytest.fail("teardown:\n  " + "\n  ".join(left), pytrace=False)
+    yield from module_hutch(tmp_path_factory, "podkernel", rootfs_tar)
 
 
 def _both(hutch: Hutch, podman: Run) -> tuple[tuple[str, Run], ...]:

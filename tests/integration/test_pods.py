@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import Hutch, HutchEnv, build_rootfs, rootless_problems, teardown
+from harness import Hutch
+from module_hutch import module_hutch
 
 Completed = subprocess.CompletedProcess[str]
 HTTPD = "echo member-says-hi > /tmp/index.html && exec httpd -f -p 80 -h /tmp"
@@ -47,18 +48,8 @@ def _get(url: str, timeout: float = 15.0) -> str:
 
 
 @pytest.fixture(scope="module")
-def hutch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hutch]:
-    problems = rootless_problems()
-    if problems:
-        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
-    env = HutchEnv.create(tmp_path_factory.mktemp("pods"))
-    h = Hutch(env)
-    rootfs = build_rootfs(tmp_path_factory.mktemp("rootfs") / "busybox.tar")
-    h("import", str(rootfs), "base")
-    yield h
-    left = teardown(env, h)
-    if left:
-        pytest.fail("teardown:\n  " + "\n  ".join(left), pytrace=False)
+def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Hutch]:
+    yield from module_hutch(tmp_path_factory, "pods", rootfs_tar)
 
 
 @pytest.fixture(scope="module")
