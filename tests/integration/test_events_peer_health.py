@@ -40,7 +40,7 @@ def test_a_run_that_pulls_its_image_logs_the_pull_before_the_create(
             mine = [
                 e
                 for e in _events(tool, since)
-                if e["Name"] in (ref, "h19e-pull") and e["Status"] not in ("push", "untag")
+                if e.get("Name") in (ref, "h19e-pull") and e["Status"] not in ("push", "untag")
             ]
             seen = [(e["Type"], e["Status"], e["Name"]) for e in mine]
             if tool is podman:
