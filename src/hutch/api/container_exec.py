@@ -35,8 +35,8 @@ class ExecOptions:
     resize_fd: int | None = None
     window: tuple[int, int] | None = None  # the terminal's first size (rows, columns)
     # Called with the process's pid once it runs (a server's Pid of the exec, and
-    # the process to hang up when its client leaves).
-    on_start: Callable[[int], None] | None = None
+    # the process to hang up when its client leaves) and its pid in the container.
+    on_start: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
 
     from hutch.api.container_exec import ExecOptions
 
-    pids: list[int | None] = []  # ps's pid in the container, read as it starts
+    pids: list[int] = []  # ps's pid in the container, as ps's process read it
     with tempfile.TemporaryFile() as out, open(os.devnull, "rb") as null:
         try:
             report = engine.containers.exec(
@@ -65,37 +65,25 @@ def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
                     container=name,
                     command=("ps", *words),
                     stdio=(null.fileno(), out.fileno(), sys.stderr.fileno()),
-                    on_start=lambda hpid: pids.append(_pid_in_container(hpid)),
+                    on_start=lambda _hpid, ns_pid: pids.append(ns_pid),
                 )
             )
         except HutchError as e:
             raise HutchError(f"executing ps(1) in the container: {e}") from None
         out.seek(0)
         text = out.read().decode(errors="replace")
-    own = pids[0] if pids else None
+    own = pids[0] if pids and pids[0] > 0 else None
     sys.stdout.write(without_pid(text, own, " ".join(("ps", *words))))
     sys.stdout.flush()
     return report.exit_code or 0
 
 
-def _pid_in_container(hpid: int) -> int | None:
-    """The pid in its own pid namespace of host process HPID (None once gone)."""
-    try:
-        with open(f"/proc/{hpid}/status") as f:
-            for line in f:
-                if line.startswith("NSpid:"):
-                    return int(line.split()[-1])
-    except (OSError, ValueError):
-        pass
-    return None
-
-
 def without_pid(text: str, pid: int | None, command: str = "") -> str:
     """ps(1)'s output without the row of the ps hutch ran: podman runs ps from outside
     the container's processes, so its output has no line of its own. The row is the
-    one of PID under the header's PID column; where ps was gone before its pid was
-    read, the one that ends with COMMAND (ps's own command line). Output without a
-    header of ps's is kept as it is."""
+    one of PID under the header's PID column; where its pid is unknown, the one that
+    ends with COMMAND (ps's own command line). Output without a header of ps's is
+    kept as it is."""
     lines = text.splitlines(True)
     if not lines or "PID" not in lines[0].split():
         return text

@@ -166,7 +166,7 @@ class ExecService:
         _record(container, session_id, started.pid)
         engine_events.container_event(self._ctx, container.record, "exec")
         if options.on_start is not None:
-            options.on_start(started.pid)
+            options.on_start(started.pid, started.ns_pid)
 
     def _attached(
         self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str
@@ -187,7 +187,7 @@ class ExecService:
             _record(container, session_id, started.pid)
             engine_events.container_event(self._ctx, container.record, "exec")
             if options.on_start is not None:  # a server hangs it up when its client leaves
-                options.on_start(started.pid)
+                options.on_start(started.pid, started.ns_pid)
             if started.master is not None:
                 try:
                     rx.relay_terminal(

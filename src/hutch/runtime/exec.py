@@ -122,6 +122,9 @@ def release(handle: ExecHandle) -> None:
 class Started:
     pid: int  # the process, as the caller sees it (signals go here)
     master: int | None  # the terminal master, with a terminal
+    # its pid in the container's pid namespace, as the process itself read it: once
+    # it is gone (ps's run ends in a millisecond), /proc no longer tells (0: unknown)
+    ns_pid: int = 0
 
 
 def exit_code_of(status: int) -> int:
@@ -181,7 +184,7 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
 
 def wait_started(handle: ExecHandle) -> Started:
     """Read the handshake until the command runs; ExecFailed if it did not."""
-    pid = 0
+    pid = ns_pid = 0
     master: int | None = None
     try:
         while True:
@@ -191,6 +194,8 @@ def wait_started(handle: ExecHandle) -> Started:
             message = json.loads(data)
             if "pid" in message:
                 pid = int(message["pid"])
+            elif "ns_pid" in message:
+                ns_pid = int(message["ns_pid"])
             elif "tty" in message and fds:
                 master = fds[0]
             elif "error" in message:
@@ -201,7 +206,7 @@ def wait_started(handle: ExecHandle) -> Started:
                 raise ExecFailed(int(message["code"]), str(message["error"]))
     finally:
         handle.sock.close()
-    return Started(pid, master)
+    return Started(pid, master, ns_pid)
 
 
 # -- the joiner and the process (forked children) -------------------------------
@@ -271,6 +276,8 @@ def _wait_released(held: int) -> None:
 
 def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
     spec = request.spec
+    with contextlib.suppress(OSError):  # the caller gone: the exec fails below anyway
+        command_start.send(sock, {"ns_pid": os.getpid()})
     try:
         user = resolve_user("/", spec.process.user.spec, primary_too=False)  # podman's exec
         if spec.process.terminal:

@@ -113,7 +113,7 @@ def _attached(ctx: ServiceContext, instance: ExecInstance, plumbing: Plumbing, t
     stdio = plumbing.stdio()
     pids: list[int] = []
 
-    def on_start(pid: int) -> None:
+    def on_start(pid: int, _ns_pid: int) -> None:
         pids.append(pid)
         ctx.sessions.update_exec(instance.id, pid=pid)
 
