@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ports import free_port
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
     "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -46,12 +48,6 @@ def commit_files(repo: Path, files: dict[str, str], message: str) -> str:
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", message, cwd=repo)
     return git("rev-parse", "HEAD", cwd=repo)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_port(port: int, process: subprocess.Popen[bytes] | None = None) -> None:

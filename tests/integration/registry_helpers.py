@@ -30,16 +30,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ports import free_port
+
 USER = "alice"
 PASSWORD = "s3cret-pw"
 SERVICE = "hutch-test-registry"
 ISSUER = "hutch-test-issuer"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _run(*argv: str, cwd: Path | None = None) -> str:

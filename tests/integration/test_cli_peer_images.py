@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
+from module_hutch import module_hutch
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 NAMES = ("--format", "{{.Repository}}:{{.Tag}}")
@@ -27,17 +28,25 @@ def _tiny_tar(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(name="tools")
+@pytest.fixture(scope="module", name="module_hutch")
+def fixture_module_hutch(
+    tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path
+) -> Iterator[Hutch]:
+    yield from module_hutch(tmp_path_factory, "peer-images", rootfs_tar)
+
+
+@pytest.fixture(scope="module", name="tools")
 def fixture_tools(
-    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, rootfs_tar: Path
+    module_hutch: Hutch, podman: Run, tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path
 ) -> Iterator[tuple[Hutch, Run]]:
-    """In both: base, tiny (small), lab:v1 (labelled a=b), c1 a container of base,
-    ml an empty manifest list."""
-    tiny = _tiny_tar(tmp_path / "tiny.tar")
+    """In both, once for the module (each test puts back what it changes): base, tiny
+    (small), lab:v1 (labelled a=b), c1 a container of base, ml an empty manifest list."""
+    hutch = module_hutch
+    tiny = _tiny_tar(tmp_path_factory.mktemp("peer-images-tiny") / "tiny.tar")
     for argv in (
         ("import", "-q", str(tiny), "tiny"),
         ("import", "-q", "--change", "LABEL a=b", str(rootfs_tar), "lab:v1"),
-        ("create", "--name", "c1", base_image, "true"),
+        ("create", "--name", "c1", "base", "true"),
         ("manifest", "create", "ml"),
     ):
         hutch(*argv)

@@ -9,21 +9,25 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from harness import Hutch
+from module_hutch import module_hutch
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 STATE = ("inspect", "--format", "{{.State.Status}} {{.State.StartedAt}}")
 
 
-@pytest.fixture(name="tools")
-def fixture_tools(hutch: Hutch, base_image: str, podman: Run) -> Iterator[tuple[Hutch, Run]]:
+def _three(hutch: Hutch, podman: Run) -> Iterator[tuple[Hutch, Run]]:
     """In both: c1 created, r1 running, x1 exited."""
+    # podman's store is the module's: the module-wide three (their tests come first in
+    # the file) go before a test of its own makes them anew
+    assert podman("rm", "-a", "-f", "-t0").returncode == 0
     for argv in (
-        ("create", "--name", "c1", base_image, "sleep", "1000"),
-        ("run", "-d", "--name", "r1", base_image, "sleep", "1000"),
-        ("run", "--name", "x1", base_image, "true"),
+        ("create", "--name", "c1", "base", "sleep", "1000"),
+        ("run", "-d", "--name", "r1", "base", "sleep", "1000"),
+        ("run", "--name", "x1", "base", "true"),
     ):
         hutch(*argv)
         assert podman(*argv).returncode == 0, argv
@@ -31,6 +35,21 @@ def fixture_tools(hutch: Hutch, base_image: str, podman: Run) -> Iterator[tuple[
     # not compared: podman's rm -f prints the names in the order its removals end
     hutch("rm", "-a", "-f", "-t0")
     assert podman("rm", "-a", "-f", "-t0").returncode == 0
+
+
+@pytest.fixture(name="tools")
+def fixture_tools(hutch: Hutch, base_image: str, podman: Run) -> Iterator[tuple[Hutch, Run]]:
+    """The three containers, for a test that changes them."""
+    yield from _three(hutch, podman)
+
+
+@pytest.fixture(scope="module", name="shared_tools")
+def fixture_shared_tools(
+    tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path, podman: Run
+) -> Iterator[tuple[Hutch, Run]]:
+    """The three containers once for the tests that assert they leave them as they were."""
+    for hutch in module_hutch(tmp_path_factory, "peer-names", rootfs_tar):
+        yield from _three(hutch, podman)
 
 
 def _states(hutch: Hutch, podman: Run, *names: str) -> tuple[str, str]:
@@ -59,8 +78,10 @@ def _states(hutch: Hutch, podman: Run, *names: str) -> tuple[str, str]:
     ],
     ids=" ".join,
 )
-def test_a_missing_name_acts_on_none(tools: tuple[Hutch, Run], args: tuple[str, ...]) -> None:
-    hutch, podman = tools
+def test_a_missing_name_acts_on_none(
+    shared_tools: tuple[Hutch, Run], args: tuple[str, ...]
+) -> None:
+    hutch, podman = shared_tools
     before = _states(hutch, podman, "c1", "r1", "x1")
     code, out, err = both(hutch, podman, *args)
     assert code != 0 and out == ""

@@ -13,17 +13,32 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
+from module_hutch import module_hutch
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 
-@pytest.fixture(name="pair")
+@pytest.fixture(scope="module")
+def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Hutch]:
+    """One hutch for the module (the conftest's is per test): each test puts back what
+    it changes, and the containers below are made once."""
+    yield from module_hutch(tmp_path_factory, "peer-sweep2", rootfs_tar)
+
+
+@pytest.fixture
+def base_image() -> str:
+    """The module's hutch imported it (the conftest's would copy a store over it)."""
+    return "base"
+
+
+@pytest.fixture(scope="module", name="pair")
 def fixture_pair(
-    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+    hutch: Hutch, podman: Run, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, dict[str, str]]]:
     """In both: ``ep`` (created, --entrypoint /bin/sh, a published port, a bind mount),
     ``ex`` (exited 3 after ``sh -c 'exit 3'``), a volume ``sv``, a network ``sn``, a
     pod ``sp`` with ``ep2`` in it; each tool's full ids, by name."""
-    shared = tmp_path / "shared"
+    base_image = "base"
+    shared = tmp_path_factory.mktemp("sweep2") / "shared"
     shared.mkdir()
     shared.chmod(0o755)
     ids: dict[str, dict[str, str]] = {}

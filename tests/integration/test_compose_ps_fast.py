@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch, HutchEnv, user_conf
+from ports import free_port
 from registry_helpers import allow_plain_http, running_registry
 
 APP = """\
@@ -30,7 +31,7 @@ services:
     command: [/bin/sleep, infinity]
     stop_signal: KILL
     depends_on: [db, cache]
-    ports: ["127.0.0.1:18093:80"]
+    ports: ["127.0.0.1:{port}:80"]
 volumes:
   data: {{}}
 """
@@ -88,7 +89,8 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
 ) -> None:
     app = tmp_path / "fastps"
     app.mkdir()
-    (app / "compose.yaml").write_text(APP.format(image=base_image))
+    port = free_port()
+    (app / "compose.yaml").write_text(APP.format(image=base_image, port=port))
     cache = hutch.env.home / ".cache" / "hutch" / "compose-model"
     try:
         hutch("compose", "-f", str(app / "compose.yaml"), "up", "-d", timeout=180)
@@ -104,9 +106,9 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
             "fastps-db-1",
             "fastps-web-1",
         ]
-        assert "127.0.0.1:18093->80/tcp" in table[3]
+        assert f"127.0.0.1:{port}->80/tcp" in table[3]
         assert len(list(cache.iterdir())) >= 1
-        assert _fast(hutch, "port", "web", "80", app=app) == (0, "127.0.0.1:18093\n", "")
+        assert _fast(hutch, "port", "web", "80", app=app) == (0, f"127.0.0.1:{port}\n", "")
         top = _fast(hutch, "top", "web", "db", app=app)
         assert top[0] == 0 and top[1].splitlines()[0] == "fastps-db-1", top
         assert "sleep infinity" in top[1] and "fastps-web-1" in top[1].splitlines()
@@ -118,12 +120,14 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
         }
 
         # an edit of the file is seen at once: the kept project is not used
-        (app / "compose.yaml").write_text(APP.format(image=base_image).replace("cache", "kache"))
+        (app / "compose.yaml").write_text(
+            APP.format(image=base_image, port=port).replace("cache", "kache")
+        )
         assert _fast(hutch, "ps", "cache", app=app)[0] == 125
         assert _fast(hutch, "ps", "-a", "kache", app=app) == _slow(
             hutch, "ps", "-a", "kache", app=app
         )
-        (app / "compose.yaml").write_text(APP.format(image=base_image))
+        (app / "compose.yaml").write_text(APP.format(image=base_image, port=port))
         # so is .env, and the environment: the project's name follows them
         (app / ".env").write_text("COMPOSE_PROJECT_NAME=other\n")
         assert _fast(hutch, "ps", "-q", app=app)[1] == ""
@@ -141,7 +145,7 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
             hutch, "config", "--services", app=app
         )
         # down that leaves the project no container forgets its kept loads
-        (app / "compose.yaml").write_text(APP.format(image=base_image))
+        (app / "compose.yaml").write_text(APP.format(image=base_image, port=port))
         assert _fast(hutch, "ps", "-q", app=app)[1] == running
         assert "fastps" in _kept_projects(cache)
         hutch("compose", "-f", str(app / "compose.yaml"), "down", "-t", "0", "web", timeout=120)
@@ -149,7 +153,7 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
         hutch("compose", "-f", str(app / "compose.yaml"), "down", "-v", "-t", "0", timeout=120)
         assert "fastps" not in _kept_projects(cache)
     finally:
-        (app / "compose.yaml").write_text(APP.format(image=base_image))
+        (app / "compose.yaml").write_text(APP.format(image=base_image, port=port))
         hutch("compose", "-f", str(app / "compose.yaml"), "down", "-v", "-t", "0",
               check=False, timeout=120)  # fmt: skip
 

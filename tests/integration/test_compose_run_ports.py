@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import Hutch
 from kube_helpers import fetch
-from lifecycle_basics import free_port
+from ports import free_port
 
 HTTPD = "echo hi > /tmp/i; exec httpd -f -p 8080 -h /tmp"
 

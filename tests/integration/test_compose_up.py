@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from harness import Hutch
+from ports import free_port
 
 COMPOSE = """\
 name: shop
@@ -19,7 +20,7 @@ services:
     image: {image}
     command: ["sh", "-c", "echo ready > /data/state; touch /tmp/ok; exec httpd -f -p 8080 -h /data"]
     volumes: [data:/data]
-    ports: ["127.0.0.1:18093:8080"]
+    ports: ["127.0.0.1:{port}:8080"]
     healthcheck:
       test: test -f /tmp/ok
       interval: 1s
@@ -54,7 +55,8 @@ def ps(hutch: Hutch, compose: tuple[str, ...]) -> dict[str, str]:
 
 
 def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
-    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
+    port = free_port()
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image, port=port))
     (tmp_path / "token.txt").write_text("s3cret\n")
     compose = ("compose", "-f", str(tmp_path / "compose.yaml"))
 
@@ -80,8 +82,8 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     assert hutch("volume", "exists", "shop_data", check=False).returncode == 0
     assert hutch("network", "exists", "shop_default", check=False).returncode == 0
     # the published port, from the host; the read-only views
-    assert hutch(*compose, "port", "db", "8080").stdout == "127.0.0.1:18093\n"
-    with urllib.request.urlopen("http://127.0.0.1:18093/state", timeout=10) as reply:
+    assert hutch(*compose, "port", "db", "8080").stdout == f"127.0.0.1:{port}\n"
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/state", timeout=10) as reply:
         assert reply.read() == b"ready\n"
     assert "shop" in hutch("compose", "ls", "-q").stdout.split()
     # the name the image reference resolved to, as the container records it

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
+from ports import free_port
 
 from hutch.systemd.unitfile import parse, split_words
 
-POD = ["--name", "gn", "-p", "18097:80", "--label", "a=b"]
+PORT = free_port()  # free now; a fixed one collided when two lanes ran this file
+POD = ["--name", "gn", "-p", f"{PORT}:80", "--label", "a=b"]
 MEMBER = ["--pod", "gn", "--name", "gnm", "-e", "FOO=bar", "base", "sleep", "100"]
 ARGS = ("generate", "systemd", "--new", "--name", "--no-header", "--format", "json", "gn")
 
@@ -121,7 +123,7 @@ def test_pod_new_units_verify_and_run_by_hand(hutch: Hutch, pods: object, tmp_pa
         env = hutch("exec", "gnm", "sh", "-c", "echo $FOO").stdout
         assert env == "bar\n"
         ports = hutch("pod", "inspect", "gn")
-        assert "18097" in ports.stdout
+        assert str(PORT) in ports.stdout
         for key in ("ExecStop", "ExecStopPost"):
             (words,) = service_words(member_unit, key)
             run(words)

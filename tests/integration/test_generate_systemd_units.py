@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from lifecycle_basics import one_line_error
+from ports import free_port
 
 from hutch.systemd.unitfile import parse, split_words
 
-CREATE = ["--name", "gen", "--label", "a=b", "-p", "18099:80", "-e", "X=1", "--stop-timeout", "7"]
+PORT = free_port()  # free now; a fixed one collided when two lanes ran this file
+CREATE = ["--name", "gen", "--label", "a=b", "-p", f"{PORT}:80", "-e", "X=1", "--stop-timeout", "7"]
 COMMAND = ["localhost/base", "sleep", "100"]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch, HutchEnv, teardown
+from ports import free_port
 
 SSHD = Path("/usr/sbin/sshd")
 
@@ -33,13 +34,6 @@ class Remote:
     user: str
     hutch: Hutch
     environ: dict[str, str]  # HUTCH_SCP_* for the local hutch
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _keygen(path: Path) -> None:
@@ -98,7 +92,7 @@ def remote(hutch: Hutch, tmp_path: Path) -> Iterator[Remote]:
     _keygen(base / "id")
     (base / "authorized_keys").write_text((base / "id.pub").read_text())
     user = getpass.getuser()
-    port = _free_port()
+    port = free_port()
     server, client = _configs(base, port, user)
     log = base / "sshd.log"
     with open(log, "wb") as out:
@@ -188,7 +182,7 @@ def test_failures_say_which_step_failed(hutch: Hutch, base_image: str, remote: R
     missing = refused(f"{target}nosuch")
     assert f"save on {remote.user}@127.0.0.1:{remote.port} failed (exit status 125)" in missing
     assert "nosuch" in missing
-    closed = refused(base_image, f"127.0.0.1:{_free_port()}::")
+    closed = refused(base_image, f"127.0.0.1:{free_port()}::")
     assert "ssh 127.0.0.1:" in closed and "Connection refused" in closed
     no_hutch = refused(
         base_image, target, env={**remote.environ, "HUTCH_SCP_REMOTE_COMMAND": "/nonexistent/hutch"}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from host_server import fixture_host_server  # noqa: F401 - the fixture
+from ports import free_port
 
 BACKENDS = ("pasta", "slirp4netns")
 
@@ -27,12 +28,6 @@ def use_backend(hutch: Hutch, backend: str) -> None:
     cfg = hutch.env.config_home / "hutch"
     cfg.mkdir(parents=True, exist_ok=True)
     (cfg / "hutch.toml").write_text(f'[network]\nbackend = "{backend}"\n')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def host_address() -> str:

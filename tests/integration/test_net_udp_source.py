@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
-from test_net_private import HTTPD, free_port, get, host_address, use_backend
+from ports import free_port
+from test_net_private import HTTPD, get, host_address, use_backend
 
 SOURCE = Path(__file__).resolve().parent / "net_udpecho.c"
 

@@ -6,7 +6,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import Hutch
-from test_net_private import HTTPD, free_port, get, host_address
+from ports import free_port
+from test_net_private import HTTPD, get, host_address
 
 
 def _httpd(hutch: Hutch, image: str, name: str, *flags: str) -> None:

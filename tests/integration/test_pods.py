@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -24,15 +23,10 @@ from typing import Any
 import pytest
 from harness import Hutch
 from module_hutch import module_hutch
+from ports import free_port
 
 Completed = subprocess.CompletedProcess[str]
 HTTPD = "echo member-says-hi > /tmp/index.html && exec httpd -f -p 80 -h /tmp"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _get(url: str, timeout: float = 15.0) -> str:
@@ -54,7 +48,7 @@ def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterato
 
 @pytest.fixture(scope="module")
 def port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
@@ -409,7 +403,7 @@ def _members(hutch: Hutch, pod: str) -> dict[str, str]:
 def test_pod_clone_destroy_makes_the_clone_before_it_removes_the_original(
     hutch: Hutch, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env_file = tmp_path / "site.env"
     env_file.write_text("GREETING=clone-says-hi\n")
     site = "echo $GREETING > /tmp/index.html && exec httpd -f -p 80 -h /tmp"

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
-from registry_helpers import Registry, free_port, get_blob, get_manifest, running_registry
+from ports import free_port
+from registry_helpers import Registry, get_blob, get_manifest, running_registry
 
 INSECURE = "--tls-verify=false"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"

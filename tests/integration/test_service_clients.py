@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docker
 import pytest
+from ports import free_port
 from registry_helpers import PASSWORD, USER, Registry, running_registry
 from service_helpers import Service, database_fds, running_service, which
 
@@ -389,7 +390,7 @@ services:
     image: base
     command: ["sh", "-c", "IDLE"]
     depends_on: [db]
-    ports: ["18080:80"]
+    ports: ["PORT:80"]
   worker:
     image: base
     command: ["sh", "-c", "IDLE"]
@@ -410,7 +411,9 @@ networks:
 def test_docker_compose_brings_three_services_up_and_down(
     service: Service, client: docker.DockerClient, tmp_path: Path
 ) -> None:
-    (tmp_path / "docker-compose.yml").write_text(COMPOSE.replace("IDLE", IDLE))
+    (tmp_path / "docker-compose.yml").write_text(
+        COMPOSE.replace("IDLE", IDLE).replace("PORT", str(free_port()))
+    )
     env = service.env.environ()
     compose = [which("docker-compose"), "-p", "trio", "--no-ansi"]
 

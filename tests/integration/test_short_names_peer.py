@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
-from registry_helpers import free_port
+from ports import free_port
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from harness import Hutch
-from registry_helpers import free_port
+from ports import free_port
 from stalling_registry import stalling_registry
 
 INSECURE = "--tls-verify=false"
@@ -24,9 +24,17 @@ def test_pull_retries_until_the_registry_comes_up(hutch: Hutch) -> None:
     ref = f"127.0.0.1:{port}/stall/pull:1"
     process = hutch.popen("pull", INSECURE, "--retry", "8", "--retry-delay", "500ms", ref)
     try:
-        time.sleep(1.2)  # refused at least twice: nothing listens yet
+        # refused twice (nothing listens yet) before the registry starts: read as it is
+        # said (a sleep of 1.2 s saw one refusal only on a loaded machine)
+        assert process.stderr is not None
+        said = []
+        while sum(line.startswith("WARN: Failed") for line in said) < 2:
+            line = process.stderr.readline()
+            assert line, said
+            said.append(line)
         with stalling_registry(port=port, stall=False):
-            out, err = process.communicate(timeout=120)
+            out, rest = process.communicate(timeout=120)
+        err = "".join(said) + rest
     finally:
         if process.poll() is None:
             process.kill()
