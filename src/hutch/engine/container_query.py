@@ -537,7 +537,7 @@ def own_logs_reader(ctx: EngineContext) -> Callable[[LogsOptions], Iterator[LogL
     garbage collector came)."""
 
     def read(options: LogsOptions) -> Iterator[LogLine]:
-        own = EngineContext(ctx.paths, ctx.settings)
+        own = EngineContext(ctx.paths, ctx.settings, flags=ctx.flags)
         try:
             yield from ContainerQueries(own).logs(options)
         finally:
