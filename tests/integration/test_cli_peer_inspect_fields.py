@@ -200,3 +200,41 @@ def test_annotations(inspected: Inspected) -> None:
         "x": "y",
     }
 
+
+# HOME where the container's /etc/passwd is not the image's: one the container
+# edited (seen at its next start), an entry added for a user the image lacks, and
+# --passwd-entry's. Each: the command line, then what the next start runs (if any).
+HOME_CASES = {
+    "edited": (
+        ("base", "sh", "-c", "echo $HOME; sed -i s#:/root:#:/edited:# /etc/passwd"),
+        True,
+    ),
+    "added": (("-u", "1234", "-w", "/tmp", "base", "sh", "-c", "echo $HOME"), False),
+    "entry": (
+        ("-u", "1234", "--passwd-entry", "$USERNAME:x:$UID:$GID::/custom:/bin/sh",
+         "base", "sh", "-c", "echo $HOME"),
+        False,
+    ),
+}  # fmt: skip
+
+
+def _homes(run: Run, name: str, args: tuple[str, ...], again: bool) -> tuple[list[str], str]:
+    """What the process printed as $HOME at each start, and inspect's HOME ("" none)."""
+    first = run("run", "--name", name, *args)
+    assert first.returncode == 0, (name, first.stderr)
+    printed = first.stdout.split()
+    if again:
+        second = run("start", "-a", name)
+        assert second.returncode == 0, (name, second.stderr)
+        printed += second.stdout.split()
+    env = json.loads(run("inspect", "--format", "{{json .Config.Env}}", name).stdout)
+    run("rm", name)
+    return printed, next((e[5:] for e in env if e.startswith("HOME=")), "")
+
+
+@pytest.mark.parametrize("case", sorted(HOME_CASES))
+def test_home_from_the_containers_own_passwd(hutch: Hutch, podman: Run, case: str) -> None:
+    args, again = HOME_CASES[case]
+    ours = _homes(lambda *a: hutch(*a, check=False), f"home-{case}", args, again)
+    theirs = _homes(podman, f"home-{case}", args, again)
+    assert ours == theirs, case
