@@ -5,6 +5,7 @@ place, and podman 4.3.1 seeing the same file the same way."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,65 @@ def test_modules_and_hutch_toml(hutch: Hutch, hutch_env: HutchEnv, base_image: s
     assert refused.returncode == 125
     assert 'could not resolve module "nope.conf"' in refused.stderr
     assert hutch("ps", "-aq").stdout == ""
+
+
+def _module(env: HutchEnv, name: str, text: str) -> None:
+    modules = env.config_home / "containers" / "containers.conf.modules"
+    modules.mkdir(parents=True, exist_ok=True)
+    (modules / name).write_text(text)
+
+
+def _wait_for(path: Path) -> None:
+    for _ in range(200):
+        if path.exists():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never came")
+
+
+def test_a_restart_of_the_policys_reads_the_module_too(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str, tmp_path: Path
+) -> None:
+    """The /etc refresh before the restart policy's run is given the module the run
+    was (podman gives its later commands its global flags): the second run's
+    /etc/hosts is written anew (the first run's line gone) from the module's base."""
+    base = tmp_path / "hosts"
+    base.write_text("10.9.9.9 frommodule\n")
+    _module(hutch_env, "hosts.conf", f'[containers]\nbase_hosts_file = "{base}"\n')
+    sig = tmp_path / "sig"
+    sig.mkdir()
+    script = (
+        "echo 192.0.2.1 added >> /etc/hosts; [ -e /again ] && { touch /sig/second; exec sleep"
+        " 600; }; touch /again; until [ -e /sig/go ]; do sleep 0.05; done; exit 1"
+    )
+    policy = ("--restart", "on-failure:2", "-v", f"{sig}:/sig")
+    hutch("--module", "hosts.conf", "run", "-d", "--name", "mod", "--network", "host", *policy,
+          base_image, "sh", "-c", script)  # fmt: skip
+    (sig / "go").touch()
+    _wait_for(sig / "second")
+    hosts = hutch("exec", "mod", "cat", "/etc/hosts").stdout
+    hutch("rm", "-f", "-t", "0", "mod")
+    assert hosts.startswith("10.9.9.9\tfrommodule\n"), hosts
+    assert hosts.count("added") == 1, hosts  # the second run's only: written anew
+
+
+def test_the_cleanup_of_an_rm_container_reads_the_module_too(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    """An --rm container's monitor runs its cleanup with the module: one that turns
+    events off leaves none of the container's in the log, its removal's neither."""
+    _module(hutch_env, "quiet.conf", '[engine]\nevents_logger = "none"\n')
+    hutch("--module", "quiet.conf", "run", "-d", "--rm", "--name", "quiet", base_image, "true")
+    for _ in range(200):  # the cleanup has removed it
+        if hutch("container", "exists", "quiet", check=False).returncode == 1:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the --rm container was never removed")
+    hutch("run", "--rm", "--name", "loud", base_image, "true")  # the log is there
+    events = hutch("events", "--stream=false", "--format", "{{.Name}} {{.Status}}").stdout
+    assert "loud remove" in events
+    assert "quiet" not in events, events
 
 
 # The lines each file changes; the rest differs between podman 4.3.1's built-in values

@@ -70,23 +70,27 @@ def _config_env(
     container: cs.Container, spec: Spec | None, status: str, lower: Sequence[str]
 ) -> tuple[str, ...]:
     """podman's ``.Config.Env`` (engine/inspect_env.py): HOME and HOSTNAME once the
-    container has started. The user's home is the image's /etc/passwd's (its layers,
-    top first), as podman's runtime looks the user up before it adds an entry for a
-    user the image lacks; a container without layers (vfs, --rootfs) reads its own
-    tree. A running container's mounted root is in hutch's session, out of reach."""
-    from hutch.engine.inspect_env import config_env, passwd_home
-    from hutch.runtime.users import read_db
+    container has started. The user's home is looked up in the container's
+    /etc/passwd as its last start read it, as podman's start does in the
+    container's root: the container's own copy where there is one (an edit of its
+    own, which podman 4.3.1 shows after the next start), else the image's layers,
+    top first; a container without layers (vfs, --rootfs) reads its own tree. The
+    entries hutch appends at start for a user the image lacks (--user UID,
+    --passwd-entry) do not count, as they do not in podman 4.3.1's inspect (nor
+    keep-id's, as before: not compared). A running container's mounted root is in
+    hutch's session, out of reach."""
+    from hutch.engine.inspect_env import config_env, home_in
+    from hutch.runtime.passwd import entries
 
     config, dirs = container.config, container.dirs
     if spec is None:
         return tuple(config.env)
 
     def home() -> str | None:
-        for root in (*lower, os.fspath(dirs.upper), os.fspath(dirs.merged)):
-            passwd = read_db(root, "/etc/passwd")
-            if passwd:
-                return passwd_home(passwd, config.user)
-        return None
+        # what a start appends to a file without them (keep-id's entry too)
+        added = {*entries(spec, [], [])[0], spec.userns.passwd_entry}
+        roots = (os.fspath(dirs.upper), os.fspath(dirs.merged), *lower)
+        return home_in(roots, config.user, added)
 
     return config_env(config.env, spec.process.own_env, started=status != st.CREATED, home=home)
 
@@ -537,7 +541,7 @@ def own_logs_reader(ctx: EngineContext) -> Callable[[LogsOptions], Iterator[LogL
     garbage collector came)."""
 
     def read(options: LogsOptions) -> Iterator[LogLine]:
-        own = EngineContext(ctx.paths, ctx.settings)
+        own = EngineContext(ctx.paths, ctx.settings, flags=ctx.flags)
         try:
             yield from ContainerQueries(own).logs(options)
         finally:

@@ -726,15 +726,12 @@ class ContainerService:
         pod_member.before_start(self._ctx, container.record, pod.infra_id, infra.state.pid)
 
     def _cleanup_argv(self, container_id: str, remove: bool) -> tuple[str, ...]:
-        paths = self._ctx.paths
+        # this command's global flags, as podman gives its cleanup its own (--module too)
         return (
             sys.executable,
             "-m",
             "hutch",
-            "--root",
-            str(paths.data),
-            "--runroot",
-            str(paths.runtime),
+            *self._ctx.flags.argv(),
             "container",
             "cleanup",
             *(("--rm",) if remove else ()),  # as podman's conmon asks for an --rm one

@@ -9,13 +9,10 @@ from the part of its slice.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from hutch.config.paths import Paths
-from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
@@ -38,7 +35,6 @@ if TYPE_CHECKING:
     from hutch.engine.secrets import SecretService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
-    from hutch.store.dbpool import ConnectionPool
 
 
 def user_engine(
@@ -80,38 +76,15 @@ def engine_factory(
     without this, every ``docker ps`` resolved the XDG directories and parsed the
     settings files again (a service reads its settings at start, as
     podman's does). ``keep_connections`` (the service): ``LocalEngine.close`` gives
-    the engine's database connection to the next engine (store/dbpool.py)."""
-    from dataclasses import replace
+    the engine's database connection to the next engine (store/dbpool.py). The
+    resolution is the contexts' one factory (``context.context_factory``), which
+    the commands run later for a container use too."""
+    from hutch.config.global_flags import GlobalFlags
+    from hutch.engine.context import context_factory
 
-    from hutch.config.paths import default_paths
-    from hutch.config.settings import check_cgroup_manager, check_events_backend, load_settings
-
-    paths = default_paths(root, runroot)
-    # the runtime dir keeps the parsed containers.conf chain (config/containers_conf.py)
-    settings = load_settings(paths.settings_file, modules, paths.runtime)
-    if storage_driver:  # wins over files and HUTCH_STORAGE_DRIVER
-        settings = replace(settings, storage_driver=storage_driver)
-    if cgroup_manager is not None:
-        settings = replace(settings, cgroup_manager=check_cgroup_manager(cgroup_manager))
-    if events_backend is not None:
-        settings = replace(settings, events_logger=check_events_backend(events_backend))
-    _set_engine_env(settings.engine_env)
-    if not keep_connections:
-        return lambda: LocalEngine(paths, settings)
-    # the service: each engine's database connection is kept for the next (close())
-    from hutch.store.dbpool import ConnectionPool
-
-    pool = ConnectionPool(paths.database)
-    return lambda: LocalEngine(paths, settings, pool)
-
-
-def _set_engine_env(items: tuple[str, ...]) -> None:
-    """containers.conf's ``[engine] env`` in hutch's own environment, as podman sets it
-    at start: for what hutch does and the helpers it runs (a proxy for pulls), not
-    for containers, but those of ``--env-host``, which start from hutch's own."""
-    for item in items:
-        name, _, value = item.partition("=")
-        os.environ[name] = value
+    flags = GlobalFlags(root, runroot, storage_driver, cgroup_manager, events_backend, modules)
+    new_context = context_factory(flags, keep_connections=keep_connections)
+    return lambda: LocalEngine(new_context())
 
 
 class LocalEngine:
@@ -122,10 +95,8 @@ class LocalEngine:
     feature).
     """
 
-    def __init__(
-        self, paths: Paths, settings: Settings, connections: ConnectionPool | None = None
-    ) -> None:
-        self._ctx = EngineContext(paths, settings, connections)
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
 
     def close(self) -> None:
         """Done with this engine: its database connection is closed, or given back to

@@ -87,26 +87,23 @@ def command(ctx: EngineContext, container_id: str) -> tuple[str, ...]:
     """The command that writes a container's files anew (``main``): what its monitor
     runs before each run of the restart policy's, as podman's restart policy goes
     through podman's whole start."""
-    return (
-        sys.executable,
-        "-m",
-        "hutch.engine.etc_refresh",
-        str(ctx.paths.data),
-        str(ctx.paths.runtime),
-        container_id,
-    )
+    return (sys.executable, "-m", "hutch.engine.etc_refresh", *ctx.flags.argv(), container_id)
 
 
 def main(argv: list[str]) -> int:
-    """``python -m hutch.engine.etc_refresh DATA RUNTIME ID`` (``command``): the
-    container's files written anew from the settings and host files as they are now;
-    1 when that fails (the monitor then puts back the copies)."""
-    from hutch.config.paths import default_paths
-    from hutch.config.settings import load_settings
+    """``python -m hutch.engine.etc_refresh [GLOBAL FLAGS] ID`` (``command``): the
+    container's files written anew from the settings and host files as they are now,
+    the settings those of the global flags of the command that started it
+    (``--module``'s too); 1 when that fails (the monitor then puts back the copies)."""
+    from hutch.config.global_flags import from_argv
+    from hutch.engine.context import context_factory
 
-    data, runtime, container_id = argv
-    paths = default_paths(data, runtime)
-    ctx = EngineContext(paths, load_settings(paths.settings_file, (), paths.runtime))
+    try:
+        flags, (container_id,) = from_argv(argv)
+        ctx = context_factory(flags)()
+    except Exception as exc:  # as below: the monitor puts back its copies
+        print(f"hutch: writing /etc/hosts and resolv.conf anew: {exc}", file=sys.stderr)
+        return 1
     try:
         refresh(ctx, cs.get(ctx, container_id))
     except Exception as exc:  # any failure: the monitor puts back its copies instead

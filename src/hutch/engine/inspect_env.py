@@ -6,7 +6,7 @@ created with, and once it has started, what its runtime added to the process's: 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 
 def config_env(
@@ -42,4 +42,17 @@ def passwd_home(passwd: Sequence[Sequence[str]], user: str) -> str | None:
     for entry in passwd:
         if len(entry) >= 7 and (entry[0] == name or (name.isdigit() and entry[2] == name)):
             return entry[5] or "/"
+    return None
+
+
+def home_in(roots: Sequence[str], user: str, added: Collection[str]) -> str | None:
+    """The home of ``user`` in the /etc/passwd of the first of ``roots`` that has one
+    (a container's own copy before its image's layers), its lines in ``added`` (those
+    a start appended) left out; None without an entry."""
+    from hutch.runtime.users import read_db
+
+    for root in roots:
+        passwd = read_db(root, "/etc/passwd")
+        if passwd:
+            return passwd_home([e for e in passwd if ":".join(e) not in added], user)
     return None

@@ -178,18 +178,18 @@ def _tmpfs_options(words: list[str], noexec: bool) -> list[str]:
 
 
 def podman_annotations(options: RunOptions) -> dict[str, str]:
-    """``--annotation`` and those podman records for every container, from its flags."""
-
-    def flag(value: bool) -> str:
-        return "TRUE" if value else "FALSE"
-
-    own = {
-        "io.kubernetes.cri-o.TTY": str(options.tty).lower(),
-        "io.podman.annotations.autoremove": flag(options.remove),
-        "io.podman.annotations.init": flag(bool(options.lifecycle.init)),
-        "io.podman.annotations.privileged": flag(bool(options.security.privileged)),
-        "io.podman.annotations.publish-all": flag(options.net.publish_all),
-    }
+    """``--annotation`` and those podman records from the flags that are set: since
+    podman 4.4 (its PR 16889) a flag's annotation is there only when the flag is,
+    "TRUE" (``--rm``, ``--init``, ``--privileged``, ``--publish-all``; "true" for
+    ``--tty``); podman 4.3.1 recorded each of them "FALSE" ("false") otherwise too."""
+    flags = (
+        ("io.kubernetes.cri-o.TTY", options.tty, "true"),
+        ("io.podman.annotations.autoremove", options.remove, "TRUE"),
+        ("io.podman.annotations.init", bool(options.lifecycle.init), "TRUE"),
+        ("io.podman.annotations.privileged", bool(options.security.privileged), "TRUE"),
+        ("io.podman.annotations.publish-all", options.net.publish_all, "TRUE"),
+    )
+    own = {key: value for key, given, value in flags if given}
     # --annotation, under podman's own keys (they win, as in podman); a Go
     # map's JSON is in key order
     given = dict(item.partition("=")[::2] for item in options.annotations)

@@ -190,52 +190,84 @@ def parse_ulimits(values: tuple[str, ...]) -> tuple[Ulimit, ...]:
 # podman's default for the two limits below (its define.RLimitDefaultValue)
 RLIMIT_DEFAULT = 1048576
 
+PID_MAX_FILE = "/proc/sys/kernel/pid_max"
+
 
 def with_default_ulimits(
-    given: tuple[Ulimit, ...], limits_file: str = "/proc/self/limits"
+    given: tuple[Ulimit, ...],
+    limits_file: str = "/proc/self/limits",
+    pid_max_file: str = PID_MAX_FILE,
 ) -> tuple[Ulimit, ...]:
     """``given``, then podman's defaults for RLIMIT_NOFILE and RLIMIT_NPROC where no
-    --ulimit (or containers.conf default_ulimits) set them: RLIMIT_DEFAULT, clamped to
-    hutch's own limits as podman's are rootless, NOFILE's soft one at its hard one
-    (podman raises its own soft limit so at start, and its containers inherit that).
-    The container then has what podman's has, and inspect's Ulimits names them.
-    hutch's own limits are read from ``limits_file`` (the ``resource`` module would
-    cost a create 0.3 ms to import)."""
+    --ulimit (or containers.conf default_ulimits) set them: NOFILE at RLIMIT_DEFAULT,
+    clamped to hutch's own limits as podman's are rootless, its soft one at its hard
+    one (podman raises its own soft limit so at start, and its containers inherit
+    that); NPROC as ``podman_nproc``. The container then has what podman's has, and
+    inspect's Ulimits names them. hutch's own limits are read from ``limits_file``
+    (the ``resource`` module would cost a create 0.3 ms to import)."""
     names = {item.name for item in given}
-    own = own_limits(limits_file)
+    raw = _read_limits(limits_file)
     # podman's order: NOFILE first (its spec template's one entry, which a --ulimit
     # nofile replaces), the others as given, NPROC's default last
     nofile = [item for item in given if item.name == "nofile"]
-    if not nofile and "nofile" in own:
-        nofile = [Ulimit("nofile", own["nofile"][1], own["nofile"][1])]
+    if not nofile and "nofile" in raw:
+        hard = _clamp(raw["nofile"][1])
+        nofile = [Ulimit("nofile", hard, hard)]
     out = [*nofile, *(item for item in given if item.name != "nofile")]
-    if "nproc" not in names and "nproc" in own:
-        out.append(Ulimit("nproc", *own["nproc"]))
+    if "nproc" not in names and "nproc" in raw:
+        out.append(Ulimit("nproc", *podman_nproc(raw["nproc"], _pid_max(pid_max_file))))
     return tuple(out)
+
+
+def podman_nproc(own: tuple[int | None, int | None], pid_max: int | None) -> tuple[int, int]:
+    """podman's RLIMIT_NPROC for a container no --ulimit nproc sets, from hutch's own
+    (soft, hard; None: unlimited) and the kernel's pid_max: containers.conf's built-in
+    default_ulimits (containers/common's getDefaultProcessLimits) sets podman's own
+    limit to pid_max:pid_max where it may (rootless, not above its hard limit), else
+    to RLIMIT_DEFAULT where it may, and a container gets podman's limit (at most
+    RLIMIT_DEFAULT) or that default: so 32768:32768 where pid_max is 32768, whatever
+    the user's higher limit."""
+    hard = own[1]
+    for value in (pid_max, RLIMIT_DEFAULT):
+        if value is not None and (hard is None or value <= hard):
+            return value, value
+    return _clamp(own[0]), _clamp(hard)
+
+
+def _pid_max(path: str) -> int | None:
+    try:
+        with open(path) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return None
 
 
 # the lines of /proc/PID/limits (fs/proc/base.c's names) of the limits podman sets
 _LIMIT_LINES = {"Max open files": "nofile", "Max processes": "nproc"}
 
 
-def own_limits(path: str = "/proc/self/limits") -> dict[str, tuple[int, int]]:
-    """name -> (soft, hard) of hutch's RLIMIT_NOFILE and RLIMIT_NPROC, each at most
-    RLIMIT_DEFAULT ("unlimited" too); none when the file cannot be read."""
+def _clamp(value: int | None) -> int:
+    return RLIMIT_DEFAULT if value is None else min(value, RLIMIT_DEFAULT)
+
+
+def _read_limits(path: str) -> dict[str, tuple[int | None, int | None]]:
+    """name -> (soft, hard) of hutch's RLIMIT_NOFILE and RLIMIT_NPROC as the kernel
+    lists them, None for "unlimited"; none when the file cannot be read."""
     try:
         with open(path) as f:
             text = f.read()
     except OSError:
         return {}
 
-    def clamp(word: str) -> int:
-        return RLIMIT_DEFAULT if word == "unlimited" else min(int(word), RLIMIT_DEFAULT)
+    def number(word: str) -> int | None:
+        return None if word == "unlimited" else int(word)
 
-    out: dict[str, tuple[int, int]] = {}
+    out: dict[str, tuple[int | None, int | None]] = {}
     for line in text.splitlines():
         for label, name in _LIMIT_LINES.items():
             if line.startswith(label):
                 soft, hard = line[len(label) :].split()[:2]
-                out[name] = (clamp(soft), clamp(hard))
+                out[name] = (number(soft), number(hard))
     return out
 
 

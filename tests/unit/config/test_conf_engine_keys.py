@@ -13,7 +13,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.images import ManifestPushOptions, PushOptions
 from hutch.config.containers_conf import Sources
 from hutch.config.settings import Settings, load_settings
-from hutch.engine import engine
+from hutch.engine import context
 from hutch.engine.pushconvert import LayerCompression, check_compression
 from hutch.engine.transports import with_default
 
@@ -69,7 +69,7 @@ def test_bad_values_are_refused(tmp_path: Path, table: str, message: str) -> Non
 def test_engine_env_is_set_in_hutchs_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUTCH_T_A", "before")
     monkeypatch.delenv("HUTCH_T_B", raising=False)
-    engine._set_engine_env(("HUTCH_T_A=after", "HUTCH_T_B=x=y"))
+    context._set_engine_env(("HUTCH_T_A=after", "HUTCH_T_B=x=y"))
     assert (os.environ["HUTCH_T_A"], os.environ["HUTCH_T_B"]) == ("after", "x=y")
     monkeypatch.delenv("HUTCH_T_B")
 

@@ -3,7 +3,9 @@ create's environment, then HOME and HOSTNAME once started."""
 
 from __future__ import annotations
 
-from hutch.engine.inspect_env import config_env, passwd_home
+from pathlib import Path
+
+from hutch.engine.inspect_env import config_env, home_in, passwd_home
 
 BASE = ("PATH=/bin", "TERM=xterm", "container=hutch")
 PASSWD = [
@@ -48,3 +50,28 @@ def test_passwd_home_by_name_or_uid() -> None:
         None,
         None,
     ]
+
+
+def _root(tmp_path: Path, name: str, *lines: str) -> str:
+    root = tmp_path / name
+    (root / "etc").mkdir(parents=True)
+    if lines:
+        (root / "etc" / "passwd").write_text("".join(f"{line}\n" for line in lines))
+    return str(root)
+
+
+def test_home_in_the_containers_own_passwd_first(tmp_path: Path) -> None:
+    image = _root(tmp_path, "layer", "root:x:0:0:root:/root:/bin/sh")
+    untouched = _root(tmp_path, "upper")
+    assert home_in((untouched, image), "", ()) == "/root"
+    # the container edited its file (podman reads it at the next start)
+    edited = _root(tmp_path, "edited", "root:x:0:0:root:/edited:/bin/sh")
+    assert home_in((edited, image), "", ()) == "/edited"
+
+
+def test_the_entries_a_start_appended_do_not_count(tmp_path: Path) -> None:
+    added = "1234:*:1234:0:container user:/tmp:/bin/sh"
+    upper = _root(tmp_path, "upper", "root:x:0:0:root:/root:/bin/sh", added)
+    assert home_in((upper,), "1234", {added}) is None  # podman looked before adding
+    assert home_in((upper,), "1234", ()) == "/tmp"
+    assert home_in((upper,), "root", {added}) == "/root"
