@@ -17,6 +17,8 @@ import pytest
 from harness import Hutch, HutchEnv, user_conf
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
+from hutch.linux.ifaddrs import local_ip
+
 BASE = "10.1.1.1 alpha beta  # a comment\n\n# a line of comment\n127.0.0.1 localhost\n10.9.9.9\n"
 NAMES = ("--name", "hosted", "--hostname", "boxname")
 
@@ -319,3 +321,75 @@ def test_a_restart_of_the_policys_writes_them_anew_too(
         base.write_text("10.1.1.1 alpha\n")
     assert _as_4_3_1(texts[0]) == texts[1]
     assert texts[1].startswith("10.1.1.2\tgamma\n") and texts[1].count("added") == 1
+
+
+READ_BOTH = ("sh", "-c", "cat /etc/hosts; echo --; cat /etc/resolv.conf")
+
+
+@pytest.mark.parametrize("backend", ["pasta", "slirp4netns"])
+def test_the_private_networks_host_line_and_name_servers_as_podmans(
+    hutch: Hutch,
+    base_image: str,
+    podman: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+) -> None:
+    """A plain container and a pod member on the default private network, beside
+    podman 4.3.1's (slirp4netns; current podman writes the same there):
+    host.containers.internal at the host's own address (not the gateway 10.0.2.2),
+    and the forwarder 10.0.2.3 followed by the host's servers in resolv.conf.
+    hutch's pasta writes what its slirp4netns does: its layout is slirp4netns's
+    (current podman's pasta would name 169.254.1.2, pasta's --map-guest-addr)."""
+    config = hutch.env.config_home / "hutch"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "hutch.toml").write_text(f'[network]\nbackend = "{backend}"\n')
+    conf = _conf(tmp_path, "", "")  # the host's file, the host's address by podman's rule
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
+    plain: dict[str, str] = {}
+    member: dict[str, list[str]] = {}
+    for label, tool in tools.items():
+        ran = tool("run", "--rm", *NAMES, "base", *READ_BOTH)
+        assert ran.returncode == 0, ran
+        plain[label] = _as_4_3_1(ran.stdout)
+        assert tool("pod", "create", "--name", "hpn").returncode == 0
+        ran = tool("run", "--rm", "--pod", "hpn", "--name", "hpm", "base", *READ_BOTH)
+        assert ran.returncode == 0, ran
+        member[label] = _pod_lines(ran.stdout)
+        tool("pod", "rm", "-f", "-t", "0", "hpn")
+    assert plain["hutch"] == plain["podman"]
+    assert member["hutch"] == member["podman"]
+    hosts, resolv = plain["hutch"].split("--\n")
+    assert f"{local_ip()}\thost.containers.internal\n" in hosts
+    assert "10.0.2.100\tboxname hosted\n" in hosts
+    servers = [line.split()[1] for line in resolv.splitlines() if line.startswith("nameserver")]
+    host = [line.split()[1] for line in Path("/etc/resolv.conf").read_text().splitlines()
+            if line.startswith("nameserver")]  # fmt: skip
+    assert servers == ["10.0.2.3", *(s for s in host if not s.startswith("127."))]
+
+
+def test_a_user_networks_host_line_and_search_domain_as_podmans(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a user-defined network: the host at its own address and podman's search
+    domain dns.podman, as 4.3.1 and current podman write them; the network's name
+    server alone (current podman with aardvark-dns: 4.3.1 added the host's after it)."""
+    conf = _conf(tmp_path, "", "")
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    tools = {"hutch": partial(hutch, env={"CONTAINERS_CONF": str(conf)}), "podman": podman}
+    seen: dict[str, tuple[str, list[str]]] = {}
+    for label, tool in tools.items():
+        made = tool("network", "create", "--subnet", "10.231.9.0/24", "hpnet")
+        assert made.returncode == 0, made
+        ran = tool("run", "--rm", *NAMES, "--network", "hpnet", "base", *READ_BOTH)
+        assert ran.returncode == 0, ran
+        hosts, resolv = _as_4_3_1(ran.stdout).split("--\n")
+        seen[label] = hosts, resolv.splitlines()
+        tool("network", "rm", "hpnet")
+    assert seen["hutch"][0] == seen["podman"][0]
+    assert f"{local_ip()}\thost.containers.internal\n" in seen["hutch"][0]
+    assert "10.231.9.2\tboxname hosted\n" in seen["hutch"][0]
+    ours, theirs = seen["hutch"][1], seen["podman"][1]
+    assert ours[:2] == theirs[:2] == ["search dns.podman", "nameserver 10.231.9.1"]
+    assert [line for line in ours if line.startswith("nameserver")] == ["nameserver 10.231.9.1"]

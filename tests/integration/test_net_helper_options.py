@@ -11,6 +11,8 @@ from harness import Hutch
 from host_server import fixture_host_server  # noqa: F401 - the fixture
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
+from hutch.linux.ifaddrs import local_ip
+
 LAYOUT = "ip -o -4 addr show dev tap0; cat /sys/class/net/tap0/mtu"
 
 
@@ -26,7 +28,7 @@ def test_slirp4netns_cidr_and_mtu_as_podman(hutch: Hutch, base_image: str, podma
     # the /etc files follow the range: the gateway is the host, .3 the DNS forwarder
     assert "default via 10.5.0.2" in ours
     assert "nameserver 10.5.0.3" in ours
-    assert "10.5.0.2\thost.containers.internal" in ours
+    assert f"{local_ip()}\thost.containers.internal" in ours  # the host's address
     assert "10.5.0.100\t" in ours
 
 

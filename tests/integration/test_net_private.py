@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
-from host_server import fixture_host_server  # noqa: F401 - the fixture
+from host_server import fixture_host_address_server, fixture_host_server  # noqa: F401
 from ports import free_port
+
+from hutch.linux.ifaddrs import local_ip
 
 BACKENDS = ("pasta", "slirp4netns")
 
@@ -63,7 +65,8 @@ def test_private_network_layout(hutch: Hutch, base_image: str, backend: str) -> 
     assert "10.0.2.100/24" in out
     assert "default via 10.0.2.2" in out
     assert "nameserver 10.0.2.3" in out
-    assert "10.0.2.2\thost.containers.internal host.docker.internal" in out
+    # the host at its own address, as podman names it (engine/etctext.py)
+    assert f"{local_ip()}\thost.containers.internal host.docker.internal" in out
     assert backend in hutch("info").stdout
 
 
@@ -100,14 +103,28 @@ def test_none_has_only_loopback(hutch: Hutch, base_image: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_host_loopback_through_host_containers_internal(
-    hutch: Hutch, base_image: str, backend: str, host_server: tuple[str, int]
+def test_the_host_through_host_containers_internal_and_its_loopback_through_the_gateway(
+    hutch: Hutch,
+    base_image: str,
+    backend: str,
+    host_server: tuple[str, int],
+    host_address_server: tuple[str, int],
 ) -> None:
+    """host.containers.internal is the host's own address (podman's): it reaches what
+    the host serves there, not what only its loopback serves; the gateway 10.0.2.2
+    still leads to the host's loopback."""
     use_backend(hutch, backend)
-    _, port = host_server
+    _, port = host_address_server
     for name in ("host.containers.internal", "host.docker.internal"):
         out = hutch("run", "--rm", base_image, "wget", "-qO-", f"http://{name}:{port}/").stdout
         assert out == "from-host\n"
+    _, loopback_port = host_server
+    fetch = f"http://10.0.2.2:{loopback_port}/"
+    assert hutch("run", "--rm", base_image, "wget", "-qO-", fetch).stdout == "from-host\n"
+    # the loopback-only server is out of reach under the name, as with podman
+    fetch = f"http://host.containers.internal:{loopback_port}/"
+    missed = hutch("run", "--rm", base_image, "wget", "-T", "3", "-qO-", fetch, check=False)
+    assert missed.returncode != 0
 
 
 def test_outbound_tcp_to_a_host_address(hutch: Hutch, base_image: str) -> None:
@@ -153,7 +170,7 @@ def test_dns_flags_write_resolv_conf_and_hosts(hutch: Hutch, base_image: str) ->
         "/etc/resolv.conf",
         "/etc/hosts",
     ).stdout
-    assert "nameserver 192.0.2.53\nsearch example.test\noptions ndots:3\n" in out
+    assert "search example.test\nnameserver 192.0.2.53\noptions ndots:3\n" in out
     assert "192.0.2.9\tdb.local" in out
 
 

@@ -107,11 +107,12 @@ def test_outbound_from_a_user_network(hutch: Hutch, base_image: str) -> None:
     hutch("network", "create", "out")
     out = hutch("run", "--rm", "--network", "out", base_image, "ip", "route").stdout
     assert out.startswith("default via 10.89.")
-    # the host's loopback through the rootless namespace's slirp4netns
+    # the host's loopback through the rootless namespace's slirp4netns (its gateway;
+    # host.containers.internal is the host's own address, as podman names it)
     port = free_port()
     srv = hutch("run", "-d", "-p", f"127.0.0.1:{port}:80", base_image, "sh", "-c", HTTPD)
     assert srv.returncode == 0
-    got = _fetch(hutch, base_image, "out", f"http://host.containers.internal:{port}/")
+    got = _fetch(hutch, base_image, "out", f"http://10.0.2.2:{port}/")
     assert got == "hello\n"
 
 

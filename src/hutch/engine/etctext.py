@@ -14,7 +14,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.engine import hostsfile
 from hutch.engine.hostsfile import HostsConf
 from hutch.runtime import etcfiles
-from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec
+from hutch.runtime.spec_network import PRIVATE_ADDRESS, NetworkSpec
 
 
 def parse_add_host(item: str) -> tuple[str, str]:
@@ -65,18 +65,29 @@ def hosts_text(
 
 def host_address(net: NetworkSpec, conf: str) -> str:
     """host.containers.internal's address (and host-gateway's): containers.conf's
-    host_containers_internal_ip, "" for its none; else the private network's gateway
-    (which leads to the host's loopback), the rootless namespace's on a user network,
-    and the host's own address (podman's pick) without a network of hutch's."""
+    host_containers_internal_ip, "" for its none; else the host's own address, on
+    every network (podman's pick, rootless: 4.3.1 and current).
+
+    Not the private network's gateway, though 10.0.2.2 leads to the host's loopback
+    with both helpers: podman's helpers do not (slirp4netns runs with
+    allow_host_loopback=false, pasta with --no-map-gw), so the name reaches what the
+    host serves on its own address, and a service bound to 127.0.0.1 stays out of
+    its containers' reach under that name. Current podman names pasta's
+    --map-guest-addr address (169.254.1.2) instead when its pasta has the flag: that
+    address leads to the host's own address too, which pasta's layout of podman's
+    copies into the container; hutch's layout (slirp4netns's, 10.0.2.100) does not,
+    so the host's address itself works with either helper. The container's own
+    addresses are left out, as podman leaves out pasta's (a host without another
+    address gets no such line, and host-gateway is refused)."""
     if hostsfile.check_internal_ip(conf):
         return "" if conf == "none" else conf
-    if net.mode == "private":
-        return net.gateway
-    if net.mode == "bridge":
-        # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
-        return PRIVATE_GATEWAY
-    from hutch.linux.ifaddrs import local_ip  # (socket, netlink) only without a network
+    from hutch.linux.ifaddrs import local_ip  # (socket, netlink) only when asked
 
+    if net.mode == "private":
+        return local_ip(exclude=(net.address,))
+    if net.mode == "bridge":
+        # the rootless namespace's own address (slirp4netns's) leads nowhere either
+        return local_ip(exclude=(PRIVATE_ADDRESS,))
     return local_ip()
 
 
@@ -112,7 +123,9 @@ def _bridge_servers(net: NetworkSpec) -> list[str]:
 
 
 def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
-    """Nameservers: --dns, else the private network's forwarder, else the host's."""
+    """Nameservers: --dns, else the private network's forwarder and the host's
+    servers it can reach (etcfiles.private_resolv), a user network's name server, or
+    else the host's."""
     servers: list[str] = []
     search: list[str] = []
     opts: list[str] = []
@@ -130,17 +143,22 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
             opts += fields[1:]
     if net.mode == "bridge" and _bridge_servers(net):
         # the network's own name server (rootlessd) answers names and forwards the rest,
-        # or a network without one gives its --dns servers
+        # or a network without one gives its --dns servers; the host's servers are not
+        # added after them (current podman with aardvark-dns, where 4.3.1 added them)
         servers = _bridge_servers(net)[:3]  # the resolver reads three at most
+        if any(a.gateway and not a.direct_dns for a in net.attachments):
+            # podman's search domain of its networks' names (rootlessd answers
+            # NAME.dns.podman as NAME), before the host's (current podman keeps them)
+            search = ["dns.podman", *(d for d in search if d != "dns.podman")]
     if options.net.dns:
         servers = list(options.net.dns)
     if options.net.dns_search:
         search = [] if options.net.dns_search == (".",) else list(options.net.dns_search)
     if options.net.dns_options:
         opts = list(options.net.dns_options)
-    out = [f"nameserver {s}" for s in servers]
-    if search:
-        out.append("search " + " ".join(search))
+    # podman's order: the search line, the servers, the options
+    out = ["search " + " ".join(search)] if search else []
+    out += [f"nameserver {s}" for s in servers]
     if opts:
         out.append("options " + " ".join(opts))
     return "\n".join(out) + "\n" if out else ""

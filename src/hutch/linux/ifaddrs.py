@@ -5,15 +5,20 @@ does ("already used on the host"): podman reads the host's interface addresses
 with their masks (127.0.0.1/8 is 127.0.0.0/8). One netlink dump on a plain socket
 (rtnetlink(7)) asks for them all; the replies are parsed with ``struct`` here
 rather than through a library, as ``rtnl.py`` builds its requests.
+
+The socket is ``_socket``'s, the C module under ``socket``: create and run name the
+host's address in /etc/hosts (host.containers.internal), and ``socket`` (with
+``selectors`` and ``enum``) would add to their start-up what one netlink socket
+does not need (issue 16).
 """
 
 from __future__ import annotations
 
+import _socket
 import ipaddress
-import socket
 import struct
 
-from hutch.linux.rtnl import NETLINK_ROUTE
+NETLINK_ROUTE = 0  # rtnl.py's, which imports ``socket``
 
 RTM_GETADDR = 22
 RTM_NEWADDR = 20
@@ -37,10 +42,12 @@ def host_subnets() -> list[Subnet]:
     return [i.network for i in host_interfaces()]
 
 
-def local_ip() -> str:
+def local_ip(exclude: tuple[str, ...] = ()) -> str:
     """The host's address as podman picks it for host.containers.internal: the first
     global unicast IPv4 address of an interface here, else the first such IPv6 one,
-    else "" (podman's rule: private ranges count, loopback and link-local do not)."""
+    else "" (podman's rule: private ranges count, loopback and link-local do not).
+    ``exclude``: addresses the container itself has, which would lead it back to
+    itself (podman leaves out the ones its network helper gave the container)."""
     try:
         found = [i.ip for i in host_interfaces()]
     except OSError:
@@ -50,6 +57,7 @@ def local_ip() -> str:
         for ip in found
         if not (ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_unspecified)
         and str(ip) != "255.255.255.255"
+        and str(ip) not in exclude
     ]
     v4 = [ip for ip in usable if ip.version == 4]
     return str((v4 or usable or [""])[0])
@@ -58,10 +66,12 @@ def local_ip() -> str:
 def host_interfaces() -> list[Interface]:
     """Every address of every interface here (IPv4 and IPv6) with its prefix, in the
     kernel's order."""
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, NETLINK_ROUTE)
+    sock = _socket.socket(
+        _socket.AF_NETLINK, _socket.SOCK_RAW | _socket.SOCK_CLOEXEC, NETLINK_ROUTE
+    )
     try:
         sock.bind((0, 0))
-        body = _IFADDR.pack(socket.AF_UNSPEC, 0, 0, 0, 0)
+        body = _IFADDR.pack(_socket.AF_UNSPEC, 0, 0, 0, 0)
         sock.send(
             _HEADER.pack(_HEADER.size + len(body), RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 1, 0)
             + body
@@ -97,7 +107,7 @@ def parse_dump(reply: bytes) -> tuple[bool, list[Interface]]:
 def _interface(body: bytes) -> Interface | None:
     """The address of one RTM_NEWADDR (its IFA_LOCAL, else IFA_ADDRESS, with its prefix)."""
     family, prefix, _flags, _scope, _index = _IFADDR.unpack_from(body)
-    size = {socket.AF_INET: 4, socket.AF_INET6: 16}.get(family)
+    size = {_socket.AF_INET: 4, _socket.AF_INET6: 16}.get(family)
     if size is None:
         return None
     found: dict[int, bytes] = {}
@@ -112,4 +122,4 @@ def _interface(body: bytes) -> Interface | None:
     raw = found.get(IFA_LOCAL) or found.get(IFA_ADDRESS)
     if raw is None or len(raw) != size:
         return None
-    return ipaddress.ip_interface((socket.inet_ntop(family, raw), prefix))
+    return ipaddress.ip_interface((ipaddress.ip_address(raw), prefix))

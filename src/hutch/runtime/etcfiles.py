@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import ipaddress
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
@@ -29,19 +30,53 @@ def private_hosts(address: str, names: str, gateway: str) -> str:
     return LOCALHOST + f"{address}\t{names}\n{gateway}\t{HOST_ALIASES}\n"
 
 
-def private_resolv(host: str, forwarder: str) -> str:
+# A lone loopback server is a local resolver's stub: the servers it asks are in its
+# own file (systemd-resolved's, NetworkManager's without its stub), read instead as
+# podman reads them
+_STUB_FILES = {
+    "127.0.0.53": "/run/systemd/resolve/resolv.conf",
+    "127.0.0.1": "/run/NetworkManager/no-stub-resolv.conf",
+}
+
+
+def _server(line: str) -> str | None:
+    """The address a ``nameserver`` line names, however it is indented; None for
+    another line."""
+    fields = line.split()
+    return fields[1] if fields[:1] == ["nameserver"] and len(fields) > 1 else None
+
+
+def _reachable(server: str) -> bool:
+    """A host's server a private network can ask itself: not on a loopback (that is
+    the container's own), and IPv4: podman drops IPv6 servers where the container
+    has no IPv6 address, as on the private network."""
+    try:
+        ip = ipaddress.ip_address(server)
+    except ValueError:
+        return False
+    return ip.version == 4 and not ip.is_loopback
+
+
+def private_resolv(host: str, forwarder: str, read: Callable[[str], str] | None = None) -> str:
     """/etc/resolv.conf on a private network (run's and a build step's, before their
-    --dns flags): the host's, its name servers replaced by the network's forwarder
-    (pasta's or slirp4netns's, .3 of slirp4netns's cidr=), which reaches the host's
-    first resolver, a loopback one included; the other lines are kept as they are.
-    A line that names a server, however it is indented, goes: a reader that takes
-    indented lines would otherwise be given a server it cannot reach."""
-    kept = [
-        line
-        for line in host.splitlines()
-        if not (line.startswith("nameserver") or line.split()[:1] == ["nameserver"])
-    ]
-    return "".join(f"{line}\n" for line in [f"nameserver {forwarder}", *kept])
+    --dns flags): the network's forwarder (pasta's or slirp4netns's, .3 of
+    slirp4netns's cidr=) first, then the host's servers the container can reach
+    itself, as podman (4.3.1 and current) and buildah keep them after the forwarder:
+    a loopback one (or IPv6) goes, and a lone local stub (127.0.0.53, 127.0.0.1) is
+    replaced by its resolver's file. The forwarder reaches the host's first
+    resolver, a loopback one included; the next ones are the resolver's fallbacks.
+    Where podman, left with no server of the host's, adds Google's public servers,
+    hutch adds none: the forwarder reaches the host's own. The other lines are kept
+    as they are; a line that names a server, however it is indented, is taken as a
+    server line (a reader that takes indented lines would see it so)."""
+    servers = [s for s in map(_server, host.splitlines()) if s]
+    if len(servers) == 1 and servers[0] in _STUB_FILES:
+        real = (read or host_file)(_STUB_FILES[servers[0]])
+        if real:
+            host = real
+    kept = [line for line in host.splitlines() if line.split()[:1] != ["nameserver"]]
+    servers = [forwarder, *(s for s in map(_server, host.splitlines()) if s and _reachable(s))]
+    return "".join(f"{line}\n" for line in [*(f"nameserver {s}" for s in servers), *kept])
 
 
 def host_file(path: str) -> str:

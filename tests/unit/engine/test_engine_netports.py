@@ -9,6 +9,7 @@ import pytest
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument, PortInUse
 from hutch.engine import netconfig, ports
+from hutch.linux import ifaddrs
 from hutch.runtime.spec_network import NetworkSpec, PortMapping
 
 
@@ -100,12 +101,13 @@ def test_exposed_ports() -> None:
     ]
 
 
-HOST_RESOLV = "nameserver 127.0.0.53\nsearch corp.test\noptions edns0\n"
+HOST_RESOLV = "nameserver 127.0.0.1\nnameserver 192.0.2.53\nsearch corp.test\noptions edns0\n"
 
 
 def test_private_resolv_conf_uses_the_forwarder_and_keeps_search() -> None:
+    # podman's order: search, the servers (the forwarder first), options
     text = netconfig.resolv_text(RunOptions("i"), NetworkSpec(mode="private"), HOST_RESOLV)
-    assert text == "nameserver 10.0.2.3\nsearch corp.test\noptions edns0\n"
+    assert text == ("search corp.test\nnameserver 10.0.2.3\nnameserver 192.0.2.53\noptions edns0\n")
 
 
 def test_dns_flags_override() -> None:
@@ -114,13 +116,15 @@ def test_dns_flags_override() -> None:
     assert text == "nameserver 1.1.1.1\noptions edns0\n"
 
 
-def test_private_hosts_name_the_host() -> None:
+def test_private_hosts_name_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ifaddrs, "local_ip", lambda exclude=(): "192.0.2.44")
     opts = RunOptions("i", net=NetworkOptions(add_hosts=("gw:host-gateway", "db:192.0.2.9")))
     text = netconfig.hosts_text(opts, NetworkSpec(mode="private"), "box", "web")
     assert "10.0.2.100\tbox web\n" in text
-    assert "10.0.2.2\thost.containers.internal host.docker.internal\n" in text
+    # the host's own address, as podman names it (not the gateway, 10.0.2.2)
+    assert "192.0.2.44\thost.containers.internal host.docker.internal\n" in text
     # podman writes the --add-host lines first: they stand over the names hutch adds
-    assert text.startswith("10.0.2.2\tgw\n192.0.2.9\tdb\n127.0.0.1\tlocalhost")
+    assert text.startswith("192.0.2.44\tgw\n192.0.2.9\tdb\n127.0.0.1\tlocalhost")
 
 
 @pytest.mark.parametrize(

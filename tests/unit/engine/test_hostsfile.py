@@ -70,10 +70,11 @@ def test_base_lines_lose_comments_blanks_and_nameless_addresses() -> None:
     ]
 
 
-def test_host_gateway_is_host_containers_internal() -> None:
+def test_host_gateway_is_host_containers_internal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _hosts("gw:host-gateway", ip="203.0.113.5").startswith("203.0.113.5\tgw\n")
-    # hutch's own choice on the private network: its gateway (the host's loopback)
-    assert _hosts("gw:host-gateway", ip="").startswith("10.0.2.2\tgw\n")
+    # on the private network: the host's own address, as podman names it
+    monkeypatch.setattr(ifaddrs, "local_ip", lambda exclude=(): "192.0.2.44")
+    assert _hosts("gw:host-gateway", ip="").startswith("192.0.2.44\tgw\n")
 
 
 def test_host_containers_internal_ip_none_drops_the_line_and_refuses_host_gateway() -> None:
@@ -105,11 +106,32 @@ def test_no_network_names_the_container_on_the_loopback() -> None:
 def test_without_a_network_of_hutchs_the_host_is_at_its_own_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ifaddrs, "local_ip", lambda: "192.0.2.44")
+    monkeypatch.setattr(ifaddrs, "local_ip", lambda exclude=(): "192.0.2.44")
     assert "192.0.2.44\thost.containers.internal" in _hosts(mode="none", ip="")
-    # a user network: the rootless namespace's way to the host's loopback
+
+
+def test_hutchs_networks_name_the_hosts_address_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The private network (pasta's and slirp4netns's) and a user network name the host
+    at its own address, as podman (4.3.1 and current, rootless), leaving out the
+    address the container or the rootless namespace has; not the gateway 10.0.2.2,
+    which leads to the host's loopback in hutch and nowhere in podman."""
+    found = ["127.0.0.1/8", "10.0.2.100/24", "192.0.2.2/24", "fd00::2/64"]
+    monkeypatch.setattr(
+        ifaddrs, "host_interfaces", lambda: [ipaddress.ip_interface(a) for a in found]
+    )
     net = NetworkSpec(mode="bridge", attachments=(Attachment("n", "b", "eth0", "", 0, "", ""),))
-    assert netconfig.host_address(net, "") == "10.0.2.2"
+    for spec in (NetworkSpec(mode="private"), net):
+        assert netconfig.host_address(spec, "") == "192.0.2.2"
+        assert netconfig.host_address(spec, "none") == ""
+        assert netconfig.host_address(spec, "203.0.113.5") == "203.0.113.5"
+    found[1:3] = ["10.0.2.100/24"]  # the container's address alone: the IPv6 one
+    assert netconfig.host_address(NetworkSpec(mode="private"), "") == "fd00::2"
+    del found[2:]
+    assert netconfig.host_address(NetworkSpec(mode="private"), "") == ""
+    # no address for the host: no line, and host-gateway is refused (podman's words)
+    assert "host.containers.internal" not in _hosts(mode="private", ip="")
+    with pytest.raises(InvalidArgument, match="host containers internal IP address is empty"):
+        _hosts("gw:host-gateway", ip="")
 
 
 def test_local_ip_is_the_first_global_ipv4_else_ipv6(monkeypatch: pytest.MonkeyPatch) -> None:

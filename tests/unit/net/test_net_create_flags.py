@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.container_config import RunOptions
+from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.networks import NetworkMember, NetworkRoute, NetworkSummary
 from hutch.api.networks import NetworkSubnet as Subnet
@@ -220,7 +220,9 @@ def test_resolv_conf_keeps_the_hosts_servers_on_a_network_without_a_gateway() ->
     assert text == "nameserver 192.0.2.1\n"
     named = replace(bare, gateway="10.89.3.1", address="10.89.3.2")
     net = replace(net, attachments=(bare, named))
-    assert netconfig.resolv_text(RunOptions(image="i"), net, "") == "nameserver 10.89.3.1\n"
+    # the network's name server alone, and podman's search domain of its names
+    text = netconfig.resolv_text(RunOptions(image="i"), net, "nameserver 192.0.2.1\n")
+    assert text == "search dns.podman\nnameserver 10.89.3.1\n"
 
 
 def test_resolv_conf_names_the_dns_of_a_network_without_a_name_server() -> None:
@@ -229,7 +231,25 @@ def test_resolv_conf_names_the_dns_of_a_network_without_a_name_server() -> None:
     quiet = Attachment("q", "hutch2", "eth1", "10.89.4.2", 24, "10.89.4.1", "10.89.4.0/24")
     net = NetworkSpec(mode="bridge", attachments=(bare, quiet))
     text = netconfig.resolv_text(RunOptions(image="i"), net, "nameserver 192.0.2.1\n")
-    assert text == "nameserver 192.0.2.53\nnameserver 10.89.4.1\n"
+    assert text == "search dns.podman\nnameserver 192.0.2.53\nnameserver 10.89.4.1\n"
+    # only networks without a name server: no names of podman's to search for
+    alone = NetworkSpec(mode="bridge", attachments=(bare,))
+    text = netconfig.resolv_text(RunOptions(image="i"), alone, "search corp.test\n")
+    assert text == "search corp.test\nnameserver 192.0.2.53\n"
+
+
+def test_resolv_conf_searches_podmans_domain_before_the_hosts() -> None:
+    """Current podman keeps the host's search domains after its networks' (4.3.1 wrote
+    the networks' alone); --dns-search replaces both, "." leaves none."""
+    named = Attachment("n", "hutch1", "eth0", "10.89.3.2", 24, "10.89.3.1", "10.89.3.0/24")
+    net = NetworkSpec(mode="bridge", attachments=(named,))
+    host = "nameserver 192.0.2.1\nsearch corp.test dns.podman\noptions ndots:2\n"
+    text = netconfig.resolv_text(RunOptions(image="i"), net, host)
+    assert text == "search dns.podman corp.test\nnameserver 10.89.3.1\noptions ndots:2\n"
+    for given, line in (((".",), ""), (("x.test",), "search x.test\n")):
+        opts = RunOptions(image="i", net=NetworkOptions(dns_search=given))
+        text = netconfig.resolv_text(opts, net, host)
+        assert text == f"{line}nameserver 10.89.3.1\noptions ndots:2\n"
 
 
 def test_hosts_names_the_container_at_its_first_address() -> None:
