@@ -418,9 +418,10 @@ def _modules_for(word: str | None, rest: Sequence[str] = ()) -> Sequence[str] | 
     """The verb modules ``hutch WORD ...`` needs (None: all of them)."""
     if word in VERBS:
         return (VERBS[word],)
-    if word == "system" and words.first_word(rest)[0] == "service":
+    if word == "system" and words.first_word(rest)[0] in ("service", "reset"):
         # Started on demand by socket activation: its start-up is the first
-        # client's wait, so it loads its own module only.
+        # client's wait, so it loads its own module only; reset, as scripts and
+        # test suites run it between runs.
         return ("system",)
     if word in GROUPS_WITH_MODULES:
         return [m for m, groups in MODULES.items() if groups == (word,)]

@@ -33,6 +33,8 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "pod rm": ("pod_rm", "pod_rm_command"),
     # socket activation: the service's start-up is its first client's wait
     "system service": ("system_service", "service_command"),
+    # scripts and test suites reset between runs
+    "system reset": ("system_reset", "reset_command"),
     # a group with options of its own: the body takes them as ``group`` (cli/fast.py)
     "compose ps": ("compose_ps", "ps_command"),
     "compose ls": ("compose_ls", "ls_command"),

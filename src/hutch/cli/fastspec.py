@@ -75,6 +75,12 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('uri', 1, False, 'str'),),
         'interspersed': True,
     }),
+    'system reset': ('system_reset', 'reset_command', {
+        'options': {'--force': ('force', 'flag', (True, '')), '-f': ('force', 'flag', (True, ''))},
+        'defaults': {'force': False},
+        'arguments': (),
+        'interspersed': True,
+    }),
     'compose ps': ('compose_ps', 'ps_command', {
         'options': {'--all': ('all', 'flag', (True, '')), '-a': ('all', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--services': ('list_services', 'flag', (True, '')), '--status': ('status', 'list', None), '--filter': ('filter_', 'list', None), '--format': ('output_format', 'str', None)},
         'defaults': {'services': None, 'all': False, 'quiet': False, 'list_services': False, 'status': None, 'filter_': None, 'output_format': 'table'},

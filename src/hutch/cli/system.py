@@ -60,11 +60,12 @@ def register(system_app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", "-f", help="Do not ask.")] = False,
     ) -> None:
         """Remove all images, containers and storage, and stop the session namespace."""
-        if not force:
-            answer = input("This removes all images and containers. Continue? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                raise typer.Exit(0)
-        state_of(ctx).engine().system.reset()
+        # The body is typer-free: the fast path runs it too (cli/system_reset.py).
+        from hutch.cli import system_reset
+
+        code = system_reset.reset_command(state_of(ctx), force=force)
+        if code:
+            raise typer.Exit(code)
 
     @system_app.command("service")
     def service(
