@@ -595,7 +595,9 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # with it api.containers' classes; the volume verbs; the network verbs (loaded for
 # user networks and joined containers only); the registry classes; the network store
 # (a start's address claim, user networks only) and threading (--sdnotify=healthy's
-# notifier, engine/health_notify.py).
+# notifier, engine/health_notify.py); the name resolution of the verbs on existing
+# containers (engine/container_select.py) and restart's lock; the health check's
+# parsers (runtime/health_cmd.py, util/durations.py), for a container without one.
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -629,6 +631,10 @@ NOT_FOR_RUN = (
     "hutch.api.images",
     "hutch.api.pods",
     "hutch.api.system",
+    "hutch.engine.container_select",
+    "hutch.engine.restart_lock",
+    "hutch.runtime.health_cmd",
+    "hutch.util.durations",
 )
 
 
@@ -654,9 +660,17 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # --sdnotify relay's) and the --filter code; socket (the monitor's spawn, a stop's wait,
 # a published port's probe, the host's address without a network), csv (--mount),
 # base64 and resource (--ulimit), and the classes of the events it records but never
-# reads (api/events.py).
+# reads (api/events.py); what only the verbs on existing containers need (their name
+# resolution, engine/stopping.py and the monitor's protocol, restart's lock), and
+# the health check's parsers for a container without one.
 NOT_FOR_CREATE = (
     *NEVER,
+    "hutch.engine.container_select",
+    "hutch.engine.stopping",
+    "hutch.engine.restart_lock",
+    "hutch.runtime.attachproto",
+    "hutch.runtime.health_cmd",
+    "hutch.util.durations",
     "hutch.api.events",
     "socket",
     "csv",
