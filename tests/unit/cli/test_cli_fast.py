@@ -782,3 +782,31 @@ def test_false_clears_a_switch_on_both_paths(
     assert parsed is not None
     assert parsed.values[key] is want
     assert _typer_values(parsed.verb, argv, monkeypatch)[key] is want
+
+
+def test_the_command_s_state_is_kept_for_the_caller_that_asks() -> None:
+    engine = FakeEngine()
+    kept: list[object] = []
+    assert fast.run(["ps", "-a"], engine, kept) == 0
+    assert [type(state).__name__ for state in kept] == ["AppState"]
+    assert fast.run(["ps", "-a"], engine) == 0  # in-process callers: nothing kept
+
+
+def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None:
+    # Closing the last connection would checkpoint the WAL into the database and
+    # delete it (two fdatasyncs, and two more when the next command creates it anew):
+    # the quick exit leaves that to SQLite's automatic checkpoint (issue 16).
+    (tmp_path / "run").mkdir(mode=0o700)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "hutch", "ps", "-a"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "hutch" / "storage" / "hutch.db-wal").exists()
