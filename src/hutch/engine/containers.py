@@ -1108,8 +1108,11 @@ class ContainerService:
             return
         config = None
         try:
-            container = cs.load(self._ctx, record, lenient=True)
-            code, config = str(container.state.exit_code), container.config
+            # the config undecoded, as rm's: the event's labels come from the record
+            # (config_peek); decoding it was run --rm's first decode, a walk of the run
+            # options' type hints after the command had exited (issue 16)
+            container = cs.load(self._ctx, record, lenient=True, decode=False)
+            code, config = str(container.state.exit_code), container.given
         except HutchError:
             code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
