@@ -62,8 +62,12 @@ class Parsed:
         self.group = group
 
 
-def run(args: list[str], engine: Engine | None = None) -> int | None:
-    """Run ``hutch ARGS`` and give its exit code; None: typer's to run."""
+def run(
+    args: list[str], engine: Engine | None = None, keep: list[object] | None = None
+) -> int | None:
+    """Run ``hutch ARGS`` and give its exit code; None: typer's to run. ``keep``: the
+    command's state goes there, to live until the process's quick exit (cli/main.py
+    ``entry``)."""
     if args in (["--version"], ["-v"]):
         sys.stdout.write(f"hutch version {__version__}\n")
         return 0
@@ -73,10 +77,12 @@ def run(args: list[str], engine: Engine | None = None) -> int | None:
     parsed = parse(args)
     if parsed is None:
         return None
-    return _call(parsed, args, engine)
+    return _call(parsed, args, engine, keep)
 
 
-def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
+def _call(
+    parsed: Parsed, args: Sequence[str], engine: Engine | None, keep: list[object] | None = None
+) -> int:
     from hutch.cli import exits
     from hutch.cli.state import AppState
     from hutch.util import gcpause
@@ -91,6 +97,8 @@ def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
         _engine=engine,
         argv=tuple(args),
     )
+    if keep is not None:
+        keep.append(state)
     # no collector while the verb starts (util/gcpause.py); a server is long from the start
     paused = parsed.verb not in LONG_VERBS and gcpause.pause()
     try:

@@ -19,10 +19,16 @@ if TYPE_CHECKING:
     from hutch.api.engine import Engine
 
 
-def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
-    """``hutch ARGV``; ends with SystemExit (in-process callers catch it)."""
+def main(
+    argv: list[str] | None = None,
+    *,
+    engine: Engine | None = None,
+    keep: list[object] | None = None,
+) -> None:
+    """``hutch ARGV``; ends with SystemExit (in-process callers catch it). ``keep``:
+    what the command used that is to outlive it (``entry``)."""
     args = words.help_words(sys.argv[1:] if argv is None else list(argv))
-    code = fast.run(args, engine)
+    code = fast.run(args, engine, keep)
     if code is not None:
         sys.exit(code)
     from hutch.cli.app import run_typer
@@ -54,10 +60,20 @@ def entry() -> NoReturn:
     exit does that matters still happens: the atexit functions (the dataclass
     code cache, temporary directories), and the flush of stdout and stderr.
     With a thread still running, the exit is the normal one (it waits for it).
+
+    The command's state (its engine, and with it the store's database connection)
+    lives until that exit instead of being freed when the command returns: closing
+    the last connection to the database makes SQLite checkpoint the WAL into it and
+    delete the WAL (an fdatasync of each file, and the next command creates the WAL
+    anew with two more: of its header and of the directory). ``create`` paid those
+    four syncs, and ``ps`` or ``images`` three after a ``run`` had left frames in the
+    WAL; commands that exit with the connection open (``run``, as before) leave the
+    WAL to SQLite's automatic checkpoint at 1000 pages, in a later commit (issue 16).
     """
     interruptible()
+    kept: list[object] = []
     try:
-        main()
+        main(keep=kept)
     except SystemExit as exc:
         status = exc.code
     else:  # pragma: no cover - main always exits

@@ -23,22 +23,30 @@ from hutch.api.container_actions import (
     WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, Interrupted, InvalidArgument, NoSuchObject
-from hutch.engine import container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
-from hutch.engine.signal_parse import parse_signal
 from hutch.runtime import state as st
 from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.layers import remove_tree
-from hutch.util import signames, testpoint
+from hutch.util import testpoint
 
 # What only create, run and start need (the create plan, the spec, the monitor's
 # start, networks, volumes, pods, health checks) loads in those methods: stop, kill,
 # rm and wait import this module too, and the run half was most of their start.
+# The other way round, what only the verbs of existing containers need (the name
+# resolution of container_select, stopping with its signal parsing, restart_lock)
+# loads in theirs: create reads none of it (issue 16).
 if TYPE_CHECKING:
     from hutch.api.container_config import RunOptions
-    from hutch.engine import container_record, health_notify, notify_relay, pod_member, rootfs_dir
+    from hutch.engine import (
+        container_record,
+        container_select,
+        health_notify,
+        notify_relay,
+        pod_member,
+        rootfs_dir,
+    )
     from hutch.engine.create_plan import CreatePlan
     from hutch.runtime import spawn
     from hutch.runtime.signalproxy import SignalProxy
@@ -433,6 +441,7 @@ class ContainerService:
             self._ready.append(prespawned)
 
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
+        from hutch.engine import container_select
         from hutch.engine.run_flags import detach_keys
         from hutch.runtime.relay import Detached
 
@@ -611,6 +620,8 @@ class ContainerService:
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
         self._start_required(container)
+        from hutch.engine import stopping
+
         stopping.reap_left_behind(self._ctx, container)  # a previous run's, its monitor killed
         if container.record.pod_id:
             self._ensure_pod_cgroup(container.record.pod_id)
@@ -771,6 +782,8 @@ class ContainerService:
     # -- stop / kill / restart ----------------------------------------------
 
     def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        from hutch.engine import stopping
+
         names = self._targets(names, options.all, options.latest, options.filters)
 
         def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
@@ -784,6 +797,10 @@ class ContainerService:
         return self._each(names, options.ignore, one, named=named, before=stop_all, decode=False)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
+        from hutch.engine import stopping
+        from hutch.engine.signal_parse import parse_signal
+        from hutch.util import signames
+
         sig = parse_signal(options.signal, kill=True)
         names = self._targets(names, options.all, options.latest, (), keep=_is_running)
 
@@ -800,6 +817,8 @@ class ContainerService:
         return self._each(names, options.ignore, one, named=not options.all)
 
     def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        from hutch.engine import restart_lock, stopping
+
         keep = _is_running if options.running else None
         names = self._targets(names, options.all, options.latest, options.filters, keep=keep)
         with contextlib.ExitStack() as locks:
@@ -827,6 +846,8 @@ class ContainerService:
         filters: Sequence[str],
         keep: container_select.Keep | None = None,
     ) -> list[str]:
+        from hutch.engine import container_select
+
         return container_select.targets(
             self._ctx, names, all_=all_, latest=latest, filters=filters, keep=keep
         )
@@ -841,6 +862,8 @@ class ContainerService:
         engine_events.container_event(self._ctx, record, action, config, **attributes)
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
+        from hutch.engine import stopping
+
         error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
         if error is not None:
             raise error
@@ -854,6 +877,8 @@ class ContainerService:
         self, names: Sequence[str], options: RemoveContainerOptions, *, infra: bool
     ) -> list[ActionReport]:
         """``rm``; ``infra``: a pod's infra may go too (``pod rm``, after its members)."""
+        from hutch.engine import container_select, stopping
+
         self._ctx.enter_session()
         try:
             names = self._targets(names, options.all, options.latest, options.filters)
@@ -921,6 +946,8 @@ class ContainerService:
 
     def _with_dependents(self, names: Sequence[str]) -> list[str]:
         """``rm --depend``: each container after those that join its namespaces."""
+        from hutch.engine import container_select
+
         out: list[str] = []
         for name in names:
             try:
@@ -939,6 +966,8 @@ class ContainerService:
         container exits for good (``--rm`` for an --rm container). The monitor has
         released the mounts and the network already: what is left is the pod's
         ``--exit-policy stop``, then ``--rm``'s removal and ``--rmi``'s image."""
+        from hutch.engine import container_select
+
         self._ctx.enter_session()
         if options.exec_session is not None:
             return [self._cleanup_exec(names, options)]
@@ -1005,6 +1034,8 @@ class ContainerService:
 
     def _remove_exited(self, container: cs.Container) -> None:
         """Remove a container that exited, unless a restart holds it anew."""
+        from hutch.engine import restart_lock
+
         cid = container.record.id
         with restart_lock.held(container.dirs.userdata):
             # again, after a restart that held the lock: it may run anew
@@ -1045,6 +1076,7 @@ class ContainerService:
     def _stop_through_monitor(self, container: cs.Container) -> None:
         """``stop`` from a monitor's cleanup, whose pid namespace cannot see the init's
         host pid: the container's own monitor sends the signals."""
+        from hutch.engine.signal_parse import parse_signal
         from hutch.runtime import attachproto as ap
         from hutch.runtime import control
 
@@ -1057,6 +1089,8 @@ class ContainerService:
             self._wait_exit(container, 30.0)
 
     def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
+        from hutch.engine import stopping
+
         deadline = time.monotonic() + timeout
         while cs.load(self._ctx, container.record).running:
             if time.monotonic() >= deadline:
@@ -1071,8 +1105,11 @@ class ContainerService:
             return
         config = None
         try:
-            container = cs.load(self._ctx, record, lenient=True)
-            code, config = str(container.state.exit_code), container.config
+            # the config undecoded, as rm's: the event's labels come from the record
+            # (config_peek); decoding it was run --rm's first decode, a walk of the run
+            # options' type hints after the command had exited (issue 16)
+            container = cs.load(self._ctx, record, lenient=True, decode=False)
+            code, config = str(container.state.exit_code), container.given
         except HutchError:
             code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
@@ -1080,6 +1117,8 @@ class ContainerService:
         self._event(record, "remove", config, **({"exitCode": code} if code else {}))
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
+        from hutch.engine import stopping
+
         pid, start = container.state.monitor_pid, container.state.monitor_start
         if not stopping.wait_gone(pid, start, 10.0):
             os.kill(pid, signals.SIGKILL)
@@ -1126,7 +1165,7 @@ class ContainerService:
     # -- wait ------------------------------------------------------------------
 
     def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
-        from hutch.engine import waiting
+        from hutch.engine import container_select, waiting
 
         wanted = waiting.conditions(options.conditions)
         pause = waiting.interval(options.interval)
@@ -1172,6 +1211,8 @@ class ContainerService:
         (container_select.resolved): one missing, none acted on. ``decode=False``:
         each container's config is decoded when first read (``cs.load``).
         """
+        from hutch.engine import container_select
+
         found = container_select.resolved(
             names,
             lambda name: cs.load(

@@ -13,7 +13,6 @@ from hutch.api.container_config import HealthOptions, LifecycleOptions
 from hutch.api.errors import InvalidArgument
 from hutch.oci.image import Healthcheck
 from hutch.runtime.detachkeys import parse_detach_keys
-from hutch.runtime.health_cmd import command_of, recorded_test
 from hutch.runtime.spec_lifecycle import (
     DEFAULT_INTERVAL,
     DEFAULT_RETRIES,
@@ -22,7 +21,6 @@ from hutch.runtime.spec_lifecycle import (
     LifecycleSpec,
     StartupCheck,
 )
-from hutch.util.durations import go_duration
 
 ON_FAILURE_ACTIONS = ("none", "kill", "restart", "stop")
 
@@ -63,6 +61,10 @@ def health_test(flags: HealthOptions, image: Healthcheck | None) -> tuple[str, .
     if flags.disabled:
         return ("NONE",)
     if flags.cmd is not None:
+        # health_cmd and durations load only for a container with a health check: the
+        # usual create has none (issue 16: create's imports are its time)
+        from hutch.runtime.health_cmd import recorded_test
+
         try:
             return recorded_test(flags.cmd) if flags.cmd else None
         except ValueError as exc:
@@ -98,8 +100,12 @@ def health_timing(flags: HealthOptions, image: Healthcheck | None) -> HealthTimi
 
 def startup_test(flags: HealthOptions) -> tuple[str, ...] | None:
     """--health-startup-cmd's ``Test``, recorded as --health-cmd's."""
+    if not flags.startup_cmd:
+        return None
+    from hutch.runtime.health_cmd import recorded_test
+
     try:
-        return recorded_test(flags.startup_cmd) if flags.startup_cmd else None
+        return recorded_test(flags.startup_cmd)
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from exc
 
@@ -113,7 +119,11 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
     if flags.disabled:
         return None
     test = health_test(flags, image)
-    command = command_of(test) if test is not None else None
+    command = None
+    if test is not None:
+        from hutch.runtime.health_cmd import command_of
+
+        command = command_of(test)
     timing = health_timing(flags, image)
     startup = _startup(flags)
     if command is None:
@@ -139,6 +149,8 @@ def _startup(flags: HealthOptions) -> StartupCheck | None:
     interval, timeout, _ = _durations((flags.startup_interval, 0), (flags.startup_timeout, 0), None)
     if flags.startup_cmd is None:
         return None
+    from hutch.runtime.health_cmd import command_of
+
     command = command_of(startup_test(flags) or ())
     if command is None:
         return None
@@ -172,6 +184,8 @@ def _durations(
 
 
 def _go(name: str, text: str) -> float:
+    from hutch.util.durations import go_duration
+
     try:
         return go_duration(text)
     except ValueError as exc:

@@ -595,7 +595,9 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # with it api.containers' classes; the volume verbs; the network verbs (loaded for
 # user networks and joined containers only); the registry classes; the network store
 # (a start's address claim, user networks only) and threading (--sdnotify=healthy's
-# notifier, engine/health_notify.py).
+# notifier, engine/health_notify.py); the name resolution of the verbs on existing
+# containers (engine/container_select.py) and restart's lock; the health check's
+# parsers (runtime/health_cmd.py, util/durations.py), for a container without one.
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -629,6 +631,10 @@ NOT_FOR_RUN = (
     "hutch.api.images",
     "hutch.api.pods",
     "hutch.api.system",
+    "hutch.engine.container_select",
+    "hutch.engine.restart_lock",
+    "hutch.runtime.health_cmd",
+    "hutch.util.durations",
 )
 
 
@@ -655,9 +661,17 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # a published port's probe: the host's address in /etc/hosts is read on _socket's
 # netlink socket, linux/ifaddrs.py), csv (--mount),
 # base64 and resource (--ulimit), and the classes of the events it records but never
-# reads (api/events.py).
+# reads (api/events.py); what only the verbs on existing containers need (their name
+# resolution, engine/stopping.py and the monitor's protocol, restart's lock), and
+# the health check's parsers for a container without one.
 NOT_FOR_CREATE = (
     *NEVER,
+    "hutch.engine.container_select",
+    "hutch.engine.stopping",
+    "hutch.engine.restart_lock",
+    "hutch.runtime.attachproto",
+    "hutch.runtime.health_cmd",
+    "hutch.util.durations",
     "hutch.api.events",
     "socket",
     "csv",
@@ -768,3 +782,31 @@ def test_false_clears_a_switch_on_both_paths(
     assert parsed is not None
     assert parsed.values[key] is want
     assert _typer_values(parsed.verb, argv, monkeypatch)[key] is want
+
+
+def test_the_command_s_state_is_kept_for_the_caller_that_asks() -> None:
+    engine = FakeEngine()
+    kept: list[object] = []
+    assert fast.run(["ps", "-a"], engine, kept) == 0
+    assert [type(state).__name__ for state in kept] == ["AppState"]
+    assert fast.run(["ps", "-a"], engine) == 0  # in-process callers: nothing kept
+
+
+def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None:
+    # Closing the last connection would checkpoint the WAL into the database and
+    # delete it (two fdatasyncs, and two more when the next command creates it anew):
+    # the quick exit leaves that to SQLite's automatic checkpoint (issue 16).
+    (tmp_path / "run").mkdir(mode=0o700)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "hutch", "ps", "-a"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "hutch" / "storage" / "hutch.db-wal").exists()
