@@ -32,12 +32,8 @@ def register(volume_app: typer.Typer) -> None:
         ignore: Annotated[
             bool, typer.Option("--ignore", help="Do nothing if the volume already exists.")
         ] = False,
-        uid: Annotated[
-            int | None, typer.Option("--uid", help="Set the UID of the volume owner.")
-        ] = None,
-        gid: Annotated[
-            int | None, typer.Option("--gid", help="Set the GID of the volume owner.")
-        ] = None,
+        uid: Annotated[int | None, typer.Option("--uid", help="The volume owner's UID.")] = None,
+        gid: Annotated[int | None, typer.Option("--gid", help="The volume owner's GID.")] = None,
     ) -> None:
         """Create a volume and print its name."""
         from hutch.api.volumes import VolumeCreateOptions
