@@ -307,7 +307,7 @@ class InspectMount:
     destination: str = field(metadata=key("Destination"))
     driver: str = field(metadata=key("Driver"))
     mode: str = field(metadata=key("Mode"))
-    options: tuple[str, ...] = field(metadata=key("Options"))
+    options: tuple[str, ...] | None = field(metadata=key("Options"))  # None: podman's nil
     rw: bool = field(metadata=key("RW"))
     propagation: str = field(metadata=key("Propagation"))
     # an image's or volume's subpath= (podman's omitempty: none without one)

@@ -46,7 +46,12 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
                 destination=item.destination,
                 driver=(item.driver or "local") if item.kind == "volume" else "",
                 mode="",
-                options=tuple(o for o in options if o not in specs.PROPAGATIONS),
+                # an image mount has none: null, as podman's image volumes
+                options=(
+                    None
+                    if item.kind == "image"
+                    else tuple(o for o in options if o not in specs.PROPAGATIONS)
+                ),
                 rw=not item.readonly,
                 propagation=propagation,
                 subpath=item.subpath,
