@@ -148,6 +148,8 @@ class ContainerListing:
     # the ports it exposes ("80/tcp": the image's and --expose's), for Docker's
     # expose= filter (the published ones are in summary.ports)
     exposed: tuple[str, ...] = ()
+    # inspect's .Mounts, which current podman's list gives too (Mode, RW, Propagation)
+    mounts: tuple[InspectMount, ...] = ()
 
 
 @dataclass(frozen=True)
