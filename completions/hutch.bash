@@ -85,7 +85,7 @@ _hutch_options() {
     "artifact extract") echo --digest --title ;;
     "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
     "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
-    "volume create") echo --driver -d --opt -o --label -l --ignore ;;
+    "volume create") echo --driver -d --opt -o --label -l --ignore --uid --gid ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
     "volume rm") echo --force -f --all -a --time -t ;;
@@ -266,7 +266,7 @@ _hutch_value_options() {
     "artifact extract") echo --digest --title ;;
     "artifact pull") echo --authfile --creds --cert-dir --retry --retry-delay ;;
     "artifact push") echo --digestfile --authfile --creds --cert-dir --retry --retry-delay ;;
-    "volume create") echo --driver -d --opt -o --label -l ;;
+    "volume create") echo --driver -d --opt -o --label -l --uid --gid ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
     "volume rm") echo --time -t ;;
@@ -884,6 +884,8 @@ _hutch_option_values() {
     "volume create --driver"|"volume create -d") echo "@none" ;;
     "volume create --opt"|"volume create -o") echo "@none" ;;
     "volume create --label"|"volume create -l") echo "@none" ;;
+    "volume create --uid") echo "@none" ;;
+    "volume create --gid") echo "@none" ;;
     "volume ls --filter"|"volume ls -f") echo "@none" ;;
     "volume ls --format") echo "json" ;;
     "volume inspect --format"|"volume inspect -f") echo "json" ;;

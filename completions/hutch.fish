@@ -144,7 +144,7 @@ function __hutch_value_options
         case 'artifact push'
             printf '%s\n' --digestfile --authfile --creds --cert-dir --retry --retry-delay
         case 'volume create'
-            printf '%s\n' --driver -d --opt -o --label -l
+            printf '%s\n' --driver -d --opt -o --label -l --uid --gid
         case 'volume ls'
             printf '%s\n' --filter -f --format
         case 'volume inspect'
@@ -1580,6 +1580,8 @@ complete -c hutch -n "__hutch_at 'volume create'" -l driver -s d -x -d 'Volume d
 complete -c hutch -n "__hutch_at 'volume create'" -l opt -s o -x -d 'Driver option: type=tmpfs, o=MOUNT-OPTIONS (o=uid=N,gid=N for a plain volume), device=PATH, copy, nocopy; image=IMAGE with --driver image'
 complete -c hutch -n "__hutch_at 'volume create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
 complete -c hutch -n "__hutch_at 'volume create'" -l ignore -d 'Do nothing if the volume already exists'
+complete -c hutch -n "__hutch_at 'volume create'" -l uid -x -d 'The volume owner\'s UID'
+complete -c hutch -n "__hutch_at 'volume create'" -l gid -x -d 'The volume owner\'s GID'
 complete -c hutch -n "__hutch_at 'volume create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'volume create' 1" -f
 

@@ -134,3 +134,43 @@ def test_tmpfs_mount_flags_and_propagation(hutch: Hutch, podman: Run, base_image
     ours = _tmpfs_flags(hutch, base_image)
     assert ours == ["/t rw,nosuid,nodev,noexec,relatime ", "/r rw,noexec,relatime shared"]
     assert [line.replace(",noexec", "") for line in ours] == _tmpfs_flags(podman, base_image)
+
+
+def _kinds(run: Run | Hutch, *args: str) -> list[str]:
+    out = run(*args, "--format", "{{range .Mounts}}{{.Type}} {{end}}").stdout
+    return list(out.split())
+
+
+def test_pod_volumes_modes_and_the_order_of_mounts(
+    hutch: Hutch, podman: Run, base_image: str, tmp_path: Path
+) -> None:
+    """A pod's -v ...:z and :Z: its members' .Mounts and pod inspect's mounts show the
+    Mode, as podman 4.3.1's; .Mounts lists the named volumes, then image mounts, then
+    bind mounts, whatever the flags' order (compared as sets within: Go map order)."""
+    host = tmp_path / "h"
+    host.mkdir()
+    host.chmod(0o777)
+    for tool in (hutch, podman):
+        tool("pod", "create", "--name", "pz", "-v", f"{host}:/src:z", "-v", "pzv:/pv:Z,ro")
+        tool("create", "--pod", "pz", "--name", "pzm", "-v", f"{host}:/own:Z", base_image, "true")
+        tool(
+            "create", "--name", "order", "-v", f"{host}:/b", "-v", "ov:/v",
+            "--mount", f"type=image,src={base_image},dst=/img", "-v", "/anon",
+            base_image, "true",
+        )  # fmt: skip
+    assert _mounts(hutch, "pzm") == _mounts(podman, "pzm")
+    shown = json.loads(hutch("inspect", "--format", "{{json .Mounts}}", "pzm").stdout)
+    assert {m["Destination"]: m["Mode"] for m in shown} == {"/src": "z", "/pv": "Z", "/own": "Z"}
+    pods = [
+        json.loads(run("pod", "inspect", "--format", "{{json .Mounts}}", "pz").stdout)
+        for run in (hutch, podman)
+    ]
+    assert [(m["Destination"], m["Mode"]) for m in pods[0]] == [("/pv", "Z"), ("/src", "z")]
+    assert [(m["Destination"], m["Mode"]) for m in pods[1]] == [("/pv", "Z"), ("/src", "z")]
+    for name in ("pzm", "order"):
+        assert _kinds(hutch, "inspect", name) == _kinds(podman, "inspect", name), name
+    assert _kinds(hutch, "inspect", "order") == ["volume", "volume", "image", "bind"]
+    assert _mounts(hutch, "order") == _mounts(podman, "order")
+    podman("pod", "rm", "-f", "pz")
+    podman("rm", "-f", "-v", "order")
+    podman("volume", "rm", "pzv", "ov")

@@ -214,6 +214,33 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
     assert "pyvol" not in [v.name for v in client.volumes.list()]
 
 
+def test_docker_py_mounts_mode_is_podmans(client: docker.DockerClient, tmp_path: Path) -> None:
+    """Mounts[].Mode in inspect and in the list is current podman's (its compat API
+    gives libpod's inspect mounts): the z or Z given, "" without; ro,Z (a mode that
+    is not ro or rw alone) lists "/a:ro,Z" among Config.Volumes, no volume of its own.
+    Named volumes come first, then bind mounts, as podman lists them."""
+    host = tmp_path / "h"
+    host.mkdir()
+    host.chmod(0o777)
+    binds = [f"{host}:/a:ro,Z", "pymv:/v:z", f"{host}:/plain", "pymw:/w:ro"]
+    made = client.containers.create("base", "true", name="pymodes", volumes=binds)
+    try:
+        mounts = client.api.inspect_container("pymodes")["Mounts"]
+        assert [(m["Type"], m["Destination"], m["Mode"], m["RW"]) for m in mounts] == [
+            ("volume", "/v", "z", True),
+            ("volume", "/w", "", False),
+            ("bind", "/a", "Z", False),
+            ("bind", "/plain", "", True),
+        ]
+        assert {m["Propagation"] for m in mounts} == {"rprivate"}
+        (listed,) = client.api.containers(all=True, filters={"name": "pymodes"})
+        assert listed["Mounts"] == mounts
+    finally:
+        made.remove(v=True)
+        for name in ("pymv", "pymw"):
+            client.volumes.get(name).remove()
+
+
 def test_docker_py_network_ipam_and_bridge_options(
     service: Service, client: docker.DockerClient
 ) -> None:

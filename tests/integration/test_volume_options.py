@@ -80,3 +80,27 @@ def test_a_new_volume_goes_to_the_first_containers_user_as_in_podman(
     assert seen[0][2].startswith("7 8 ")
     hutch("volume", "create", "later")
     assert _inspect(hutch, "later")["NeedsChown"] is True
+
+
+def test_uid_and_gid_flags_own_the_volume_outside_its_options(
+    hutch: Hutch, base_image: str
+) -> None:
+    # current podman's volume create --uid/--gid (4.3.1 has no such flags): the owner
+    # of its directory in the container's ids, .UID/.GID in inspect, no option of its
+    # own, and no chown at the first mount (NeedsChown false)
+    hutch("volume", "create", "--uid", "1000", "--gid", "100", "flagged")
+    data = _inspect(hutch, "flagged")
+    assert (data["UID"], data["GID"], data["Options"]) == (1000, 100, {})
+    assert data.get("NeedsChown", False) is False
+    script = "stat -c '%u %g' /data"
+    out = hutch("run", "--rm", "-u", "5", "-v", "flagged:/data", base_image, "sh", "-c", script)
+    assert out.stdout.split() == ["1000", "100"]
+    # the flag over o=uid= (podman applies it after the options), o=gid= kept
+    hutch("volume", "create", "--uid", "7", "-o", "o=uid=3,gid=4", "over")
+    data = _inspect(hutch, "over")
+    assert (data["UID"], data["GID"], data["Options"]["UID"]) == (7, 4, "3")
+    hutch("volume", "create", "--gid", "5", "grouped")
+    assert hutch("volume", "inspect", "--format", "{{.UID}}:{{.GID}}", "grouped").stdout == "0:5\n"
+    bad = hutch("volume", "create", "--uid", "-1", "neg", check=False)
+    assert bad.returncode == 125 and "--uid -1" in bad.stderr
+    assert hutch("volume", "exists", "neg", check=False).returncode == 1

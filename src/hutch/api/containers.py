@@ -148,6 +148,8 @@ class ContainerListing:
     # the ports it exposes ("80/tcp": the image's and --expose's), for Docker's
     # expose= filter (the published ones are in summary.ports)
     exposed: tuple[str, ...] = ()
+    # inspect's .Mounts, which current podman's list gives too (Mode, RW, Propagation)
+    mounts: tuple[InspectMount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,7 +309,7 @@ class InspectMount:
     destination: str = field(metadata=key("Destination"))
     driver: str = field(metadata=key("Driver"))
     mode: str = field(metadata=key("Mode"))
-    options: tuple[str, ...] = field(metadata=key("Options"))
+    options: tuple[str, ...] | None = field(metadata=key("Options"))  # None: podman's nil
     rw: bool = field(metadata=key("RW"))
     propagation: str = field(metadata=key("Propagation"))
     # an image's or volume's subpath= (podman's omitempty: none without one)

@@ -17,6 +17,10 @@ class VolumeCreateOptions:
     options: tuple[str, ...] = ()  # KEY=VALUE: type, o, device; copy, nocopy
     labels: tuple[str, ...] = ()  # KEY[=VALUE]
     ignore: bool = False  # an existing volume of that name is not an error
+    # --uid/--gid: its directory's owner in the container's ids (None: o=uid=/gid= or 0);
+    # unlike o=uid=, not among its options
+    uid: int | None = None
+    gid: int | None = None
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,13 @@ def register(volume_app: typer.Typer) -> None:
         ignore: Annotated[
             bool, typer.Option("--ignore", help="Do nothing if the volume already exists.")
         ] = False,
+        uid: Annotated[int | None, typer.Option("--uid", help="The volume owner's UID.")] = None,
+        gid: Annotated[int | None, typer.Option("--gid", help="The volume owner's GID.")] = None,
     ) -> None:
         """Create a volume and print its name."""
         from hutch.api.volumes import VolumeCreateOptions
 
-        options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
+        options = VolumeCreateOptions(
+            name, driver, tuple(opt or ()), tuple(label or ()), ignore, uid=uid, gid=gid
+        )
         print(state_of(ctx).engine().volumes.create(options))

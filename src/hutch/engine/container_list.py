@@ -121,7 +121,8 @@ class ContainerList:
         # network code only here (a third of ps's start: see inspect_report), and
         # api.containers' classes (the Docker API's listing; ps needs none of them)
         from hutch.api.containers import ContainerListing
-        from hutch.engine import netquery
+        from hutch.engine import inspect_binds, netquery
+        from hutch.engine.volumes import inspect_mounts
 
         out = []
         # Docker lists a restarting container without `all`, as it counts it running
@@ -137,6 +138,9 @@ class ContainerList:
                     networks=netquery.endpoints(net),
                     size_root_fs=size_root_fs,
                     exposed=tuple(netquery.port_bindings(container, ())),
+                    mounts=inspect_binds.with_modes(
+                        inspect_mounts(container.config.mounts), container.config.options.volumes
+                    ),
                 )
             )
         return out

@@ -213,10 +213,12 @@ def make_volume(
     driver: str = "local",
     labels: tuple[tuple[str, str], ...] = (),
     anonymous: bool = False,
+    given_owner: tuple[int | None, int | None] = (None, None),
 ) -> VolumeRecord:
-    """Record and make a volume; a plain one with ``o=uid=N,gid=N`` has its directory
-    owned by the container's ids N (chown inside the session user namespace)."""
-    owner = specs.volume_owner(options)
+    """Record and make a volume; a plain one with ``o=uid=N,gid=N`` or ``given_owner``
+    (``--uid``/``--gid``) has its directory owned by the container's ids N (chown
+    inside the session user namespace)."""
+    owner = specs.volume_owner(options, given_owner)
     given = dict(options)
     plain = "device" not in given and given.get("type") != "tmpfs"
     volume = ctx.volumes.create(
@@ -227,6 +229,8 @@ def make_volume(
         anonymous=anonymous,
         needs_chown=plain and owner is None,  # o=uid=,gid= chose the owner already
     )
+    if given_owner != (None, None):
+        ctx.volumes.set_owner(name, *given_owner)
     if owner is not None and plain:
         try:
             os.chown(ctx.volumes.data_dir(name), *owner)

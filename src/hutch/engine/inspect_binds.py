@@ -37,13 +37,19 @@ def binds(volumes: VolumeOptions, mounts: Sequence[MountRecord]) -> tuple[str, .
 def with_modes(mounts: Sequence[InspectMount], volumes: VolumeOptions) -> tuple[InspectMount, ...]:
     """``.Mounts`` with each ``Mode``: ``z`` or ``Z`` as its ``-v`` or ``--mount`` gave it
     (``relabel=shared`` is z), the last one given, as libpod's parse keeps it; no
-    SELinux here, so nothing else comes of it."""
+    SELinux here, so nothing else comes of it. In podman's order: the named volumes,
+    then the image mounts, then the bind mounts (libpod lists them so whatever order
+    the flags gave; among the volumes its order is a Go map's, here the flags')."""
     modes = {
         dest: relabel[-1]
         for dest, words in _given_words(volumes).items()
         if (relabel := [w for w in words if w in ("z", "Z")])
     }
-    return tuple(replace(m, mode=modes.get(m.destination, "")) for m in mounts)
+    ordered = sorted(mounts, key=lambda m: _KIND_ORDER.get(m.type, len(_KIND_ORDER)))
+    return tuple(replace(m, mode=modes.get(m.destination, "")) for m in ordered)
+
+
+_KIND_ORDER = {"volume": 0, "image": 1}
 
 
 def options(words: Sequence[str], volume: bool) -> list[str]:

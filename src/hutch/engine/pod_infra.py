@@ -151,11 +151,13 @@ def infra_options(
     )
 
 
-def pod_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
-    """``pod inspect``'s "mounts": the infra's mounts as container inspect shows them,
-    without hutch's own /catatonit, named volumes before bind mounts, as podman 4.3.1
-    lists them (its own order among those --volumes-from gives is not fixed: it
-    walks a Go map when the pod is made)."""
+def pod_mounts(mounts: Sequence[MountRecord], volumes: VolumeOptions) -> tuple[InspectMount, ...]:
+    """``pod inspect``'s "mounts": the infra's mounts as container inspect shows them
+    (``volumes``: its -v and --mount, the pod's, for each ``Mode``), without hutch's
+    own /catatonit, named volumes before bind mounts, as podman 4.3.1 lists them (its
+    own order among those --volumes-from gives is not fixed: it walks a Go map when
+    the pod is made)."""
+    from hutch.engine import inspect_binds
     from hutch.engine.volumes import inspect_mounts
 
     given = [
@@ -163,7 +165,7 @@ def pod_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
         for m in mounts
         if not (m.kind == "bind" and m.destination == "/catatonit" and m.source == CATATONIT)
     ]
-    return inspect_mounts(sorted(given, key=lambda m: m.kind != "volume"))
+    return inspect_binds.with_modes(inspect_mounts(given), volumes)
 
 
 def security(options: PodCreateOptions) -> SecurityOptions:

@@ -402,7 +402,7 @@ class PodService:
             infra = cs.get(self._ctx, record.infra_id)
         except HutchError:
             return ()
-        return pod_infra.pod_mounts(infra.config.mounts)
+        return pod_infra.pod_mounts(infra.config.mounts, infra.config.options.volumes)
 
     def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
         options = config.options

@@ -32,8 +32,8 @@ HEADERS = {
     "args": "COMMAND",
     "comm": "COMMAND",
     "uid": "UID",
-    "gid": "GID",
     "group": "GROUP",
+    "groups": "GROUPS",
     "nice": "NI",
     "rss": "RSS",
     "vsz": "VSZ",
@@ -41,7 +41,9 @@ HEADERS = {
     "state": "STATE",
     "hpid": "HPID",
     "huser": "HUSER",
+    "huid": "HUID",
     "hgroup": "HGROUP",
+    "hgroups": "HGROUPS",
     "ruser": "RUSER",
     "rgroup": "RGROUP",
     "pgid": "PGID",
@@ -68,6 +70,12 @@ ALIASES = {
     "s": "state",
     "stat": "state",
 }
+# psgo's AIX codes, matched exactly (case tells %C from %c, %G from %g, %U from %u)
+CODES = {
+    "%C": "pcpu", "%G": "group", "%P": "ppid", "%U": "user", "%a": "args", "%c": "comm",
+    "%g": "rgroup", "%n": "nice", "%p": "pid", "%r": "pgid", "%t": "etime", "%u": "ruser",
+    "%x": "time", "%y": "tty", "%z": "vsz",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class ProcInfo:
     seccomp: str = ""
     ruid: int = 0  # the real ids (uid and gid above are the effective ones)
     rgid: int = 0
+    groups: tuple[int, ...] = ()  # the supplementary groups
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,7 @@ def parse_descriptors(args: Sequence[str]) -> tuple[str, ...]:
     out = []
     for word in args:
         for item in word.split(","):
-            name = item.strip().lower()
+            name = CODES.get(item.strip()) or item.strip().lower()
             if not name:
                 continue
             name = ALIASES.get(name, name)
@@ -175,8 +184,10 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
         return ctx.users.get(proc.ruid, str(proc.ruid))
     if name == "rgroup":
         return ctx.groups.get(proc.rgid, str(proc.rgid))
-    if name in ("uid", "gid"):
-        return str(proc.uid if name == "uid" else proc.gid)
+    if name == "groups":
+        return ",".join(ctx.groups.get(g, str(g)) for g in proc.groups)
+    if name == "uid":
+        return str(proc.uid)
     if name == "pid":
         return str(proc.pid)
     if name == "ppid":
@@ -192,6 +203,12 @@ def format_value(name: str, proc: ProcInfo, ctx: FormatContext) -> str:
         host = ctx.host_uid(proc.uid) if name == "huser" else ctx.host_gid(proc.gid)
         names = ctx.users if name == "huser" else ctx.groups
         return "?" if host is None else names.get(host, str(host))
+    if name == "huid":
+        host = ctx.host_uid(proc.uid)
+        return "?" if host is None else str(host)
+    if name == "hgroups":
+        hosts = (ctx.host_gid(g) for g in proc.groups)
+        return ",".join("?" if h is None else ctx.groups.get(h, str(h)) for h in hosts)
     if name in _CAP_SETS:
         return cap_names(int(dict(proc.caps).get(_CAP_SETS[name], "0"), 16))
     if name == "seccomp":
@@ -300,6 +317,7 @@ def read_process(hpid: int) -> ProcInfo | None:
         seccomp=(values.get("Seccomp") or [""])[0],
         ruid=int((values.get("Uid") or ["0"])[0]),
         rgid=int((values.get("Gid") or ["0"])[0]),
+        groups=tuple(int(g) for g in values.get("Groups", ()) if g.isdigit()),
     )
 
 

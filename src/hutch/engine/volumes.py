@@ -46,7 +46,12 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
                 destination=item.destination,
                 driver=(item.driver or "local") if item.kind == "volume" else "",
                 mode="",
-                options=tuple(o for o in options if o not in specs.PROPAGATIONS),
+                # an image mount has none: null, as podman's image volumes
+                options=(
+                    None
+                    if item.kind == "image"
+                    else tuple(o for o in options if o not in specs.PROPAGATIONS)
+                ),
                 rw=not item.readonly,
                 propagation=propagation,
                 subpath=item.subpath,
@@ -86,6 +91,9 @@ class VolumeService:
         if options.driver == image_driver.DRIVER:
             return self._create_image_volume(name, options)
         parsed = specs.parse_volume_create_options(options.options)
+        for key, value in (("uid", options.uid), ("gid", options.gid)):
+            if value is not None and value < 0:
+                raise InvalidArgument(f"invalid --{key} {value}: must not be negative")
         device = dict(parsed).get("device")
         if device and dict(parsed).get("type") != "tmpfs" and not os.path.exists(device):
             raise InvalidArgument(f"device {device}: no such file or directory")
@@ -93,7 +101,14 @@ class VolumeService:
         self._ctx.enter_session()
         if options.ignore and self._ctx.volumes.get(name) is not None:
             return name
-        make_volume(self._ctx, name, parsed, driver=options.driver, labels=labels)
+        make_volume(
+            self._ctx,
+            name,
+            parsed,
+            driver=options.driver,
+            labels=labels,
+            given_owner=(options.uid, options.gid),
+        )
         return name
 
     def _create_image_volume(self, name: str, options: VolumeCreateOptions) -> str:
@@ -226,7 +241,8 @@ class VolumeService:
         return volume
 
     def _summary(self, volume: VolumeRecord) -> VolumeSummary:
-        uid, gid = specs.volume_owner(volume.options) or (0, 0)
+        given = self._ctx.volumes.owner(volume.name)  # --uid/--gid
+        uid, gid = specs.volume_owner(volume.options, given) or (0, 0)
         users = self._ctx.volumes.users(volume.name)
         return VolumeSummary(
             uid=uid,

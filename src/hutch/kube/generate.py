@@ -375,7 +375,9 @@ def _mount(
         volume = Volume(name=name, host_path=source)
     elif mount.type == "tmpfs":
         name = _unique(_name_from_path(mount.destination, "tmpfs"), volumes)
-        size = next((o.partition("=")[2] for o in mount.options if o.startswith("size=")), None)
+        size = next(
+            (o.partition("=")[2] for o in mount.options or () if o.startswith("size=")), None
+        )
         empty = EmptyDirVolumeSource(medium="Memory", size_limit=_quantity(size) if size else None)
         volume = Volume(name=name, empty_dir=empty)
     else:
@@ -389,7 +391,7 @@ def _mount(
     else:
         volumes[name] = volume
     kept = {"rw", "ro", "rbind", "bind", "size", "z", "Z", "nodev", "nosuid", "rprivate"}
-    dropped = [o for o in mount.options if o.partition("=")[0] not in kept]
+    dropped = [o for o in mount.options or () if o.partition("=")[0] not in kept]
     if dropped:
         notes.add(f"mount options {','.join(dropped)} on {mount.destination}")
     return VolumeMount(

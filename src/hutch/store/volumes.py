@@ -147,6 +147,20 @@ class VolumeStore:
             path.unlink(missing_ok=True)
         return count
 
+    def owner(self, name: str) -> tuple[int | None, int | None]:
+        """The uid and gid ``volume create --uid/--gid`` gave (None: not given): in a
+        file beside _data, as held(), so that no table changes for them."""
+        try:
+            text = (self.directory(name) / _OWNER).read_text(encoding="ascii")
+        except OSError:
+            return None, None
+        uid, _, gid = text.strip().partition(":")
+        return (int(uid) if uid else None), (int(gid) if gid else None)
+
+    def set_owner(self, name: str, uid: int | None, gid: int | None) -> None:
+        text = f"{'' if uid is None else uid}:{'' if gid is None else gid}"
+        (self.directory(name) / _OWNER).write_text(text, encoding="ascii")
+
     def delete(self, name: str) -> None:
         """Drop the record (refused by the database while a container links it)."""
         try:
@@ -158,6 +172,8 @@ class VolumeStore:
 
 # beside _data in a volume's directory: the count of its volume mounts (VolumeStore.held)
 _HELD = "mount-count"
+# the owner --uid/--gid chose ("UID:GID", either empty when not given; VolumeStore.owner)
+_OWNER = "owner"
 
 
 def _record(row: sqlite3.Row) -> VolumeRecord:

@@ -611,9 +611,17 @@ def mount_refusal(options: tuple[tuple[str, str], ...], path: str) -> str | None
     )
 
 
-def volume_owner(options: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:
-    """The owner a plain volume's directory gets (``o=uid=N,gid=N``; None: as made)."""
+def volume_owner(
+    options: tuple[tuple[str, str], ...], given: tuple[int | None, int | None] = (None, None)
+) -> tuple[int, int] | None:
+    """The owner a plain volume's directory gets: ``o=uid=N,gid=N`` among its options,
+    and ``volume create --uid/--gid`` (``given``) over them, as podman applies the flags
+    after the options; 0 for the one not given. None: neither, as made."""
     found = dict(options)
-    if "UID" not in found and "GID" not in found:
+    uid, gid = given
+    if "UID" not in found and "GID" not in found and uid is None and gid is None:
         return None
-    return int(found.get("UID", "0")), int(found.get("GID", "0"))
+    return (
+        int(found.get("UID", "0")) if uid is None else uid,
+        int(found.get("GID", "0")) if gid is None else gid,
+    )

@@ -148,3 +148,31 @@ def test_top_ps_fallback_drops_its_own_row() -> None:
     # ps gone before its pid was read: its own command line marks its row
     assert without_pid(text, None, "ps aux") == without_pid(text, 7)
     assert without_pid("ps: bad option\n", 7) == "ps: bad option\n"
+
+
+def test_psgo_codes_and_supplementary_groups() -> None:
+    """psgo's codes are case-sensitive (%C is pcpu, %c comm); ``groups`` names the
+    supplementary groups from the container's /etc/group, ``hgroups`` and ``huid``
+    map them to the host (names only where the container names the host's number);
+    ``gid`` is no descriptor of podman's, so it goes to ps(1) in the container."""
+    assert parse_descriptors(["%C,%c", "%G", "%g", "%U", "%u"]) == (
+        "pcpu", "comm", "group", "rgroup", "user", "ruser",
+    )  # fmt: skip
+    assert parse_descriptors(["%p,%P,%r,%a,%n,%t,%x,%y,%z"]) == (
+        "pid", "ppid", "pgid", "args", "nice", "etime", "time", "tty", "vsz",
+    )  # fmt: skip
+    for word in ("gid", "%Z"):
+        with pytest.raises(UnknownDescriptor):
+            parse_descriptors([word])
+    proc = replace(_proc(500, 1, 42, uid=1000), groups=(1000, 10, 4242))
+    ctx = FormatContext(
+        now=0.0, boot_time=0.0, groups={10: "wheel", 1000: "user", 101000: "named"},
+        host_uid=lambda uid: uid + 100000, host_gid=lambda gid: gid + 100000,
+    )  # fmt: skip
+    report = render([proc], parse_descriptors(["uid,huid,groups,hgroups"]), ctx)
+    assert report.headers == ("UID", "HUID", "GROUPS", "HGROUPS")
+    assert report.rows == (("1000", "101000", "user,wheel,4242", "named,100010,104242"),)
+    none = render([replace(proc, groups=())], ("groups", "hgroups"), ctx)
+    assert none.rows == (("", ""),)
+    unmapped = FormatContext(now=0.0, boot_time=0.0)
+    assert render([proc], ("huid", "hgroups"), unmapped).rows == (("?", "?,?,?"),)

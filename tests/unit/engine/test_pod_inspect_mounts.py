@@ -3,6 +3,7 @@ volumes_from / security_opt sit among the limit keys."""
 
 from __future__ import annotations
 
+from hutch.api.container_config import VolumeOptions
 from hutch.api.containers import InspectDeviceRate
 from hutch.api.podman_json import to_json
 from hutch.api.pods import PodInspect, PodLimits
@@ -15,14 +16,15 @@ NAMED = MountRecord(
     "volume", "/data", "/vol/vv/_data", name="vv", options=("nosuid", "nodev", "rbind")
 )
 ANON = MountRecord("volume", "/anon", "/vol/0f/_data", name="0f" * 32, options=("rbind",))
+NO_FLAGS = VolumeOptions()
 
 
 def test_the_infras_catatonit_is_not_the_pods() -> None:
-    assert pod_mounts([CATATONIT_MOUNT]) == ()
+    assert pod_mounts([CATATONIT_MOUNT], NO_FLAGS) == ()
 
 
 def test_volumes_come_before_binds_in_the_order_given() -> None:
-    shown = to_json(pod_mounts([CATATONIT_MOUNT, BIND, NAMED, ANON]))
+    shown = to_json(pod_mounts([CATATONIT_MOUNT, BIND, NAMED, ANON], NO_FLAGS))
     assert [m["Destination"] for m in shown] == ["/data", "/anon", "/b"]
     assert shown[0] == {
         "Type": "volume",
@@ -39,9 +41,16 @@ def test_volumes_come_before_binds_in_the_order_given() -> None:
     assert "Name" not in shown[2]  # a bind has none: podman's omitempty leaves the key out
 
 
+def test_modes_are_the_z_or_Z_the_pods_flags_gave() -> None:
+    # podman 4.3.1: pod create -v /srv/b:/b:z -v vv:/data:Z,ro, then pod inspect
+    flags = VolumeOptions(volumes=("/srv/b:/b:z", "vv:/data:Z,ro"))
+    shown = pod_mounts([CATATONIT_MOUNT, BIND, NAMED, ANON], flags)
+    assert [(m.destination, m.mode) for m in shown] == [("/data", "Z"), ("/anon", ""), ("/b", "z")]
+
+
 def test_a_bind_mounted_elsewhere_from_catatonit_stays() -> None:
     other = MountRecord("bind", "/tools/catatonit", CATATONIT, readonly=True)
-    assert [m.destination for m in pod_mounts([other])] == ["/tools/catatonit"]
+    assert [m.destination for m in pod_mounts([other], NO_FLAGS)] == ["/tools/catatonit"]
 
 
 def test_keys_sit_where_podman_4_3_1_prints_them() -> None:
@@ -52,7 +61,7 @@ def test_keys_sit_where_podman_4_3_1_prints_them() -> None:
         cpu_period=100000,
         cpu_quota=100000,
         cpuset_mems="0",
-        mounts=pod_mounts([NAMED]),
+        mounts=pod_mounts([NAMED], NO_FLAGS),
         device_read_bps=(InspectDeviceRate("/dev/null", 1 << 20),),
         volumes_from=("src",),
         security_opt=("no-new-privileges",),

@@ -108,6 +108,7 @@ def _listing(size_root_fs: int | None = None, **changes: object) -> ContainerLis
         network_mode=inspected.host_config.network_mode,
         networks=inspected.network_settings.networks,
         size_root_fs=size_root_fs,
+        mounts=inspected.mounts,
     )
 
 
@@ -127,11 +128,15 @@ def test_list_item_of_a_listing_shows_the_networks() -> None:
     assert (front["IPAddress"], front["Aliases"], front["NetworkID"]) == (
         "10.89.0.2", ["web"], "front",
     )  # fmt: skip
-    # the rest of the item is the summary's, as without the listing
+    # the rest of the item is the summary's, as without the listing, but for Mounts:
+    # current podman's list gives inspect's (Mode, RW, Propagation as inspect has them)
     plain = container_list_item(SUMMARY, NOW)
-    assert {k: v for k, v in item.items() if k not in ("HostConfig", "NetworkSettings")} == {
-        k: v for k, v in plain.items() if k not in ("HostConfig", "NetworkSettings")
+    shown = ("HostConfig", "NetworkSettings", "Mounts")
+    assert {k: v for k, v in item.items() if k not in shown} == {
+        k: v for k, v in plain.items() if k not in shown
     }
+    assert item["Mounts"] == container_inspect(_inspect())["Mounts"]
+    assert item["Mounts"][1]["RW"] is False
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,13 @@ def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymou
     # the CMD form whole (--health-cmd keeps an array that starts with CMD as it is)
     assert o.lifecycle.health.cmd == '["CMD", "true"]' and o.lifecycle.health.interval == "5s"
     assert o.net.publish == ("8080:80/tcp",)
+    # a mode other than ro or rw alone: docker-py's key is what follows the first colon
+    body = {
+        "Image": "base",
+        "Volumes": {"/a:ro,Z": {}, "/anon": {}},
+        "HostConfig": {"Binds": ["/srv:/a:ro,Z"]},
+    }
+    assert create_request(body).options.volumes.volumes == ("/srv:/a:ro,Z", "/anon")
 
 
 def test_namespace_modes_shm_size_and_oom_score_adj_reach_run_options() -> None:

@@ -350,3 +350,13 @@ def test_noquota_in_o_is_podmans_noquota_key() -> None:
         ("NOQUOTA", "true"),
         ("o", "nodev"),
     )
+
+
+def test_uid_and_gid_flags_over_the_options_owner() -> None:
+    # volume create --uid/--gid: applied after the options as podman does (the flag
+    # wins), 0 for the one neither gives
+    owned = parse_volume_create_options(("o=uid=3,gid=4",))
+    assert volume_owner(owned, (7, None)) == (7, 4)
+    assert volume_owner((), (None, 5)) == (0, 5)
+    assert volume_owner((), (1000, 100)) == (1000, 100)
+    assert volume_owner((), (None, None)) is None

@@ -101,7 +101,11 @@ def container_list_item(entry: ContainerSummary | ContainerListing, now: float) 
         "Status": status_text(summary, now),
         "HostConfig": {"NetworkMode": network_mode(listing.network_mode) if listing else "default"},
         "NetworkSettings": {"Networks": _networks(listing.networks) if listing else {}},
-        "Mounts": [
+        # current podman's list gives inspect's mounts (its Mode, RW and Propagation);
+        # system df's summaries have only names and paths
+        "Mounts": [_mount(m) for m in listing.mounts]
+        if listing
+        else [
             {
                 "Type": "volume" if name else "bind",
                 **({"Name": name, "Driver": "local"} if name else {}),

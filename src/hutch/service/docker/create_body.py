@@ -261,6 +261,9 @@ def _storage(config: Body, host: Body) -> tuple[tuple[str, ...], tuple[str, ...]
     )
     mounts = tuple(_mount(m) for m in host.objs("Mounts"))
     taken = {_bind_destination(b) for b in binds}
+    # docker-py lists "/dst:ro,Z" for a bind "/src:/dst:ro,Z" (what follows the first
+    # colon when the mode is not ro or rw alone): podman skips that key too
+    taken |= {b.partition(":")[2] for b in binds}
     taken |= {t.partition(":")[0] for t in tmpfs}
     taken |= {m.text("Target") for m in host.objs("Mounts")}
     # Config.Volumes lists anonymous volumes; docker-py also lists the
