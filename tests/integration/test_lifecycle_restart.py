@@ -6,6 +6,7 @@ import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from harness import Hutch, HutchEnv
 from lifecycle_basics import (
@@ -157,3 +158,35 @@ def test_restart_of_an_rm_container_keeps_it(hutch: Hutch, base_image: str) -> N
             time.sleep(0.2)
     finally:
         hutch("rm", "-f", "-t", "0", name, check=False)
+
+
+def test_a_run_whose_process_is_gone_is_not_shown_running(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """Between a run's exit and its monitor's record of it, the state file still says
+    running: readers wait for the record (podman's inspect reads the exit at once), so
+    that inspect no longer shows the ended run running with exec refusing it. The
+    monitor is held with SIGSTOP here so that the window is wide open."""
+    sig = tmp_path / "sig"
+    sig.mkdir()
+    script = "until [ -e /sig/go ]; do sleep 0.05; done; rm /sig/go; exit 1"
+    hutch("run", "-d", "--name", "rp", "--restart", "always", "-v", f"{sig}:/sig",
+          base_image, "sh", "-c", script)  # fmt: skip
+    state = inspect(hutch, "rp")["State"]
+    monitor, init = state["ConmonPid"], state["Pid"]
+    os.kill(monitor, signal.SIGSTOP)
+    try:
+        (sig / "go").touch()
+        eventually(lambda: not pid_alive(init), timeout=5, what="the run's process to end")
+        shown = hutch.popen("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "rp")
+        time.sleep(1)  # inside the readers' wait for the record (runtime/state.py)
+    finally:
+        os.kill(monitor, signal.SIGCONT)
+    out, err = shown.communicate(timeout=30)
+    assert shown.returncode == 0, err
+    assert out != "running 0\n", "the ended run shown running"
+    # its next run is running, and exec reaches it
+    eventually(lambda: status(hutch, "rp") == "running", what="the policy's next run")
+    assert inspect(hutch, "rp")["RestartCount"] == 1
+    assert hutch("exec", "rp", "true").returncode == 0
+    hutch("rm", "-f", "-t", "0", "rp")

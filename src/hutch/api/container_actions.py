@@ -93,6 +93,8 @@ class ActionReport:
     """One per container named in stop/kill/rm/start: its id, or why it failed."""
 
     name: str
+    # start's error reports carry it too when the container was found and its start
+    # failed: podman's CLI names the container in those words, not in a lookup's
     id: str = ""
     error: str | None = None
     exit_code: int = 0

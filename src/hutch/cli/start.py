@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import EXIT_ENGINE, InvalidArgument
 from hutch.cli import targets as t
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.container_actions import ActionReport
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -63,7 +66,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             latest=latest,
             filters=tuple(filters or ()),
         )
-        reports = state_of(ctx).engine().containers.start(names, options)
+        reports = start_failures(
+            state_of(ctx).engine().containers.start(names, options), attached=attach
+        )
         if attach:
             report = reports[0]
             if report.error is not None:
@@ -74,6 +79,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
 
     app.command("start")(start)
     container_app.command("start")(start)
+
+
+def start_failures(reports: list[ActionReport], *, attached: bool) -> list[ActionReport]:
+    """podman's words and status for a container that was found but did not start:
+    ``unable to start container "ID": CAUSE``, without the quotes when attached (its
+    other path), and 125 whatever the cause: only ``run`` gives a command not found
+    127 and one that cannot run 126 (podman 4.3.1 and current podman alike)."""
+    from dataclasses import replace
+
+    shown = "{}" if attached else '"{}"'
+    return [
+        replace(
+            r,
+            error=f"unable to start container {shown.format(r.id)}: {r.error}",
+            exit_code=EXIT_ENGINE,
+        )
+        if r.error is not None and r.id
+        else r
+        for r in reports
+    ]
 
 
 def _check(names: list[str], attach: bool, all_: bool, latest: bool, filters: bool) -> None:

@@ -93,6 +93,7 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
     ) -> None:
         """Stop and start containers again."""
         from hutch.api.container_actions import StopOptions
+        from hutch.api.errors import EXIT_ENGINE
 
         t.check(
             names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
@@ -100,7 +101,9 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
         names = [*(names or ()), *t.read_cidfiles(cidfiles or ())]
         options = StopOptions(time, all_, False, latest, tuple(filters or ()), running=running)
         reports = state_of(ctx).engine().containers.restart(names, options)
-        raise typer.Exit(print_reports(reports))
+        # 125 whatever failed, as podman's restart (a command not found too: only run
+        # gives it 127, and start names the container first: cli/start.py)
+        raise typer.Exit(EXIT_ENGINE if print_reports(reports) else 0)
 
     for target in (app, container_app):
         target.command("stop")(stop)

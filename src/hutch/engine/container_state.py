@@ -123,9 +123,12 @@ def bare_config(record: ContainerRecord) -> ContainerConfig:
 
 
 def located(ctx: EngineContext, record: ContainerRecord) -> Located:
-    """The container's directories and state, as repaired when its monitor died."""
+    """The container's directories and state, as repaired when its monitor died, and
+    with the exit of a run that has just ended as its monitor records it (``settled``:
+    not running with its process gone, which inspect and ps showed while exec refused)."""
     dirs = ctx.containers.dirs(record.id)
-    recorded = st.read_state(st.state_path(dirs.userdata))
+    path = st.state_path(dirs.userdata)
+    recorded = st.settled(path, st.read_state(path))
     state = st.reconciled(recorded)
     if state is not recorded and st.alive(recorded.pid, recorded.pid_start):
         # The monitor is gone: kill an orphaned init so that nothing keeps

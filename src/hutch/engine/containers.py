@@ -479,6 +479,17 @@ class ContainerService:
                         self._remove_quietly(container.record.id)
                 except Detached:
                     code = 0
+                except HutchError as exc:
+                    if container.config.options.remove:  # podman's, as run's --rm
+                        self._remove_quietly(container.record.id)
+                    # with its id: found, and its start failed (the CLI's podman words
+                    # name it; compose, kube and the API take the error as it is)
+                    reports.append(
+                        ActionReport(
+                            name, container.record.id, error=str(exc), exit_code=exc.exit_code
+                        )
+                    )
+                    continue
                 reports.append(
                     ActionReport(
                         name, container.record.id, exit_code=code if code is not None else 0

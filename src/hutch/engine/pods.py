@@ -483,11 +483,12 @@ class PodService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def _start_members(self, record: PodRecord) -> None:
+    def _start_members(self, record: PodRecord, verb: str = "starting") -> None:
         """The init containers that have not yet completed first, one at a time in
         the order they were made, each to a zero exit (as ``kube play`` runs them),
         then the infra and the other members. One that completed stays done, as
-        podman's "once" init containers (removed once they have run) do."""
+        podman's "once" init containers (removed once they have run) do. A member that
+        does not start is named in podman's words: "``verb`` container ID: CAUSE"."""
         members = self._members(record)
         inits = [m for m in members if m.record.id != record.infra_id and _is_init(m)]
         for init in inits:
@@ -495,7 +496,7 @@ class PodService:
             done_before = init.state.status == "exited" and init.state.exit_code == 0
             if done_before and kind != "always":
                 continue
-            self._check(self._containers.start([init.record.id], StartOptions()))
+            _check_started(self._containers.start([init.record.id], StartOptions()), verb)
             (done,) = self._containers.wait([init.record.id], WaitOptions())
             if done.error:
                 raise HutchError(f"init container {init.record.name}: {done.error}")
@@ -509,7 +510,7 @@ class PodService:
                 )
         skip = {m.record.id for m in inits}
         ids = [i for i in self._ordered(record) if i not in skip]
-        self._check(self._containers.start(ids, StartOptions()))
+        _check_started(self._containers.start(ids, StartOptions()), verb)
 
     def _ordered(self, record: PodRecord) -> list[str]:
         """Member ids, the infra first."""
@@ -569,7 +570,7 @@ class PodService:
         def one(record: PodRecord) -> None:
             ids = self._ordered(record)
             self._stop_members(record, ids[::-1], options.timeout)
-            self._start_members(record)
+            self._start_members(record, "restarting")
             self._event(record, "restart")
 
         return self._each(names, options.all, one, ignore=options.ignore)
@@ -757,6 +758,16 @@ class PodService:
             record.name,
             **labels,
         )
+
+
+def _check_started(reports: list[ActionReport], verb: str) -> None:
+    """The members that did not start, each in podman's words (pod start's
+    "starting container ID: CAUSE", pod restart's "restarting ...")."""
+    errors = [
+        f"{verb} container {r.id}: {r.error}" if r.id else r.error for r in reports if r.error
+    ]
+    if errors:
+        raise HutchError("; ".join(errors))
 
 
 def inspect_namespace_order(shared: tuple[str, ...], userns: bool = False) -> tuple[str, ...]:

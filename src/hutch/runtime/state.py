@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,9 @@ UNKNOWN = "unknown"
 
 # The exit code recorded when the monitor vanished without seeing the exit.
 LOST_EXIT_CODE = 255
+# How long a reader waits for the record of an exit it has seen (``settled``): the
+# monitor's way back from its idle loop takes 0.3 s, more on a loaded host.
+RECORD_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,26 @@ def read_state(path: Path) -> RuntimeState:
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         # Empty or not our JSON: say so for this container, never fail the listing.
         return RuntimeState(status=UNKNOWN, error=f"{path} cannot be read ({exc})")
+
+
+def settled(path: Path, state: RuntimeState, wait: float = RECORD_WAIT) -> RuntimeState:
+    """``state`` (read from ``path``), or once its monitor has recorded the end of a run
+    whose process is gone already: read before, it says running with no process left
+    to exec into or signal, while the monitor is at that record (its idle loop execs
+    the full monitor back first: some 0.3 s). podman reads such an exit as it happens
+    (conmon's exit file), so that its inspect and exec agree; a reader here waits
+    for the record, ``wait`` seconds at most (a monitor gone too is ``reconciled``'s)."""
+    deadline = time.monotonic() + wait
+    while (
+        state.status in (RUNNING, STOPPING)
+        and state.pid > 0
+        and not alive(state.pid, state.pid_start)
+        and alive(state.monitor_pid, state.monitor_start)
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
+        state = read_state(path)
+    return state
 
 
 def reconciled(state: RuntimeState) -> RuntimeState:
