@@ -11,13 +11,13 @@ from pathlib import Path
 from harness import Hutch
 from lifecycle_basics import (
     eventually,
-    free_port,
     inspect,
     log_lines,
     no_default_network,  # noqa: F401 - autouse fixture
     pid_alive,
     status,
 )
+from ports import free_port
 
 COUNTER = "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done"
 
