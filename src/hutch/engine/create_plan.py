@@ -100,6 +100,7 @@ def _check_kernel(kernel: KernelOptions) -> None:
 def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
     options = netconfig.resolve_mode(options, settings)
+    netconfig.check_dns_flags(options)  # the flags', before containers.conf's servers
     # containers.conf's defaults where the flags set nothing (engine/conf_defaults.py)
     options = conf_defaults.apply(options, settings.defaults)
     validate_network(options.network)
