@@ -67,9 +67,17 @@ class CreatePlan:
     network: NetworkSpec  # published ports have their host port
 
 
-def parse_restart(text: str) -> RestartPolicy:
+def parse_restart(text: str, what: str | None = "container") -> RestartPolicy:
+    """``text`` as a policy, refused in podman's words (its create puts "running
+    WHAT create option:" before an unknown name: libpod's option refuses it; None:
+    no create, no such words)."""
+    from hutch.runtime.restart import UnknownPolicy
+
     try:
         return RestartPolicy.parse(text)
+    except UnknownPolicy as exc:
+        context = f"running {what} create option: " if what else ""
+        raise InvalidArgument(f"{context}{exc}") from exc
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from exc
 
