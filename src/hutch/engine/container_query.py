@@ -38,6 +38,7 @@ from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
+from hutch.util import signames
 from hutch.util.durations import parse_input_time
 from hutch.util.humansize import human_size
 
@@ -467,7 +468,7 @@ def inspect_report(
             working_dir=config.workdir,
             entrypoint=entrypoint,
             labels=dict(config.labels_with_image) or None,  # podman's nil map: null
-            stop_signal=config.stop_signal,
+            stop_signal=signames.docker_name(config.stop_signal),
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,
             create_command=options.create_command,
