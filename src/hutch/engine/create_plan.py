@@ -137,7 +137,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     if memory is not None and engine_resources.parse_size(memory, "--memory") == 0:
         # podman sets a limit only for a size above 0: --memory=0 is no limit
         options = replace(options, resources=replace(options.resources, memory=None))
-    if options.name is not None and not valid_name(options.name):
+    if options.name and not valid_name(options.name):  # --name "": a name is made, as podman
         raise InvalidArgument(
             f"running container create option: {NAME_RULE}: invalid argument"  # podman's
         )
