@@ -549,7 +549,10 @@ class PodService:
     def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
             if not self._ordered(record):
-                raise Conflict(f"no containers in pod {record.id} have no dependencies")
+                raise Conflict(  # podman's words (libpod's dependency graph of the pod)
+                    f"no containers in pod {record.id} have no dependencies, cannot start pod: "
+                    "no such container"
+                )
             self._start_members(record)
             self._event(record, "start")
 
