@@ -181,9 +181,9 @@ class ContainerQueries(ContainerList):
     ) -> Iterator[LogLine]:
         log = logconfig.log_spec_of(container.config.options.log, container.dirs.userdata)
         if log.driver == logfile.NONE:
-            raise HutchError(
-                f"container {container.record.name} uses the 'none' log driver: "
-                "it keeps no logs to read"
+            raise HutchError(  # podman's words
+                "this container is using the 'none' log driver, cannot read logs: "
+                "this container is not logging output"
             )
 
         def parsed(raws: Iterable[bytes]) -> Iterator[LogLine]:
