@@ -150,6 +150,12 @@ def test_listings_and_reports(hutch: Hutch, podman: Run, made: None) -> None:
         assert [len(i) for i in ids] == [12, 12], ids
         pod = run("pod", "ps", "--filter", "name=^s4pod$", "--format", "{{.Id}} {{.InfraId}}|")
         assert len(pod.stdout) == len("123456789012 |\n"), pod.stdout
+    # --pod: tabwriter's padding before the empty pod columns stays, as podman's
+    tails = []
+    for run in (hutch, podman):
+        row = run("ps", "-a", "--pod", "--filter", "name=^s4cre$").stdout.splitlines()[1]
+        tails.append(len(row) - len(row.rstrip(" ")))
+    assert tails[0] == tails[1] > 0, tails
     assert both(hutch, podman, "info", "--format", "{{.Host.Security.DefaultCapabilities}}") == (
         0,
         "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"

@@ -155,7 +155,7 @@ def _ns_table(rows: list[dict[str, Any]]) -> str:
         + [r["Namespaces"][by_column[column]] for column in NS_COLUMNS]
         for r in rows
     ]
-    return render.table(header, lines)
+    return render.table(header, lines, strip=False)  # podman's blanks before empty cells
 
 
 def json_of(c: "ContainerSummary") -> dict[str, Any]:
@@ -267,8 +267,10 @@ def ps_command(
         out = (
             _ns_table(rows)
             if ns
-            else render.table(
-                [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+            else render.table(  # podman's tabwriter pads a cell before empty ones (--pod)
+                [HEADERS[c] for c in columns],
+                [[str(r[c]) for c in columns] for r in rows],
+                strip=False,
             )
         )
         if noheading:
