@@ -104,7 +104,7 @@ _hutch_options() {
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "secret inspect") echo --format -f --pretty --showsecret ;;
     "secret rm") echo --all -a --ignore -i ;;
-    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --replace --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-image --infra-command --infra-name --hostname -h --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort --latest -l --ns ;;
     "pod inspect") echo --format -f --latest -l ;;
     "pod start") echo --all -a --latest -l --pod-id-file ;;
@@ -118,7 +118,7 @@ _hutch_options() {
     "pod top") echo --latest -l ;;
     "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t --latest -l --color ;;
     "pod stats") echo --all -a --no-stream --format --no-trunc --latest -l --no-reset ;;
-    "pod clone") echo --name -n --destroy --start --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
+    "pod clone") echo --name -n --destroy --start --infra-command --infra-name --hostname -h --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
@@ -282,7 +282,7 @@ _hutch_value_options() {
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
     "secret inspect") echo --format -f ;;
-    "pod create") echo --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname -h --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
     "pod start") echo --pod-id-file ;;
@@ -291,7 +291,7 @@ _hutch_value_options() {
     "pod rm") echo --time -t --pod-id-file ;;
     "pod logs") echo --container -c --tail --since --until ;;
     "pod stats") echo --format ;;
-    "pod clone") echo --name -n --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
+    "pod clone") echo --name -n --infra-command --infra-name --hostname -h --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format ;;
@@ -926,7 +926,7 @@ _hutch_option_values() {
     "pod create --infra-image") echo "@none" ;;
     "pod create --infra-command") echo "@none" ;;
     "pod create --infra-name") echo "@none" ;;
-    "pod create --hostname") echo "@none" ;;
+    "pod create --hostname"|"pod create -h") echo "@none" ;;
     "pod create --add-host") echo "@none" ;;
     "pod create --dns") echo "@none" ;;
     "pod create --dns-search") echo "@none" ;;
@@ -983,7 +983,7 @@ _hutch_option_values() {
     "pod clone --name"|"pod clone -n") echo "@none" ;;
     "pod clone --infra-command") echo "@none" ;;
     "pod clone --infra-name") echo "@none" ;;
-    "pod clone --hostname") echo "@none" ;;
+    "pod clone --hostname"|"pod clone -h") echo "@none" ;;
     "pod clone --label"|"pod clone -l") echo "@none" ;;
     "pod clone --label-file") echo "@none" ;;
     "pod clone --volume"|"pod clone -v") echo "@none" ;;

@@ -176,7 +176,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname -h --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -194,7 +194,7 @@ function __hutch_value_options
         case 'pod stats'
             printf '%s\n' --format
         case 'pod clone'
-            printf '%s\n' --name -n --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps
+            printf '%s\n' --name -n --infra-command --infra-name --hostname -h --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -1793,7 +1793,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an 
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-image -x -d 'The infra\'s image (default: hutch\'s own, made locally); its command runs unless --infra-command gives one'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-name -x -d 'Name of the infra container'
-complete -c hutch -n "__hutch_at 'pod create'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
+complete -c hutch -n "__hutch_at 'pod create'" -l hostname -s h -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts'
 complete -c hutch -n "__hutch_at 'pod create'" -l dns -x -d 'DNS server'
 complete -c hutch -n "__hutch_at 'pod create'" -l dns-search -x -d 'DNS search domain of the pod'
@@ -1947,7 +1947,7 @@ complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original
 complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
 complete -c hutch -n "__hutch_at 'pod clone'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l infra-name -x -d 'Name of the infra container'
-complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -s h -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label-file -x -d 'Read labels from a file of KEY=VALUE lines (under the --label values)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l volume -s v -x -d 'Mount a volume in every member (as run -v); a clone\'s replaces the original\'s at its path'

@@ -97,7 +97,8 @@ def test_stop_kills_a_pid1_that_ignores_sigterm_after_the_timeout(
 def test_stop_signal_is_what_stop_sends(hutch: Hutch, base_image: str) -> None:
     script = 'trap "echo got USR1; exit 5" USR1; echo ready; while true; do sleep 0.1; done'
     hutch("run", "-d", "--name", "usr1", "--stop-signal", "USR1", base_image, "sh", "-c", script)
-    assert inspect(hutch, "usr1")["Config"]["StopSignal"] == "USR1"
+    # podman's name for it (ToDockerFormat), however it was given
+    assert inspect(hutch, "usr1")["Config"]["StopSignal"] == "SIGUSR1"
     eventually(lambda: "ready" in log_lines(hutch, "usr1"), what="the trap to be set")
     started = time.monotonic()
     hutch("stop", "-t", "20", "usr1")

@@ -165,7 +165,10 @@ FLAGS: tuple[Flag, ...] = (
         "Signal that stops the container (default: image's, or SIGTERM).",
     ),
     number(
-        "--stop-timeout", "stop_timeout", "Seconds to wait after the stop signal before SIGKILL."
+        "--stop-timeout",
+        "stop_timeout",
+        "Seconds to wait after the stop signal before SIGKILL.",
+        unsigned=True,
     ),
     text("--cidfile", "cidfile", "Write the container id to this file."),
     text(

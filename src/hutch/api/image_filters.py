@@ -108,7 +108,9 @@ def _predicate(
 ) -> Predicate:
     key, sep, value = spec.partition("=")
     if not sep:
-        raise InvalidArgument(f"--filter {spec!r}: expected KEY=VALUE")
+        raise InvalidArgument(  # libimage's words
+            f'invalid image filter "{spec}": must be in the format "filter=value or filter!=value"'
+        )
     if key == "reference":
         return lambda i: any(
             fnmatch.fnmatchcase(form, value) for n in i.names for form in _short_forms(n)

@@ -103,6 +103,7 @@ FLAGS: tuple[Flag, ...] = (
         "--hostname",
         "hostname",
         "Host name of the pod (default: its name; a clone's: the original's).",
+        aliases=("-h",),  # podman's infra flags are run's: -h is --hostname, not --help
         commands=POD_BOTH,
     ),
     repeated("--add-host", "add_hosts", "Add HOST:IP to /etc/hosts.", commands=POD_CREATE),

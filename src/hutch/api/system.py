@@ -84,6 +84,8 @@ class HostInfo:
     pasta_version: str = ""
     # /proc/stat's share of user, system and idle time since boot, in percent
     cpu_utilization: CpuUsage = field(default_factory=lambda: CpuUsage(0.0, 0.0, 0.0))
+    # the capabilities a container gets (containers.conf's, else podman's), CAP_X,CAP_Y
+    default_capabilities: str = ""
 
 
 @dataclass(frozen=True)

@@ -459,6 +459,13 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
     except ClickException as exc:
         from hutch.cli import usage
 
+        group = usage.group_without_command(exc)
+        if group is not None:  # podman's: the group's help on stdout, then the error
+            help_text, text = group
+            print(help_text)
+            sys.stdout.flush()
+            exits.error(text, None, as_json=exits.compose_json(args, os.environ))
+            sys.exit(EXIT_ENGINE)
         text = usage.message(exc, command, args)
         exits.error(text, None, as_json=exits.compose_json(args, os.environ))
         sys.exit(EXIT_ENGINE)

@@ -131,7 +131,7 @@ def host(h: HostInfo, remote_socket: str = "") -> Struct:
             _struct(
                 "define.SecurityInfo",
                 ("AppArmorEnabled", "apparmorEnabled", False),
-                ("DefaultCapabilities", "capabilities", ""),
+                ("DefaultCapabilities", "capabilities", h.default_capabilities),
                 ("Rootless", "rootless", h.rootless),
                 ("SECCOMPEnabled", "seccompEnabled", True),
                 ("SECCOMPProfilePath", "seccompProfilePath", ""),

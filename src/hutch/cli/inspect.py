@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # podman's words for inspect without a name (or --latest)
 NO_NAMES = "no names or ids specified"
+LATEST_AND_NAMES = "--latest and arguments cannot be used together"
 TYPES = ("all", "container", "image", "volume", "network", "pod")
 _MISSING = {
     "container": inspecting.no_such_container,
@@ -46,7 +47,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers, images, volumes, networks or pods as JSON."""
-        names = t.many(ctx, names, latest, "inspect", NO_NAMES)
+        # podman's newInspector refuses these first
+        if type_ == "image" and latest:
+            raise InvalidArgument('latest is not supported for type "image"')
+        if type_ in ("image", "pod") and size:
+            raise InvalidArgument(f'size is not supported for type "{type_}"')
+        names = t.many(ctx, names, latest, "inspect", NO_NAMES, LATEST_AND_NAMES)
         if type_ not in TYPES:
             raise InvalidArgument(
                 f'invalid type "{type_}": must be "image", "container", "pod", "network", '
@@ -59,7 +65,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             lambda name: _one(engine, name, type_, size, templated),
             lambda _n, message: message,
         )
-        inspecting.report(rows, errors, fmt, image=type_ == "image")
+        inspecting.report(rows, errors, fmt, image=type_ == "image", any_kind=True)
 
     def _one(
         engine: Engine, name: str, type_: str, size: bool, templated: bool
@@ -128,7 +134,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers as JSON."""
-        names = t.many(ctx, names, latest, "container inspect", NO_NAMES)
+        names = t.many(ctx, names, latest, "container inspect", NO_NAMES, LATEST_AND_NAMES)
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
         from hutch.cli.inspecting import podman_shape

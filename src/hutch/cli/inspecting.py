@@ -58,15 +58,27 @@ def normalize(fmt: str, image: bool = False) -> str:
 
 
 def report(
-    rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None, *, image: bool = False
+    rows: Sequence[Mapping[str, Any]],
+    errors: list[str],
+    fmt: str | None,
+    *,
+    image: bool = False,
+    any_kind: bool = False,
 ) -> None:
     """Print the rows (JSON or the template), then fail for the names not found;
-    ``image`` for ``image inspect`` (how ``.ImageID`` reads)."""
+    ``image`` for ``image inspect`` (how ``.ImageID`` reads); ``any_kind`` for
+    ``inspect``, whose objects are interface{} values to a template's errors."""
     if fmt and not render.is_json(fmt):
         try:
             # "table" aligns the columns but prints no header row (podman's inspect)
             data = [render.go_id(row) for row in rows]
-            out = render.render_template(normalize(fmt, image), data, name="inspect", heading=False)
+            out = render.render_template(
+                normalize(fmt, image),
+                data,
+                name="inspect",
+                heading=False,
+                shown_type="interface {}" if any_kind else None,
+            )
         except render.TemplateParseError:
             raise  # podman parses the format first: no "printing inspect output"
         except InvalidArgument as e:

@@ -79,8 +79,8 @@ def register(pod_app: typer.Typer) -> None:
             if not (ctr_ids or ctr_names or ctr_status):
                 columns.append("NumberOfContainers")
             fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
-        out = render.render_template(
-            fmt, rows, HEADERS, type_name="entities.ListPodReporter", heading=not noheading
+        out = render.render_template(  # podman's template name (its command's) and type
+            fmt, rows, HEADERS, name="ps", type_name="pods.ListPodReporter", heading=not noheading
         )
         print(out, end="")
 

@@ -108,7 +108,7 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "ID": c.id if no_trunc else c.id[:12],
         "Id": c.id,
         "Image": c.image,
-        "ImageID": c.image_id,
+        "ImageID": c.image_id if no_trunc else c.image_id[:12],  # as podman's psReporter
         "IsInfra": c.is_infra,
         "Label": lambda key: labels.get(key, ""),
         "Labels": labels or None,  # podman's nil map: {{json .Labels}} is null
@@ -155,7 +155,7 @@ def _ns_table(rows: list[dict[str, Any]]) -> str:
         + [r["Namespaces"][by_column[column]] for column in NS_COLUMNS]
         for r in rows
     ]
-    return render.table(header, lines)
+    return render.table(header, lines, strip=False)  # podman's blanks before empty cells
 
 
 def json_of(c: "ContainerSummary") -> dict[str, Any]:
@@ -234,7 +234,8 @@ def ps_command(
             raise InvalidArgument("quiet conflicts with size and namespace")  # podman 4.3.1
         if size and ns:
             raise InvalidArgument("size and namespace options conflict")
-        count = 1 if latest else last
+        # podman's --last is -1 unless given; 0 or less lists as without it
+        count = 1 if latest else (last if last is not None and last > 0 else None)
         # the networks come from each container's bundle: read only where shown
         networks = render.is_json(fmt) or (fmt is not None and "Networks" in fmt)
         options = ListContainersOptions(all_, count, tuple(filters or ()), sort, size, ns, networks)
@@ -266,8 +267,10 @@ def ps_command(
         out = (
             _ns_table(rows)
             if ns
-            else render.table(
-                [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+            else render.table(  # podman's tabwriter pads a cell before empty ones (--pod)
+                [HEADERS[c] for c in columns],
+                [[str(r[c]) for c in columns] for r in rows],
+                strip=False,
             )
         )
         if noheading:

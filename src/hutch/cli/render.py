@@ -416,9 +416,11 @@ def render_template(
     name: str = "ls",
     type_name: str = "interface {}",
     heading: bool = True,
+    shown_type: str | None = None,
 ) -> str:
     """Render rows through a Go template, as podman's report formatter does; a
-    ``table`` format's header row unless ``heading`` is False (``--noheading``)."""
+    ``table`` format's header row unless ``heading`` is False (``--noheading``);
+    ``shown_type``: the rows' type in Go's errors where it is not their own."""
     text, table = normalize(template)
     ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
     try:
@@ -427,6 +429,8 @@ def render_template(
         raise TemplateParseError(str(e)) from None
     try:
         data = [as_struct(r, type_name) for r in rows]
+        for item in data:
+            item.shown_type = shown_type
         out = body.execute(data)
         if table and heading:
             out = gotemplate.Template(name, text).execute(_Headers(headers or {})) + out

@@ -50,11 +50,11 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         errors: list[str] = []
         # podman looks every name up before it removes any: the names it does not
         # know come first among the errors (exit code 1 marks them)
-        for report in sorted(reports, key=lambda r: r.exit_code != 1):
-            for name in report.untagged:
-                print(f"Untagged: {name}")
-            for image_id in report.deleted:
-                print(f"Deleted: {image_id}")
+        ordered = sorted(reports, key=lambda r: r.exit_code != 1)
+        # podman's one report of them all: every name untagged, then every image deleted
+        print("".join(f"Untagged: {n}\n" for r in ordered for n in r.untagged), end="")
+        print("".join(f"Deleted: {i}\n" for r in ordered for i in r.deleted), end="")
+        for report in ordered:
             if report.error:
                 errors.append(report.error)
                 code = report.exit_code if code in (0, 1) else code

@@ -83,11 +83,12 @@ def many(
     latest: bool,
     command: str,
     missing: str | None = None,
+    both: str = "--latest and containers cannot be used together",
 ) -> list[str]:
     """The containers of a verb on one or more: the names, or ``--latest`` (``missing``
-    as ``one``'s)."""
+    as ``one``'s; ``both``: the verb's words for names and --latest together)."""
     if names and latest:
-        raise InvalidArgument("--latest and containers cannot be used together")
+        raise InvalidArgument(both)
     if latest:
         return [latest_id(ctx)]
     if not names:

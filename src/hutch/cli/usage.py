@@ -107,6 +107,16 @@ def message(exc: ClickException, root: Any, args: Sequence[str]) -> str:
     return text
 
 
+def group_without_command(exc: Exception) -> tuple[str, str] | None:
+    """A command group given no command (``hutch image``, ``hutch``): its help and
+    podman's words for it, ``missing command 'hutch image COMMAND'``; None for
+    another error."""
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ != "NoArgsIsHelpError" or context is None:
+        return None
+    return context.get_help(), f"missing command '{context.command_path} COMMAND'"
+
+
 def unknown_flag(name: str) -> str:
     """pflag's words for a flag the command does not have."""
     if name.startswith("--") or len(name) < 2:

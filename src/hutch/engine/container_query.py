@@ -38,6 +38,7 @@ from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
+from hutch.util import signames
 from hutch.util.durations import parse_input_time
 from hutch.util.humansize import human_size
 
@@ -184,9 +185,9 @@ class ContainerQueries(ContainerList):
     ) -> Iterator[LogLine]:
         log = logconfig.log_spec_of(container.config.options.log, container.dirs.userdata)
         if log.driver == logfile.NONE:
-            raise HutchError(
-                f"container {container.record.name} uses the 'none' log driver: "
-                "it keeps no logs to read"
+            raise HutchError(  # podman's words
+                "this container is using the 'none' log driver, cannot read logs: "
+                "this container is not logging output"
             )
 
         def parsed(raws: Iterable[bytes]) -> Iterator[LogLine]:
@@ -471,7 +472,7 @@ def inspect_report(
             working_dir=config.workdir,
             entrypoint=entrypoint,
             labels=dict(config.labels_with_image) or None,  # podman's nil map: null
-            stop_signal=config.stop_signal,
+            stop_signal=signames.docker_name(config.stop_signal),
             stop_timeout=config.stop_timeout,
             timeout=options.lifecycle.timeout,
             create_command=options.create_command,

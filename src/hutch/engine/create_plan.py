@@ -67,9 +67,17 @@ class CreatePlan:
     network: NetworkSpec  # published ports have their host port
 
 
-def parse_restart(text: str) -> RestartPolicy:
+def parse_restart(text: str, what: str | None = "container") -> RestartPolicy:
+    """``text`` as a policy, refused in podman's words (its create puts "running
+    WHAT create option:" before an unknown name: libpod's option refuses it; None:
+    no create, no such words)."""
+    from hutch.runtime.restart import UnknownPolicy
+
     try:
         return RestartPolicy.parse(text)
+    except UnknownPolicy as exc:
+        context = f"running {what} create option: " if what else ""
+        raise InvalidArgument(f"{context}{exc}") from exc
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from exc
 
@@ -100,6 +108,7 @@ def _check_kernel(kernel: KernelOptions) -> None:
 def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
     options = netconfig.resolve_mode(options, settings)
+    netconfig.check_dns_flags(options)  # the flags', before containers.conf's servers
     # containers.conf's defaults where the flags set nothing (engine/conf_defaults.py)
     options = conf_defaults.apply(options, settings.defaults)
     validate_network(options.network)
@@ -128,7 +137,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     if memory is not None and engine_resources.parse_size(memory, "--memory") == 0:
         # podman sets a limit only for a size above 0: --memory=0 is no limit
         options = replace(options, resources=replace(options.resources, memory=None))
-    if options.name is not None and not valid_name(options.name):
+    if options.name and not valid_name(options.name):  # --name "": a name is made, as podman
         raise InvalidArgument(
             f"running container create option: {NAME_RULE}: invalid argument"  # podman's
         )

@@ -35,16 +35,18 @@ def merge_environment(
         merged.setdefault("TERM", "xterm")
     for path in env_files:
         for item in _read_env_file(path):  # podman's words
-            assign(
-                merged, item, f'parsing env file "{path}": invalid environment variable: "{item}"'
-            )
+            words = f'parsing env file "{path}": invalid environment variable: "{item}"'
+            assign(merged, item, words, prefixes=True)
     for item in env:
-        assign(merged, item, f'{env_context}invalid environment variable: "{item}"')
+        words = f'{env_context}invalid environment variable: "{item}"'
+        assign(merged, item, words, prefixes=True)
     return tuple(f"{k}={v}" for k, v in merged.items())
 
 
-def assign(env: dict[str, str], item: str, empty_name: str) -> None:
-    """``KEY=VALUE`` sets; ``KEY`` alone copies the caller's value, if it has one.
+def assign(env: dict[str, str], item: str, empty_name: str, *, prefixes: bool = False) -> None:
+    """``KEY=VALUE`` sets; ``KEY`` alone copies the caller's value, if it has one;
+    with ``prefixes`` (podman's -e and env files), ``KEY*`` copies each of the
+    caller's variables whose name starts with KEY.
 
     ``empty_name`` is the error for an item without a name (the callers'
     wordings differ: ``-e``, ``--build-arg``).
@@ -52,8 +54,12 @@ def assign(env: dict[str, str], item: str, empty_name: str) -> None:
     key, sep, value = item.partition("=")
     if not key:
         raise InvalidArgument(empty_name)
+    key = key.lstrip(" \t")  # podman trims the name's front, and nothing else
     if sep:
         env[key] = value
+    elif prefixes and key.endswith("*"):  # NAME*: each of the caller's variables so named
+        prefix = key[:-1]
+        env.update((k, v) for k, v in os.environ.items() if k.startswith(prefix))
     elif key in os.environ:
         env[key] = os.environ[key]
 
@@ -67,7 +73,8 @@ def _read_env_file(path: str) -> list[str]:
         raise InvalidArgument(f'parsing env file "{path}": open {path}: {reason}') from exc
     items = []
     for line in text.splitlines():
-        line = line.strip()
+        # podman trims the front of a line only: a value keeps its trailing blanks
+        line = line.lstrip(" \t")
         if line and not line.startswith("#"):
             items.append(line)
     return items

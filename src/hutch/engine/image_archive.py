@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.images import PushReport
 from hutch.engine.cancellable import cancellable
 from hutch.engine.context import EngineContext
@@ -314,7 +314,11 @@ def _write(
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
     if archive:
         _remove_stale_partials(target)
-    sink = _Sink(tmp, archive)
+    try:
+        sink = _Sink(tmp, archive)
+    except OSError as exc:  # podman's words name the file asked for (Go's in lower case)
+        reason = (exc.strerror or str(exc)).lower()
+        raise HutchError(f'opening file "{target}": open {target}: {reason}') from None
     try:
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)

@@ -9,7 +9,7 @@ from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.images import HistoryLine, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
-from hutch.oci.reference import docker_reason, parse_reference
+from hutch.oci.reference import docker_reason, is_image_id_prefix, parse_reference
 from hutch.store.images import ImageRecord
 
 
@@ -59,6 +59,13 @@ class ImageTools:
         return image.id, done
 
     def exists(self, name: str) -> bool:
+        """Whether an image has ``name``; a name that does not parse is refused in the
+        reference parser's words (podman looks nothing up for it: exit 125, not 1)."""
+        if not is_image_id_prefix(name) and not name.startswith("sha256:"):
+            try:
+                parse_reference(name)
+            except InvalidArgument:
+                raise InvalidArgument(docker_reason(name)) from None
         try:
             find_image(self._ctx.images, name, lists=True)
         except NoSuchObject:

@@ -47,7 +47,6 @@ from hutch.engine.image_parents import Lineage, parents
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
-from hutch.oci.reference import parse_reference
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 
@@ -110,8 +109,10 @@ class ImageService:
 
     def _import(self, options: ImportOptions) -> ImportReport:
         names: tuple[str, ...] = ()
-        if options.reference:
-            names = (str(parse_reference(options.reference, default_registry="localhost")),)
+        if options.reference:  # tag's parsing and words (podman's libimage names the name)
+            from hutch.engine.image_tools import local_name
+
+            names = (local_name(options.reference),)
         from hutch.engine.cancellable import checkpoint
         from hutch.engine.changes import apply_changes
 

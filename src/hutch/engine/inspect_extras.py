@@ -48,7 +48,7 @@ def host_extras(
         container_id_file=options.cidfile or "",
         port_bindings=port_bindings(container, container.config.ports),
         volumes_from=options.volumes.volumes_from or None,
-        dns=options.net.dns,
+        dns=() if options.net.dns == ("none",) else options.net.dns,  # --dns none: no servers
         dns_options=options.net.dns_options,
         dns_search=options.net.dns_search,
         extra_hosts=options.net.add_hosts,

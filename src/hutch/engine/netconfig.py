@@ -113,6 +113,21 @@ def check_mode(mode: str) -> None:
         netopts.interfaces(netopts.parse(mode))  # the options, and one name per link
 
 
+def check_dns_flags(options: RunOptions) -> None:
+    """podman's refusal of --dns, --dns-search or --dns-option on a container without a
+    network of its own (containers.conf's servers are not flags: they do not count)."""
+    net = options.net
+    mode = options.network
+    shown = "none" if mode == "none" else "container" if mode.startswith("container:") else ""
+    if shown and (net.dns or net.dns_search or net.dns_options):
+        raise InvalidArgument(f"conflicting options: dns and the network mode: {shown}")
+
+
+def image_resolv(options: RunOptions) -> bool:
+    """``--dns none``: the container keeps the image's /etc/resolv.conf."""
+    return options.net.dns == ("none",)
+
+
 def validate(options: RunOptions) -> None:
     """Everything about the network flags that can be checked before creating anything."""
     mode = options.network
@@ -123,6 +138,12 @@ def validate(options: RunOptions) -> None:
     for item in net.add_hosts:
         parse_add_host(item)
     for server in net.dns:
+        if server == "none":  # no resolv.conf of hutch's: the image's stays
+            if len(net.dns) > 1:
+                raise InvalidArgument(
+                    "none is not allowed to be specified with other DNS ip addresses"
+                )
+            break
         try:
             ipaddress.ip_address(server)
         except ValueError:
@@ -255,7 +276,9 @@ def write_etc_files(
         conf = conf or HostsConf()
         base = hostsfile.base_text(conf.base_hosts_file, rootfs)
         hosts = hosts_text(options, net, hostname, name, base, conf)
-    resolv = resolv_text(options, net, host_file("/etc/resolv.conf"))
+    resolv = (
+        None if image_resolv(options) else resolv_text(options, net, host_file("/etc/resolv.conf"))
+    )
     etc_hostname = None if options.net.no_hostname else hostname
     files = etcfiles.write_etc_files(directory, etc_hostname, hosts, resolv)
     return files + chroot_files(chrootdirs(options), files)

@@ -55,7 +55,6 @@ from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
-from hutch.runtime.restart import RestartPolicy
 from hutch.store.pods import PodRecord
 from hutch.util.ids import NAME_RULE, clone_name, new_id, random_name, valid_name
 
@@ -125,14 +124,13 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
         # podman's words
         raise InvalidArgument(f"running pod create option: {NAME_RULE}: invalid argument")
     if options.exit_policy not in EXIT_POLICIES:
-        raise InvalidArgument(
-            f'invalid pod exit policy: "{options.exit_policy}": use continue or stop'
+        raise InvalidArgument(  # podman's words
+            f'running pod create option: invalid pod exit policy: "{options.exit_policy}"'
         )
     if options.restart:
-        try:
-            RestartPolicy.parse(options.restart)
-        except ValueError as exc:
-            raise InvalidArgument(str(exc)) from exc
+        from hutch.engine.create_plan import parse_restart  # run's parsing and words
+
+        parse_restart(options.restart, "pod")
     if options.network:
         from hutch.engine import netconfig, netopts  # only a pod on networks loads them
 
@@ -552,7 +550,10 @@ class PodService:
     def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
             if not self._ordered(record):
-                raise Conflict(f"no containers in pod {record.id} have no dependencies")
+                raise Conflict(  # podman's words (libpod's dependency graph of the pod)
+                    f"no containers in pod {record.id} have no dependencies, cannot start pod: "
+                    "no such container"
+                )
             self._start_members(record)
             self._event(record, "start")
 

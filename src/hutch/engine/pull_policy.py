@@ -49,7 +49,7 @@ def image_for_run(
     policy = pull.policy or "missing"  # conf_defaults filled it; "" is podman's default
     if policy == "never" or (policy == "missing" and local is not None):
         if local is None:
-            raise NoSuchObject(f"{name}: image not known (and --pull=never)")
+            raise NoSuchObject(f"{name}: image not known")  # podman's words
         return local
     if policy == "newer" and local is not None and not _remote_differs(ctx, name, local, pull):
         return local

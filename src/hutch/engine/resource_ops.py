@@ -69,7 +69,7 @@ class ResourceService:
             raise InvalidArgument("update cannot change --cgroups or --cgroup-parent")
         from hutch.engine.create_plan import parse_restart  # run's parsing and message
 
-        policy = parse_restart(restart) if restart is not None else None
+        policy = parse_restart(restart, None) if restart is not None else None
         # --cpu-rt-*, --memory-swappiness: checked, then dropped with run's warnings
         for warning in options.cgroup_v1_warnings():
             print(f"WARN: {warning}", file=sys.stderr)

@@ -214,7 +214,9 @@ def build_spec(
         raise InvalidArgument(f"invalid --workdir {process.cwd!r}: it must be an absolute path")
     # The monitor stops the container itself for --health-on-failure=stop|restart.
     try:  # the flag was checked before; an image's odd StopSignal is ignored
-        stop_signal = signames.parse(options.stop_signal or image.config.stop_signal or "SIGTERM")
+        stop_signal = signames.parse_for_kill(
+            options.stop_signal or image.config.stop_signal or "SIGTERM"
+        )
     except ValueError:
         stop_signal = signames.parse("SIGTERM")
     stop_timeout = 10.0 if options.stop_timeout is None else float(options.stop_timeout)

@@ -178,7 +178,18 @@ def host_info(ctx: EngineContext) -> HostInfo:
         slirp4netns_version=_version_of(slirp),
         pasta_version=_version_of(pasta),
         cpu_utilization=_cpu_usage(),
+        default_capabilities=_default_capabilities(ctx),
     )
+
+
+def _default_capabilities(ctx: EngineContext) -> str:
+    """podman's ``.Host.Security.DefaultCapabilities``: containers.conf's list, else
+    its built-in one, as CAP_ names joined by commas."""
+    from hutch.linux.caps import DEFAULT_CAPABILITIES, normalize
+
+    defaults = ctx.settings.defaults
+    given = defaults.capabilities if defaults is not None else None
+    return ",".join(normalize(n) for n in (DEFAULT_CAPABILITIES if given is None else given))
 
 
 def store_info(ctx: EngineContext) -> StoreInfo:

@@ -37,11 +37,16 @@ def zone_file(tz: str, *, zoneinfo: Path = ZONEINFO, localtime: Path = LOCALTIME
         with open(path, "rb") as f:
             magic = f.read(4)
     except IsADirectoryError:
-        magic = b""
+        words = "running container create option: invalid timezone: is a directory"
+        raise InvalidArgument(words) from None
     except OSError as exc:
-        raise InvalidArgument(
-            f"unknown time zone {tz!r} for --tz: {where}: {exc.strerror or exc}"
-        ) from exc
+        if tz == "local":
+            raise InvalidArgument(
+                f"unknown time zone {tz!r} for --tz: {where}: {exc.strerror or exc}"
+            ) from exc
+        # podman's words (libpod's WithTimezone stats the file; Go's error text is lower case)
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidArgument(f"running container create option: stat {where}: {reason}") from exc
     if magic != _MAGIC:
         raise InvalidArgument(f"unknown time zone {tz!r} for --tz: {where} is not a zone file")
     return path

@@ -108,7 +108,8 @@ def environment(env: tuple[str, ...], user: ResolvedUser) -> dict[str, str]:
     for item in env:
         key, _, value = item.partition("=")
         out[key] = value
-    out.setdefault("PATH", DEFAULT_PATH)
+    # no PATH is added: --unsetenv PATH leaves the process without one, as podman's
+    # (exec_command still finds the program along the default PATH)
     out.setdefault("HOME", user.home)
     return out
 
@@ -120,7 +121,8 @@ def exec_command(args: tuple[str, ...], env: dict[str, str]) -> NoReturn:
     if "/" in program:
         candidates = [program]
     else:
-        candidates = [os.path.join(d or ".", program) for d in env["PATH"].split(":")]
+        search = env.get("PATH", DEFAULT_PATH)
+        candidates = [os.path.join(d or ".", program) for d in search.split(":")]
     denied: OSError | None = None
     for path in candidates:
         try:

@@ -121,8 +121,8 @@ class Step:
                 sc.mount(None, target, None, sc.MS_REMOUNT | flags, data or None)
             _propagate(target, self.options)
         else:
-            try:
-                sc.mount(self.kind, target, self.kind, flags, data or None)
+            try:  # the source names the mount in /proc/mounts (podman's /dev/shm: "shm")
+                sc.mount(self.source or self.kind, target, self.kind, flags, data or None)
             except OSError as exc:
                 if exc.errno not in self.keep_on:
                     raise

@@ -22,6 +22,10 @@ UNLESS_STOPPED = "unless-stopped"
 ON_FAILURE = "on-failure"
 
 
+class UnknownPolicy(ValueError):
+    """A policy whose name is none of podman's."""
+
+
 @dataclass(frozen=True)
 class RestartPolicy:
     name: str = NO
@@ -30,27 +34,36 @@ class RestartPolicy:
 
     @classmethod
     def parse(cls, text: str) -> RestartPolicy:
-        """The policy ``text`` names; ValueError with the message for the user."""
-        name, _, count = text.partition(":")
+        """The policy ``text`` names; ValueError with podman's words for the user
+        (UnknownPolicy for a name that is none, which podman's create words apart)."""
         if not text:
             return cls(NO)  # podman's unset policy ("") restarts nothing, as no
-        if name == "never" and not count:
-            return cls(NO)  # current podman's synonym of no
-        if name in (NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE) and not count:
-            return cls(name)
-        if name == ON_FAILURE and count.isdigit():
-            return cls(name, int(count))
-        if name == ON_FAILURE and count.removeprefix("-").isdigit():
-            raise ValueError("must specify restart policy retry count as a number greater than 0")
-        if name == ON_FAILURE:  # podman's (Go's) words for a count that is no number
+        parts = text.split(":")
+        if len(parts) > 2:
+            raise ValueError("invalid restart policy: may specify retries at most once")
+        name = parts[0]
+        if len(parts) == 1:
+            if name == "never":
+                return cls(NO)  # current podman's synonym of no
+            if name in (NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE):
+                return cls(name)
+            raise UnknownPolicy(f'"{text}" is not a valid restart policy: invalid argument')
+        if name.lower() != ON_FAILURE:
+            raise ValueError(
+                "restart policy retries can only be specified with on-failure restart policy"
+            )
+        count = parts[1]
+        digits = count[1:] if count[:1] in ("+", "-") else count
+        if not (digits.isascii() and digits.isdigit()):  # Go's strconv.Atoi
             raise ValueError(
                 f'parsing restart policy retry count: strconv.Atoi: parsing "{count}": '
                 "invalid syntax"
             )
-        raise ValueError(
-            f"invalid restart policy {text!r}: use no (or never), always, unless-stopped or "
-            "on-failure[:N]"
-        )
+        if int(count) < 0:
+            raise ValueError("must specify restart policy retry count as a number greater than 0")
+        if name != ON_FAILURE:  # ON-FAILURE:3 passes podman's first check, not libpod's
+            raise UnknownPolicy(f'"{name}" is not a valid restart policy: invalid argument')
+        return cls(name, int(count))
 
     def __str__(self) -> str:
         """The text ``parse`` reads back."""

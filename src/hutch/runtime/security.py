@@ -13,8 +13,10 @@ import base64
 import os
 import resource
 
+from hutch.api.errors import HutchError
 from hutch.linux import caps
 from hutch.linux import syscalls as sc
+from hutch.runtime.command_start import ExecFailure
 from hutch.runtime.seccomp import loader
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_security import Capabilities, SecuritySpec
@@ -66,7 +68,15 @@ def switch_identity(spec: Spec, user: ResolvedUser) -> None:
     # ours to choose (and CAP_SYS_ADMIN is there to install the filter).
     sc.prctl(PR_SET_KEEPCAPS, 1)
     if not sec.keep_groups and _setgroups_allowed():
-        extra = [resolve_group("/", g) for g in sec.group_add]
+        try:
+            extra = [resolve_group("/", g) for g in sec.group_add]
+        except HutchError as exc:  # podman's words (runc's user package: "Unable ...")
+            reason = str(exc)
+            raise ExecFailure(
+                126,
+                f"looking up supplemental groups for container {spec.id}: "
+                f"{reason[:1].upper()}{reason[1:]}",
+            ) from None
         os.setgroups(sorted({*user.additional_gids, *extra}))
     os.setresgid(user.gid, user.gid, user.gid)
     os.setresuid(user.uid, user.uid, user.uid)

@@ -42,21 +42,37 @@ def _value(text: str, item: str) -> int:
     return number
 
 
+def host_limits() -> dict[str, tuple[int, int]]:
+    """``--ulimit host``: every limit as this process has it (podman copies the host's)."""
+    import resource  # only for a --ulimit host
+
+    out = {}
+    for name, number in RESOURCES.items():
+        soft, hard = resource.getrlimit(number)
+        out[name] = (
+            RLIM_INFINITY if soft == resource.RLIM_INFINITY else soft,
+            RLIM_INFINITY if hard == resource.RLIM_INFINITY else hard,
+        )
+    return out
+
+
 def parse(values: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-    """Each item as (name, soft, hard); -1 means unlimited."""
+    """Each item as (name, soft, hard); -1 means unlimited. ``host`` stands for all
+    of them at this process's values (items after it still set their own)."""
     out: dict[str, tuple[int, int]] = {}
     for item in values:
+        if item.strip() == "host":
+            out.update(host_limits())
+            continue
         name, sep, limits = item.partition("=")
         name = name.strip().lower()
         if name.startswith("rlimit_"):
             name = name[len("rlimit_") :]
-        # podman's words, then which names there are
         words = f'ulimit option "{item}" requires name=SOFT:HARD, failed to be parsed'
         if not sep:
             raise InvalidArgument(f"{words}: invalid ulimit argument: {item}")
-        if name not in RESOURCES:
-            known = ", ".join(RESOURCES)
-            raise InvalidArgument(f"{words}: invalid ulimit type: {name} (one of {known})")
+        if name not in RESOURCES:  # podman's words (the man page lists the names)
+            raise InvalidArgument(f"{words}: invalid ulimit type: {name}")
         soft_text, _, hard_text = limits.partition(":")
         soft = _value(soft_text, item)
         hard = _value(hard_text, item) if hard_text else soft

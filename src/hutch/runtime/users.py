@@ -38,6 +38,8 @@ def resolve_user(root: str, spec: str, *, primary_too: bool = True) -> ResolvedU
     process given a user has its primary group among the supplementary ones too
     (``primary_too``); podman's exec does not add it."""
     user_part, _, group_part = (spec or "0").partition(":")
+    for part in (user_part, group_part):
+        _check_range(part)
     passwd = [e for e in _read_db(root, "/etc/passwd") if len(e) >= 7]
     entry = None
     for e in passwd:
@@ -64,6 +66,17 @@ def resolve_user(root: str, spec: str, *, primary_too: bool = True) -> ResolvedU
         # the default root has none.
         extra.add(gid)
     return ResolvedUser(uid, gid, tuple(sorted(extra)), home or "/")
+
+
+MAX_ID = 2**31 - 1  # runc's user package: ids are Go ints of 32 bits
+
+
+def _check_range(part: str) -> None:
+    """A number out of 0..MAX_ID is refused in runc's words (``-u -1``); a name is
+    looked up as one."""
+    digits = part[1:] if part[:1] in ("+", "-") else part
+    if digits.isascii() and digits.isdigit() and not 0 <= int(part) <= MAX_ID:
+        raise HutchError(f"uids and gids must be in range 0-{MAX_ID}")
 
 
 def _resolve_group(groups: list[list[str]], group: str) -> int:

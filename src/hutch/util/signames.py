@@ -47,20 +47,25 @@ def parse(text: str) -> int:
     return found
 
 
-def parse_stop_signal(text: str) -> int:
-    """``--stop-signal``: podman's util.ParseSignal, any number then 1 to 64."""
-    number = int(text) if _NUMBER.fullmatch(text) else parse(text)
-    if not 1 <= number <= RTMAX:
-        raise ValueError(f"valid signals are 1 through {RTMAX}")
-    return number
-
-
 def parse_for_kill(text: str) -> int:
-    """``kill --signal``: one leading ``-`` dropped, then 1 to 64 (podman's messages)."""
+    """podman's util.ParseSignal (``kill --signal``, ``--stop-signal``): one leading
+    ``-`` dropped, then a signal of 1 to 64 (podman's messages)."""
     number = parse(text.removeprefix("-"))
     if not 1 <= number <= RTMAX:
         raise ValueError(f"valid signals are 1 through {RTMAX}")
     return number
+
+
+parse_stop_signal = parse_for_kill  # podman parses both with the one function
+
+
+def docker_name(text: str) -> str:
+    """A signal as podman's inspect shows ``.Config.StopSignal`` (its ToDockerFormat):
+    ``SIGUSR1`` for ``usr1``, ``10`` or ``-USR1``; ``text`` itself if it names none."""
+    try:
+        return name(parse_for_kill(text))
+    except ValueError:
+        return text
 
 
 def name(number: int) -> str:

@@ -96,6 +96,8 @@ def parse_volume(text: str) -> MountRequest:
         )
     if len(parts) > 1 and not parts[0]:
         raise InvalidArgument("host directory cannot be empty")  # podman's words
+    if not text:
+        raise InvalidArgument("container directory cannot be empty")
     if not all(parts[:2]) or text.endswith(":"):
         raise InvalidArgument(
             f"{flag}: incorrect volume format, should be [host-dir:]ctr-dir[:option]"
@@ -103,12 +105,43 @@ def parse_volume(text: str) -> MountRequest:
     if len(parts) == 1:
         return _request("volume", container_path(parts[0]), "", _Words(flags={}))
     source, dest = parts[0], container_path(parts[1])
-    words = parts[2].split(",") if len(parts) == 3 else []
+    words = _volume_words(parts[2].split(",")) if len(parts) == 3 else []
     parsed = _parse_words(flag, words)
     kind = "bind" if is_host_path(source) else "volume"
     if kind == "volume":
         check_volume_name(source)
     return replace(_request(kind, dest, source, parsed), given=tuple(words))
+
+
+# -v's words that go together, and the one podman lets a -v give (its words, from
+# containers/common's ValidateVolumeOpts)
+_ONE_OF = (
+    (("noexec", "exec"), "'noexec' or 'exec'"),
+    (("nodev", "dev"), "'nodev' or 'dev'"),
+    (("nosuid", "suid"), "'nosuid' or 'suid'"),
+    (("rw", "ro"), "'rw' or 'ro'"),
+    (("z", "Z", "O"), "'z', 'Z', or 'O'"),
+    (("U",), "'U'"),
+    (PROPAGATIONS, "'[r]shared', '[r]private', '[r]slave' or '[r]unbindable'"),
+    (("bind", "rbind"), "'[r]bind'"),
+    (("copy", "nocopy"), "'copy' or 'nocopy'"),
+)
+
+
+def _volume_words(words: list[str]) -> list[str]:
+    """A -v's words, each group at most once (podman's words for a second), without
+    Docker's macOS words ``cached`` and ``delegated`` (podman drops them too)."""
+    counts = [0] * len(_ONE_OF)
+    for word in words:
+        for i, (group, named) in enumerate(_ONE_OF):
+            if word in group:
+                counts[i] += 1
+                if counts[i] > 1:
+                    shown = ", ".join(words)
+                    raise InvalidArgument(
+                        f'invalid options "{shown}", can only specify 1 {named} option'
+                    )
+    return [w for w in words if w not in ("cached", "delegated")]
 
 
 @dataclass
@@ -242,6 +275,10 @@ def parse_mount(text: str) -> MountRequest:
             words.append(key)  # no SELinux here: only inspect shows it
         elif key == "relabel" and value in ("shared", "private") and kind in ("bind", "volume"):
             words.append("z" if value == "shared" else "Z")
+        elif key == "relabel" and kind in ("bind", "volume"):
+            raise InvalidArgument(
+                f"relabel mount option must be 'private' or 'shared': {BAD_MOUNT_OPTION}"
+            )
         elif key in ("z", "Z", "relabel", "consistency", "tmpcopyup", "notmpcopyup"):
             continue  # accepted: no SELinux here
         elif key == "bind-propagation" and kind == "bind":

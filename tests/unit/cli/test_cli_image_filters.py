@@ -81,6 +81,11 @@ def test_until_readonly_containers_and_label_not() -> None:
         ("until=soon", 'failed to parse value as time or duration: "soon"'),
         ("containers=maybe", 'unsupported value "maybe" for containers filter'),
         ("colour=red", 'unsupported image filter "colour"'),
+        (
+            "reference",
+            'invalid image filter "reference": must be in the format '
+            '"filter=value or filter!=value"',
+        ),
     ],
 )
 def test_podman_words_for_bad_filters(spec: str, message: str) -> None:

@@ -84,6 +84,17 @@ def test_bool_value_reaches_the_command(
     assert result.out == ""  # no containers, no heading
 
 
+@pytest.mark.parametrize("argv", [["image"], ["pod"], []])
+def test_a_group_without_a_command_prints_its_help_and_podmans_error(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    path = " ".join(["hutch", *argv])
+    assert result.code == 125
+    assert result.out.startswith(f"Usage: {path} ")
+    assert result.err == f"Error: missing command '{path} COMMAND'\n"
+
+
 @pytest.mark.parametrize(
     "argv",
     [["ps", "-h"], ["container", "-h"], ["-h"], ["help", "ps"], ["help", "container", "ls"]],

@@ -36,6 +36,7 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
         (RunOptions("b", name="-bad"), "running container create option: names must match"),
         (RunOptions("b", stop_signal="SIGNOPE"), "invalid signal: SIGNOPE"),
         (RunOptions("b", restart="sometimes"), "sometimes"),
+        (RunOptions("b", stop_signal="0"), "invalid signal: 0"),
         (
             RunOptions("b", detach=True, remove=True, restart="always"),
             "the --rm option conflicts with --restart",
@@ -108,6 +109,8 @@ def test_a_leading_slash_of_the_name_is_dropped() -> None:
     assert request.options.name == "web"
     with pytest.raises(InvalidArgument, match="names must match"):
         parse_create(RunOptions("b", name="//web"), Settings())
+    # --name "": no name given, one is made (podman takes it)
+    assert parse_create(RunOptions("b", name=""), Settings()).options.name == ""
 
 
 def test_memory_zero_is_no_limit() -> None:

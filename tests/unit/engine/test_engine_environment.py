@@ -49,3 +49,19 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     assert str(unread.value) == (
         f'parsing env file "{missing}": open {missing}: no such file or directory'
     )
+
+
+def test_an_env_file_line_loses_its_leading_blanks_only(tmp_path: Path) -> None:
+    env_file = tmp_path / "env"
+    env_file.write_text("  E1= spaced \n\tE2=b c\t\n   # a comment\n")
+    got = merge_environment((), tty=False, env_files=[str(env_file)], env=())
+    assert got == ("E1= spaced ", "E2=b c\t")  # podman's TrimLeft of the line
+
+
+def test_a_name_ending_in_a_star_copies_the_callers_variables_so_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HUTCHT_A", "1")
+    monkeypatch.setenv("HUTCHT_B", "2")
+    got = merge_environment((), tty=False, env_files=(), env=["HUTCHT_*"])
+    assert sorted(got) == ["HUTCHT_A=1", "HUTCHT_B=2"]

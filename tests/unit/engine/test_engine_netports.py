@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -133,6 +134,10 @@ def test_private_hosts_name_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
         (NetworkOptions(add_hosts=("nocolon",)), '^bad format for add-host: "nocolon"$'),
         (NetworkOptions(add_hosts=("db:x",)), '^invalid IP address in add-host: "x"$'),
         (NetworkOptions(dns=("not-an-ip",)), "^not-an-ip is not an ip address$"),
+        (
+            NetworkOptions(dns=("1.1.1.1", "none")),
+            "^none is not allowed to be specified with other DNS ip addresses$",
+        ),
         (NetworkOptions(ip="10.0.0.5"), "^invalid config provided: networks and static ip/mac"),
         (NetworkOptions(ip="bogus"), '^"bogus" is not an ip address$'),
         (NetworkOptions(ip="::1"), "^::1 is not an IPv4 address$"),
@@ -146,6 +151,31 @@ def test_private_hosts_name_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_network_flags(net: NetworkOptions, match: str) -> None:
     with pytest.raises(InvalidArgument, match=match):
         netconfig.validate(RunOptions("i", network="private", net=net))
+
+
+@pytest.mark.parametrize(
+    ("mode", "net", "shown"),
+    [
+        ("none", NetworkOptions(dns=("1.1.1.1",)), "none"),
+        ("none", NetworkOptions(dns=("none",)), "none"),
+        ("none", NetworkOptions(dns_search=("x.test",)), "none"),
+        ("container:web", NetworkOptions(dns_options=("ndots:1",)), "container"),
+    ],
+)
+def test_dns_flags_on_a_container_without_a_network_of_its_own(
+    mode: str, net: NetworkOptions, shown: str
+) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        netconfig.check_dns_flags(RunOptions("i", network=mode, net=net))
+    assert str(raised.value) == f"conflicting options: dns and the network mode: {shown}"
+    netconfig.check_dns_flags(RunOptions("i", network="host", net=net))  # podman takes it
+
+
+def test_dns_none_keeps_the_images_resolv_conf(tmp_path: Path) -> None:
+    opts = RunOptions("i", network="private", net=NetworkOptions(dns=("none",)))
+    netconfig.validate(opts)
+    files = netconfig.write_etc_files(tmp_path, opts, NetworkSpec(mode="private"), "box", "web")
+    assert [dest for dest, _ in files] == ["/etc/hostname", "/etc/hosts"]
 
 
 def test_malformed_network_is_refused() -> None:

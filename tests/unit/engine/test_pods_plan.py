@@ -71,7 +71,10 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
     ("options", "message"),
     [
         (PodCreateOptions(name="bad name"), "running pod create option: names must match"),
-        (PodCreateOptions(exit_policy="later"), 'invalid pod exit policy: "later"'),
+        (
+            PodCreateOptions(exit_policy="later"),
+            '^running pod create option: invalid pod exit policy: "later"$',
+        ),
         (PodCreateOptions(restart="sometimes"), "sometimes"),
         (
             PodCreateOptions(infra=False, publish=("80",)),

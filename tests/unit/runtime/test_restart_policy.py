@@ -36,10 +36,25 @@ def test_the_empty_policy_is_podmans_unset_one_and_restarts_nothing() -> None:
     assert RestartPolicy.parse("") == RestartPolicy("no")
 
 
-@pytest.mark.parametrize("text", ["sometimes", ":", ":3", "always:2", "never:2"])
-def test_bad_policies_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="invalid restart policy"):
+RETRIES_ALONE = "restart policy retries can only be specified with on-failure restart policy"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [  # podman's words
+        ("sometimes", '"sometimes" is not a valid restart policy: invalid argument'),
+        ("ON-FAILURE:2", '"ON-FAILURE" is not a valid restart policy: invalid argument'),
+        (":", RETRIES_ALONE),
+        (":3", RETRIES_ALONE),
+        ("always:2", RETRIES_ALONE),
+        ("never:2", RETRIES_ALONE),
+        ("on-failure:1:2", "invalid restart policy: may specify retries at most once"),
+    ],
+)
+def test_bad_policies_are_refused(text: str, words: str) -> None:
+    with pytest.raises(ValueError) as raised:
         RestartPolicy.parse(text)
+    assert str(raised.value) == words
 
 
 @pytest.mark.parametrize(
@@ -47,6 +62,7 @@ def test_bad_policies_are_refused(text: str) -> None:
     [
         ("on-failure:x", 'restart policy retry count: strconv.Atoi: parsing "x": invalid syntax'),
         ("on-failure:-1", "retry count as a number greater than 0"),
+        ("on-failure:", 'strconv.Atoi: parsing "": invalid syntax'),
     ],
 )
 def test_bad_retry_counts_in_podmans_words(text: str, words: str) -> None:

@@ -114,3 +114,10 @@ def test_etc_symlinked_out_of_the_root_stays_inside(tmp_path: Path) -> None:
     assert resolve_user(str(root), "good").uid == 5
     with pytest.raises(HutchError):
         resolve_user(str(root), "evil")
+
+
+@pytest.mark.parametrize("spec", ["-1", "0:-1", "2147483648"])
+def test_ids_out_of_range_are_refused_in_runcs_words(tmp_path: Path, spec: str) -> None:
+    with pytest.raises(HutchError) as raised:
+        resolve_user(str(tmp_path), spec)
+    assert str(raised.value) == "uids and gids must be in range 0-2147483647"

@@ -57,6 +57,25 @@ def test_ulimit_parse() -> None:
             ulimits.parse((bad,))
 
 
+def test_ulimit_bad_type_in_podmans_words() -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        ulimits.parse(("bogus=1",))
+    assert str(raised.value) == (
+        'ulimit option "bogus=1" requires name=SOFT:HARD, failed to be parsed: '
+        "invalid ulimit type: bogus"
+    )
+
+
+def test_ulimit_host_copies_this_processs_limits_and_later_items_win() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    parsed = {name: (s, h) for name, s, h in ulimits.parse(("host", "core=0"))}
+    assert set(parsed) == set(ulimits.RESOURCES)
+    assert parsed["nofile"] == (soft, hard)
+    assert parsed["core"] == (0, 0)
+    # the limits it copies are the user's own: never above them
+    assert len(security.parse_ulimits(("host",))) == len(ulimits.RESOURCES)
+
+
 def test_ulimit_above_the_users_hard_limit_is_refused() -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert hard != resource.RLIM_INFINITY

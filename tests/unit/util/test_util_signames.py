@@ -75,3 +75,18 @@ def test_kill_refuses_with_podmans_messages(text: str, message: str) -> None:
 )
 def test_name(number: int, want: str) -> None:
     assert signames.name(number) == want
+
+
+@pytest.mark.parametrize(("text", "message"), [("0", "invalid signal: 0"), ("65", "1 through 64")])
+def test_stop_signal_as_podman_parses_it(text: str, message: str) -> None:
+    assert signames.parse_stop_signal("-HUP") == 1  # util.ParseSignal, as kill's
+    with pytest.raises(ValueError, match=message):
+        signames.parse_stop_signal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("USR1", "SIGUSR1"), ("10", "SIGUSR1"), ("sigint", "SIGINT"), ("rtmin+1", "SIGRTMIN+1")],
+)
+def test_docker_name_is_inspects_stop_signal(text: str, shown: str) -> None:
+    assert signames.docker_name(text) == shown

@@ -54,6 +54,11 @@ def test_bind_keeps_host_flags_and_reads_options() -> None:
     assert runtime_options(request.options) == ("noexec", "bind", "rshared")
 
 
+def test_docker_macos_words_are_dropped() -> None:
+    assert parse_volume("v:/x:cached,ro").readonly
+    assert parse_volume("/h:/x:delegated").given == ()
+
+
 def test_relative_host_path_is_a_bind() -> None:
     assert parse_volume("./here:/x").kind == "bind"
 
@@ -68,10 +73,15 @@ def test_exec_suid_dev_lift_the_volume_defaults() -> None:
     [
         ("v:rel", "must be an absolute path"),
         ("v:/x:bogus", 'invalid option type "bogus"'),
-        ("v:/x:ro,rw", "mutually exclusive"),
-        ("v:/x:ro,ro", "more than once"),
-        ("v:/x:shared,private", "only one propagation"),
-        ("v:/x:exec,noexec", "conflicts"),
+        # podman's words (containers/common's ValidateVolumeOpts)
+        ("v:/x:ro,rw", "^invalid options \"ro, rw\", can only specify 1 'rw' or 'ro' option$"),
+        ("v:/x:ro,ro", "can only specify 1 'rw' or 'ro' option$"),
+        ("v:/x:z,Z", "can only specify 1 'z', 'Z', or 'O' option$"),
+        ("v:/x:shared,private", "can only specify 1 '\\[r\\]shared'"),
+        ("v:/x:exec,noexec", "can only specify 1 'noexec' or 'exec' option$"),
+        ("v:/x:bind,rbind", "can only specify 1 '\\[r\\]bind' option$"),
+        ("v:/x:copy,nocopy", "can only specify 1 'copy' or 'nocopy' option$"),
+        ("", "^container directory cannot be empty$"),
         ("bad!name:/x", "invalid volume name"),
         ("a:/b:ro:extra", "incorrect volume format"),
         (":/x", "^host directory cannot be empty$"),  # podman's words
@@ -173,6 +183,10 @@ _FORMAT = (
         ("type=tmpfs,dst=/x,bind-propagation=shared", "bind-propagation: invalid mount option"),
         ("type=devpts,dst=/x,bogus", "bogus: invalid mount option"),
         ("type=bind,type=volume,src=/tmp,dst=/x", "type: invalid mount option"),
+        (
+            "type=bind,src=/tmp,dst=/x,relabel=bogus",
+            "relabel mount option must be 'private' or 'shared': invalid mount option",
+        ),
         ("type=bind,src=/tmp,dst", "dst: must provide an argument for option"),
         ("type=bind,src,dst=/x", "src: must provide an argument for option"),
         (

@@ -70,7 +70,7 @@ class Struct(Mapping[str, Any]):
     ``{{.Label "k"}}`` calls it with the arguments.
     """
 
-    __slots__ = ("_fields", "json_names", "type_name")
+    __slots__ = ("_fields", "json_names", "shown_type", "type_name")
 
     def __init__(
         self,
@@ -79,6 +79,9 @@ class Struct(Mapping[str, Any]):
         json_names: Mapping[str, str] | None = None,
     ) -> None:
         self.type_name = type_name
+        # the type Go's errors name, where it is not the struct's own: a struct held in
+        # an interface{} (podman's inspect of any kind) is "interface {}" to them
+        self.shown_type: str | None = None
         self._fields = dict(fields)
         # Go's `json:"name"` tags: the key a field marshals under, when not its name
         # (",omitempty" after it: left out when empty, as encoding/json does).
@@ -180,7 +183,9 @@ class GoDuration:
 
 def go_type(value: Any) -> str:
     """The Go type name errors print for a value."""
-    if isinstance(value, Struct | Addressed):
+    if isinstance(value, Struct):
+        return value.shown_type or value.type_name
+    if isinstance(value, Addressed):
         return value.type_name
     if isinstance(value, bool):
         return "bool"
