@@ -186,3 +186,35 @@ def test_listings_and_reports(hutch: Hutch, podman: Run, made: None) -> None:
     shown = hutch("inspect", "--format", "{{.Config.StopSignal}}", "s4cre").stdout
     assert shown == "SIGUSR1\n"
     assert podman("inspect", "--format", "{{.Config.StopSignal}}", "s4cre").stdout == "10\n"
+
+
+def test_a_template_that_fails_half_way_prints_what_it_had(
+    hutch: Hutch, podman: Run, made: None
+) -> None:
+    """Go's templates write as they go: podman's output holds the rows before the
+    failing action and the row up to it, then the error (exit 125). A table's last,
+    unended row is not padded (tabwriter holds no cell after its tab)."""
+    volume = ("volume", "create", "s4vol")
+    for run in (hutch, podman):
+        assert run(*volume).returncode == 0
+    try:
+        for args in (
+            ("ps", "--filter", "name=^s4", "--format", "{{.Names}} {{.Nope}}"),
+            ("ps", "--filter", "name=^s4", "--format", "table {{.Names}} {{.Nope}}|"),
+            ("ps", "-a", "--sort", "names", "--filter", "name=^s4", "--format",
+             '{{.Names}}{{if eq .Names "s4run"}} {{.Nope}}{{end}}'),
+            ("images", "--format", "{{.Repository}} {{.Nope}}"),
+            ("volume", "ls", "--format", "{{.Name}} {{.Nope}}"),
+            ("inspect", "--format", "{{.Name}} {{.Nope}}", "s4run"),
+        ):  # fmt: skip
+            ours, theirs = hutch(*args, check=False), podman(*args)
+            assert ours.returncode == theirs.returncode == 125, (args, ours, theirs)
+            assert ours.stderr == theirs.stderr, (args, ours.stderr, theirs.stderr)
+            if "table" in args[-1]:  # the header's unknown field: podman's <no value>
+                ours_rows, theirs_rows = ours.stdout.splitlines(), theirs.stdout.splitlines()
+                assert ours_rows[1:] == theirs_rows[1:] == ["s4run"], (ours_rows, theirs_rows)
+            else:
+                assert ours.stdout == theirs.stdout != "", (args, ours.stdout, theirs.stdout)
+    finally:
+        for run in (hutch, podman):
+            run("volume", "rm", "s4vol")

@@ -22,6 +22,10 @@ def code_of(exc: BaseException, args: Sequence[str]) -> int:
     """Report ``exc`` on stderr as podman would; the exit code that goes with it."""
     as_json = compose_json(args, os.environ)
     if isinstance(exc, HutchError):
+        output = getattr(exc, "output", "")  # a template's, up to where it failed
+        if output:
+            sys.stdout.write(output)
+            sys.stdout.flush()
         error(str(exc), exc.hint, as_json=as_json)
         return exc.exit_code
     if _stopped_transfer(exc):

@@ -81,6 +81,9 @@ def report(
             )
         except render.TemplateParseError:
             raise  # podman parses the format first: no "printing inspect output"
+        except render.TemplateExecError as e:
+            errors = [f"printing inspect output: {e}", *errors]
+            out = e.output  # what podman's template had printed by then
         except InvalidArgument as e:
             errors = [f"printing inspect output: {e}", *errors]
             out = ""

@@ -427,16 +427,29 @@ def render_template(
         body = gotemplate.Template(name, ranged)
     except gotemplate.TemplateError as e:
         raise TemplateParseError(str(e)) from None
+    head = ""
     try:
+        if table and heading:
+            head = gotemplate.Template(name, text).execute(_Headers(headers or {}))
         data = [as_struct(r, type_name) for r in rows]
         for item in data:
             item.shown_type = shown_type
-        out = body.execute(data)
-        if table and heading:
-            out = gotemplate.Template(name, text).execute(_Headers(headers or {})) + out
+        out = head + body.execute(data)
     except gotemplate.TemplateError as e:
-        raise InvalidArgument(str(e)) from None
+        # podman's formatter writes as it goes and flushes what it has on its way
+        # out: the rows before the failing action, and that row up to it
+        written = head + e.partial
+        raise TemplateExecError(str(e), gotemplate.align(written) if table else written) from None
     return gotemplate.align(out) if table else out
+
+
+class TemplateExecError(InvalidArgument):
+    """A template that failed as it ran; ``output``: what podman has printed by then
+    (cli/exits.py writes it to stdout ahead of the error)."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message)
+        self.output = output
 
 
 class _Headers(Mapping[str, str]):

@@ -217,3 +217,15 @@ def test_noheading_leaves_a_table_s_header_out() -> None:
     # ps, images, volume ls, network ls --noheading with a table format (podman 4.3.1)
     out = render.render_template("table {{.ID}} {{.Repository}}", ROWS, heading=False)
     assert out == "abc         localhost/x\ndefghi      r\n"  # tabwriter's minimum width
+
+
+def test_a_template_failing_half_way_carries_what_podman_prints() -> None:
+    rows = [{"Names": "a"}, {"Names": "b"}]
+    with pytest.raises(render.TemplateExecError) as caught:
+        render.render_template('{{.Names}}{{if eq .Names "b"}} {{.Nope}}{{end}}', rows)
+    assert caught.value.output == "a\nb "
+    with pytest.raises(render.TemplateExecError) as caught:
+        render.render_template("table {{.Names}} {{.Nope}}", rows, {"Names": "NAMES"})
+    # the header row, then the first row up to its failing cell, unpadded
+    assert caught.value.output == "NAMES       NOPE\na"
+    assert isinstance(caught.value, InvalidArgument)

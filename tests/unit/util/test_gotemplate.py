@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hutch.util import gotemplate
 from hutch.util.gotemplate import (
     Addressed,
     GoTime,
@@ -231,3 +232,20 @@ def test_a_nil_map_is_empty_to_a_template_and_null_to_json() -> None:
     assert gojson.dumps({"a": NilMap()}, indent=2) == '{\n  "a": null\n}'
     omitted = Struct("s", {"A": NilMap(), "B": 1}, {"A": "A,omitempty"})
     assert gojson.dumps(omitted) == '{"B":1}'
+
+
+def test_a_failed_execution_keeps_what_it_had_written() -> None:
+    template = gotemplate.Template("t", "{{range .}}{{.A}} {{if .B}}{{.Nope}}{{end}}\n{{end}}")
+    rows = [gotemplate.Struct("row", {"A": "one", "B": False}),
+            gotemplate.Struct("row", {"A": "two", "B": True})]  # fmt: skip
+    with pytest.raises(gotemplate.TemplateError) as caught:
+        template.execute(rows)
+    assert caught.value.partial == "one \ntwo "
+    assert "can't evaluate field Nope" in str(caught.value)
+
+
+def test_an_unended_last_line_ending_in_a_tab_is_not_padded() -> None:
+    # tabwriter holds no cell after the tab: "b" is its line's last cell
+    assert gotemplate.align("NAME\tX\nb\t") == "NAME        X\nb"
+    # an ended line keeps the padding before its empty last cell
+    assert gotemplate.align("NAME\tX\nb\t\n") == "NAME        X\nb           \n"

@@ -4,4 +4,8 @@ from __future__ import annotations
 
 
 class TemplateError(Exception):
-    """A parse or execution error; ``str()`` is Go's message (``template: ...``)."""
+    """A parse or execution error; ``str()`` is Go's message (``template: ...``).
+    ``partial``: what an execution had written before it failed (Go's templates
+    write as they go, so podman's output holds it ahead of the error)."""
+
+    partial = ""

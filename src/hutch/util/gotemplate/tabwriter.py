@@ -7,6 +7,11 @@ from __future__ import annotations
 def align(text: str, minwidth: int = 12, padding: int = 2) -> str:
     """Align the tab-terminated cells of ``text`` the way tabwriter.Writer does."""
     lines = [line.split("\t") for line in text.split("\n")]
+    if len(lines[-1]) > 1 and not lines[-1][-1]:
+        # an unended last line (a template's output up to its failure) that ends in a
+        # tab: tabwriter holds no cell after it, so the cell before is that line's
+        # last, which no column pads
+        lines[-1].pop()
     out: list[str] = []
     widths: list[int] = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hutch.util.gotemplate.errors import TemplateError
 from hutch.util.gotemplate.execute import State
 from hutch.util.gotemplate.funcs import Func, builtins
 from hutch.util.gotemplate.nodes import ListNode
@@ -29,5 +30,10 @@ class Template:
         try:
             state.walk(data, self.root)
         except RecursionError:
-            raise state.fail("exceeded maximum template depth") from None
+            error = state.fail("exceeded maximum template depth")
+            error.partial = "".join(state.out)
+            raise error from None
+        except TemplateError as e:
+            e.partial = "".join(state.out)
+            raise
         return "".join(state.out)
