@@ -203,7 +203,7 @@ def test_a_template_that_fails_half_way_prints_what_it_had(
             ("ps", "--filter", "name=^s4", "--format", "table {{.Names}} {{.Nope}}|"),
             ("ps", "-a", "--sort", "names", "--filter", "name=^s4", "--format",
              '{{.Names}}{{if eq .Names "s4run"}} {{.Nope}}{{end}}'),
-            ("images", "--format", "{{.Repository}} {{.Nope}}"),
+            ("images", "--format", "{{.Repository}} {{.Nope}}", "base"),
             ("volume", "ls", "--format", "{{.Name}} {{.Nope}}"),
             ("inspect", "--format", "{{.Name}} {{.Nope}}", "s4run"),
         ):  # fmt: skip
@@ -218,3 +218,22 @@ def test_a_template_that_fails_half_way_prints_what_it_had(
     finally:
         for run in (hutch, podman):
             run("volume", "rm", "s4vol")
+
+
+def test_run_attached_to_stdin_alone_prints_the_id(hutch: Hutch, podman: Run) -> None:
+    """podman's attached start prints the container's id when neither stdout nor
+    stderr is attached; the container's own output is not relayed."""
+    args = ("run", "-i", "-a", "stdin", "--name", "s4in", "base", "sh", "-c",
+            "cat > /dev/null; echo out; exit 3")  # fmt: skip
+    try:
+        for run in (hutch, podman):
+            ran = (
+                run(*args, input="hi\n") if run is podman else run(*args, input="hi\n", check=False)
+            )
+            made = run("inspect", "--format", "{{.Id}}", "s4in").stdout
+            assert (ran.returncode, ran.stdout) == (3, made), (ran, made)
+            assert len(made) == 65
+            run("rm", "-f", "s4in")
+    finally:
+        hutch("rm", "-f", "s4in", check=False)
+        podman("rm", "-f", "s4in")

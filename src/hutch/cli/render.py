@@ -439,7 +439,8 @@ def render_template(
         # podman's formatter writes as it goes and flushes what it has on its way
         # out: the rows before the failing action, and that row up to it
         written = head + e.partial
-        raise TemplateExecError(str(e), gotemplate.align(written) if table else written) from None
+        shown = gotemplate.align(written, unended=True) if table else written
+        raise TemplateExecError(str(e), shown) from None
     return gotemplate.align(out) if table else out
 
 

@@ -47,6 +47,10 @@ def run_command(state: "AppState", image: str, command: list[str] | None, **valu
     if report.exit_code is None:
         print(report.id)
         return 0
+    if options.attach and not {s.lower() for s in options.attach} & {"stdout", "stderr"}:
+        # podman's attached start prints the id where neither output is attached
+        # (``-a stdin``); it does so once started, this once the container is done
+        print(report.id)
     return report.exit_code
 
 

@@ -246,6 +246,8 @@ def test_a_failed_execution_keeps_what_it_had_written() -> None:
 
 def test_an_unended_last_line_ending_in_a_tab_is_not_padded() -> None:
     # tabwriter holds no cell after the tab: "b" is its line's last cell
-    assert gotemplate.align("NAME\tX\nb\t") == "NAME        X\nb"
-    # an ended line keeps the padding before its empty last cell
+    assert gotemplate.align("NAME\tX\nb\t", unended=True) == "NAME        X\nb"
+    # an ended line keeps the padding before its empty last cell, and so does a last
+    # line whose caller prints its newline
     assert gotemplate.align("NAME\tX\nb\t\n") == "NAME        X\nb           \n"
+    assert gotemplate.align("NAME\tX\nb\t") == "NAME        X\nb           "

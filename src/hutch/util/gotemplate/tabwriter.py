@@ -4,13 +4,15 @@ padded with spaces): tab-terminated cells aligned in column blocks."""
 from __future__ import annotations
 
 
-def align(text: str, minwidth: int = 12, padding: int = 2) -> str:
-    """Align the tab-terminated cells of ``text`` the way tabwriter.Writer does."""
+def align(text: str, minwidth: int = 12, padding: int = 2, *, unended: bool = False) -> str:
+    """Align the tab-terminated cells of ``text`` the way tabwriter.Writer does;
+    ``unended``: its last line is all tabwriter was given of that line (callers
+    that print the newline themselves leave it out of ``text`` alike)."""
     lines = [line.split("\t") for line in text.split("\n")]
-    if len(lines[-1]) > 1 and not lines[-1][-1]:
-        # an unended last line (a template's output up to its failure) that ends in a
-        # tab: tabwriter holds no cell after it, so the cell before is that line's
-        # last, which no column pads
+    if unended and len(lines[-1]) > 1 and not lines[-1][-1]:
+        # a last line that tabwriter got no newline of (a template's output up to its
+        # failure) and that ends in a tab: tabwriter holds no cell after the tab, so
+        # the cell before is that line's last, which no column pads
         lines[-1].pop()
     out: list[str] = []
     widths: list[int] = []
