@@ -485,7 +485,7 @@ _hutch_option_values() {
     "run --device-cgroup-rule") echo "@none" ;;
     "run --seccomp-policy") echo "default image" ;;
     "run --group-add") echo "@none" ;;
-    "run --userns") echo "@none" ;;
+    "run --userns") echo "auto host keep-id nomap" ;;
     "run --uidmap") echo "@none" ;;
     "run --gidmap") echo "@none" ;;
     "run --subuidname") echo "@none" ;;
@@ -511,7 +511,7 @@ _hutch_option_values() {
     "run --image-volume") echo "bind tmpfs ignore" ;;
     "run --volumes-from") echo "@container" ;;
     "run --secret") echo "@secret" ;;
-    "run --pull") echo "@none" ;;
+    "run --pull") echo "missing always never newer" ;;
     "run --platform") echo "@none" ;;
     "run --arch") echo "@none" ;;
     "run --os") echo "@none" ;;
@@ -556,7 +556,7 @@ _hutch_option_values() {
     "run --shm-size-systemd") echo "@none" ;;
     "run --personality") echo "LINUX LINUX32" ;;
     "run --oom-score-adj") echo "@none" ;;
-    "run --log-driver") echo "@none" ;;
+    "run --log-driver") echo "k8s-file json-file none" ;;
     "run --log-opt") echo "@none" ;;
     "create --attach"|"create -a") echo "stdin stdout stderr" ;;
     "create --env"|"create -e") echo "@none" ;;
@@ -606,7 +606,7 @@ _hutch_option_values() {
     "create --device-cgroup-rule") echo "@none" ;;
     "create --seccomp-policy") echo "default image" ;;
     "create --group-add") echo "@none" ;;
-    "create --userns") echo "@none" ;;
+    "create --userns") echo "auto host keep-id nomap" ;;
     "create --uidmap") echo "@none" ;;
     "create --gidmap") echo "@none" ;;
     "create --subuidname") echo "@none" ;;
@@ -632,7 +632,7 @@ _hutch_option_values() {
     "create --image-volume") echo "bind tmpfs ignore" ;;
     "create --volumes-from") echo "@container" ;;
     "create --secret") echo "@secret" ;;
-    "create --pull") echo "@none" ;;
+    "create --pull") echo "missing always never newer" ;;
     "create --platform") echo "@none" ;;
     "create --arch") echo "@none" ;;
     "create --os") echo "@none" ;;
@@ -677,7 +677,7 @@ _hutch_option_values() {
     "create --shm-size-systemd") echo "@none" ;;
     "create --personality") echo "LINUX LINUX32" ;;
     "create --oom-score-adj") echo "@none" ;;
-    "create --log-driver") echo "@none" ;;
+    "create --log-driver") echo "k8s-file json-file none" ;;
     "create --log-opt") echo "@none" ;;
     "start --detach-keys") echo "@none" ;;
     "start --filter"|"start -f") echo "@none" ;;
@@ -1153,7 +1153,7 @@ _hutch_option_values() {
     "container run --device-cgroup-rule") echo "@none" ;;
     "container run --seccomp-policy") echo "default image" ;;
     "container run --group-add") echo "@none" ;;
-    "container run --userns") echo "@none" ;;
+    "container run --userns") echo "auto host keep-id nomap" ;;
     "container run --uidmap") echo "@none" ;;
     "container run --gidmap") echo "@none" ;;
     "container run --subuidname") echo "@none" ;;
@@ -1179,7 +1179,7 @@ _hutch_option_values() {
     "container run --image-volume") echo "bind tmpfs ignore" ;;
     "container run --volumes-from") echo "@container" ;;
     "container run --secret") echo "@secret" ;;
-    "container run --pull") echo "@none" ;;
+    "container run --pull") echo "missing always never newer" ;;
     "container run --platform") echo "@none" ;;
     "container run --arch") echo "@none" ;;
     "container run --os") echo "@none" ;;
@@ -1224,7 +1224,7 @@ _hutch_option_values() {
     "container run --shm-size-systemd") echo "@none" ;;
     "container run --personality") echo "LINUX LINUX32" ;;
     "container run --oom-score-adj") echo "@none" ;;
-    "container run --log-driver") echo "@none" ;;
+    "container run --log-driver") echo "k8s-file json-file none" ;;
     "container run --log-opt") echo "@none" ;;
     "container create --attach"|"container create -a") echo "stdin stdout stderr" ;;
     "container create --env"|"container create -e") echo "@none" ;;
@@ -1274,7 +1274,7 @@ _hutch_option_values() {
     "container create --device-cgroup-rule") echo "@none" ;;
     "container create --seccomp-policy") echo "default image" ;;
     "container create --group-add") echo "@none" ;;
-    "container create --userns") echo "@none" ;;
+    "container create --userns") echo "auto host keep-id nomap" ;;
     "container create --uidmap") echo "@none" ;;
     "container create --gidmap") echo "@none" ;;
     "container create --subuidname") echo "@none" ;;
@@ -1300,7 +1300,7 @@ _hutch_option_values() {
     "container create --image-volume") echo "bind tmpfs ignore" ;;
     "container create --volumes-from") echo "@container" ;;
     "container create --secret") echo "@secret" ;;
-    "container create --pull") echo "@none" ;;
+    "container create --pull") echo "missing always never newer" ;;
     "container create --platform") echo "@none" ;;
     "container create --arch") echo "@none" ;;
     "container create --os") echo "@none" ;;
@@ -1345,7 +1345,7 @@ _hutch_option_values() {
     "container create --shm-size-systemd") echo "@none" ;;
     "container create --personality") echo "LINUX LINUX32" ;;
     "container create --oom-score-adj") echo "@none" ;;
-    "container create --log-driver") echo "@none" ;;
+    "container create --log-driver") echo "k8s-file json-file none" ;;
     "container create --log-opt") echo "@none" ;;
     "container start --detach-keys") echo "@none" ;;
     "container start --filter"|"container start -f") echo "@none" ;;

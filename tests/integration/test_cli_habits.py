@@ -210,6 +210,11 @@ def test_target_flags_act_on_the_containers_chosen(
     removed = hutch("rm", "--depend", "t3").stdout.split()
     assert len(removed) == 2 and removed[1] == cid.read_text().strip()
     assert hutch("start", "--all").stdout.count("\n") == 2
+    # start --filter: the stopped one it names, by id as podman prints it
+    hutch("stop", "-t", "0", "t2")
+    t2 = hutch("inspect", "--format", "{{.Id}}", "t2").stdout
+    assert hutch("start", "--filter", "name=t2").stdout == t2
+    assert hutch("inspect", "--format", "{{.State.Running}}", "t2").stdout == "true\n"
     assert hutch("rm", "-af", "-t", "0").stdout.count("\n") == 2
 
 

@@ -314,6 +314,25 @@ def test_pull_of_an_archive_prints_podmans_copy_lines(
         assert quiet.stderr == "", (name, quiet)
 
 
+def test_push_into_the_own_store_names_the_image_as_podman(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    """containers-storage:NAME: the same image under NAME (a bare name docker.io's)."""
+    assert base_image == "base"
+    code, _out, err = both_masked(hutch, podman, "push", "base", "containers-storage:cs1")
+    assert code == 0 and err.startswith("Getting image source signatures\n")
+    assert err.endswith("Writing manifest to image destination\nStoring signatures\n")
+    both_masked(hutch, podman, "push", "-q", "base", "containers-storage:localhost/cs2:v1")
+    shown = ("images", "--format", "{{.Repository}}:{{.Tag}}", "--sort", "repository")
+    ours, theirs = hutch(*shown).stdout.split(), podman(*shown).stdout.split()
+    names = ["docker.io/library/cs1:latest", "localhost/cs2:v1"]
+    assert [n for n in ours if n in names] == [n for n in theirs if n in names] == names
+    ids = {hutch("images", "-q", name).stdout for name in ("base", *names)}
+    assert len(ids) == 1  # one image, three names
+    for tool in (hutch, podman):
+        tool("rmi", *names)
+
+
 def test_load_and_import_of_a_file_that_is_no_tar_as_podman(
     hutch: Hutch, podman: Run, tmp_path: Path
 ) -> None:

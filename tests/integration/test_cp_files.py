@@ -154,6 +154,35 @@ def test_copy_into_running_container_is_seen_at_once(
     assert hutch("logs", "c").stdout == "released\n"
 
 
+def test_copy_into_and_out_of_a_running_containers_volume_and_bind_mount(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """cp reaches what is mounted at the path, not the root filesystem beneath it."""
+    bound = tmp_path / "bound"
+    bound.mkdir()
+    (tmp_path / "in.txt").write_text("in\n")
+    hutch(
+        "run", "-d", "--name", "c", "-v", "cpvol:/vol", "-v", f"{bound}:/bind", base_image,
+        "sh", "-c", "echo from-vol > /vol/out; sleep 300",
+    )  # fmt: skip
+    hutch("cp", str(tmp_path / "in.txt"), "c:/vol/in.txt")
+    hutch("cp", str(tmp_path / "in.txt"), "c:/bind/in.txt")
+    assert (bound / "in.txt").read_text() == "in\n"
+    assert hutch("exec", "c", "cat", "/vol/in.txt").stdout == "in\n"
+    deadline = time.monotonic() + 10
+    while hutch("cp", "c:/vol/out", str(tmp_path / "out"), check=False).returncode != 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert (tmp_path / "out").read_text() == "from-vol\n"
+    # the volume holds them, the root filesystem's directory under it does not
+    hutch("rm", "-f", "-t", "0", "c")
+    hutch("run", "--rm", "-v", "cpvol:/vol", base_image, "cat", "/vol/in.txt")
+    hutch("create", "--name", "bare", base_image, "true")
+    assert hutch("cp", "bare:/vol/in.txt", str(tmp_path / "x"), check=False).returncode == 125
+    hutch("rm", "bare")
+    hutch("volume", "rm", "cpvol")
+
+
 def test_copy_out_of_running_container(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     hutch("run", "-d", "--name", "c", base_image, "sh", "-c", "echo live > /live; sleep 300")
     deadline = time.monotonic() + 10

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from harness import Hutch
-from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 MODE = ("inspect", "--format", "{{.HostConfig.NetworkMode}}", "mode")
 
@@ -36,3 +36,20 @@ def test_the_default_network_is_named_by_its_helper(hutch: Hutch, base_image: st
     hutch("create", "--name", "mode", base_image, "true")
     assert hutch(*MODE).stdout == "pasta\n"
     hutch("rm", "mode")
+
+
+@pytest.mark.parametrize("network", ["host", "none"])
+def test_ports_on_a_network_without_ports_warn_and_run_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, network: str
+) -> None:
+    assert base_image == "base"  # the same name in both stores
+    argv = ("run", "--rm", "-p", "8080:80", "--network", network, "base", "echo", "ran")
+    assert both(hutch, podman, *argv) == (
+        0,
+        "ran\n",
+        "Port mappings have been discarded as one of the Host, Container, Pod, and None "
+        "network modes are in use\n",
+    )
+    # -P: no word, no port (podman counts -p's mappings only)
+    assert both(hutch, podman, "run", "--rm", "-P", "--expose", "80", "--network", network,
+                "base", "echo", "ran") == (0, "ran\n", "")  # fmt: skip

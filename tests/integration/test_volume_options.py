@@ -41,6 +41,18 @@ def test_volume_options_are_recorded_as_podman_records_them(hutch: Hutch, podman
         # podman's words (its Go error's tail aside)
         assert ours.stderr.split(":")[1] == theirs.stderr.split(":")[1], (ours, theirs)
     assert hutch("volume", "exists", "bad", check=False).returncode == 1
+    # a bind volume's missing device, refused at create in podman's words
+    args = ("volume", "create", "-o", "type=bind", "-o", "device=/nonexistent-h15", "dev")
+    ours, theirs = hutch(*args, check=False), podman(*args, check=False)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        theirs.returncode,
+        theirs.stdout,
+        theirs.stderr,
+    )
+    assert ours.stderr == (
+        "Error: invalid volume option device for driver 'local': "
+        "stat /nonexistent-h15: no such file or directory\n"
+    )
 
 
 def test_owner_and_copy_seen_from_containers(hutch: Hutch, base_image: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from hutch.api.flags import (
     CREATE,
+    PULL_POLICIES,
     RETRY,
     RETRY_DELAY,
     RUN,
@@ -308,6 +309,7 @@ FLAGS: tuple[Flag, ...] = (
         "--userns",
         "security.userns",
         "User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=].",
+        values=("auto", "host", "keep-id", "nomap"),
     ),
     repeated("--uidmap", "security.uidmap", "Map container uids: CONTAINER:HOST:SIZE."),
     repeated("--gidmap", "security.gidmap", "Map container gids: CONTAINER:HOST:SIZE."),
@@ -458,6 +460,7 @@ FLAGS: tuple[Flag, ...] = (
         "--pull",
         "pull.policy",
         "Pull the image: missing (default), always, never, newer.",
+        values=PULL_POLICIES,
         parse=pull_policy,
     ),
     text("--platform", "pull.platform", "Platform OS/ARCH[/VARIANT] of the image to pull."),
@@ -718,6 +721,7 @@ FLAGS: tuple[Flag, ...] = (
         "--log-driver",
         "log.driver",
         "Where the output goes: k8s-file (default), json-file (Docker's format) or none.",
+        values=("k8s-file", "json-file", "none"),
         parse=or_empty,
     ),
     repeated(

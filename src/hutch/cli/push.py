@@ -18,7 +18,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             str | None,
             typer.Argument(
                 help="Where to: a registry reference, or docker-archive:PATH, "
-                "oci-archive:PATH, oci:PATH, dir:PATH (default: the image's name)."
+                "oci-archive:PATH, oci:PATH, dir:PATH, containers-storage:NAME "
+                "(default: the image's name)."
             ),
         ] = None,
         digestfile: Annotated[

@@ -116,6 +116,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         # podman's refusal (its man page: --add-host conflicts with --no-hosts and with
         # containers.conf's no_hosts = true)
         raise InvalidArgument("--no-hosts and --add-host cannot be set together")
+    options = run_flags.without_unusable_ports(options)
     netconfig.validate(options)
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)

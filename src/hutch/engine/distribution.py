@@ -216,6 +216,27 @@ class Distribution:
         for line in copy_lines(record, blobs):
             progress.line(line)
 
+    def _push_to_own_store(
+        self, image_id: str, destination: str, options: PushOptions
+    ) -> PushReport:
+        """``containers-storage:NAME``: the image, under NAME too, in hutch's own store.
+
+        podman's transport reads NAME as a registry reference (a bare name is
+        docker.io's, not localhost's) and copies nothing the store already holds:
+        the same image gains the name, with podman's copy lines.
+        """
+        name = destination.partition(":")[2]
+        if not name:
+            raise InvalidArgument(f"{destination}: no image name given")
+        ref = parse_reference(name, default_registry="docker.io")
+        if ref.digest is not None:
+            raise InvalidArgument(f"{destination}: cannot push to a digest reference")
+        self._ctx.enter_session()
+        self._ctx.images.tag(str(ref), image_id)
+        self._copied(image_id, self.progress(options.quiet, options.on_progress, None))
+        record = self._ctx.images.get(image_id)
+        return PushReport(destination, record.digest if record is not None else "")
+
     def _pull(self, options: PullOptions, policy: RetryPolicy) -> PullReport:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport, with_default
@@ -568,6 +589,8 @@ class Distribution:
         image = find_image(self._ctx.images, options.source)
         image = with_stored_blobs(image, self._ctx.images, self._ctx.layers)
         destination = (options.destination or options.source).removeprefix("docker://")
+        if destination.startswith("containers-storage:"):
+            return self._push_to_own_store(image.id, destination, options)
         if ":" in destination.split("/", 1)[0] and destination.split(":", 1)[0] in _TRANSPORTS:
             from hutch.engine.image_archive import write_transport
 

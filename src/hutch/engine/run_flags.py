@@ -85,6 +85,26 @@ def check(options: RunOptions) -> RunOptions:
     return options
 
 
+def without_unusable_ports(options: RunOptions) -> RunOptions:
+    """-p/-P on a network with no ports of its own (host, none, another container's):
+    podman runs the container without them, -p with its warning (libpod's words).
+    A -p that does not parse is still refused, as podman parses it first."""
+    mode = options.network
+    if mode not in ("host", "none") and not mode.startswith("container:"):
+        return options
+    for spec in options.net.publish:
+        ports.parse_publish(spec)
+    if options.net.publish:
+        print(
+            "Port mappings have been discarded as one of the Host, Container, Pod, and None "
+            "network modes are in use",
+            file=sys.stderr,
+        )
+    elif not options.net.publish_all:
+        return options
+    return replace(options, net=replace(options.net, publish=(), publish_all=False))
+
+
 def check_labels(items: Sequence[str], context: str = "unable to process labels") -> None:
     """A ``--label`` without a key is refused, in podman's words (its commands differ
     in ``context`` alone: network create's is "failed to parse labels")."""

@@ -96,7 +96,11 @@ class VolumeService:
                 raise InvalidArgument(f"invalid --{key} {value}: must not be negative")
         device = dict(parsed).get("device")
         if device and dict(parsed).get("type") != "tmpfs" and not os.path.exists(device):
-            raise InvalidArgument(f"device {device}: no such file or directory")
+            # podman's words (libpod's local driver checks the device of type=bind)
+            raise InvalidArgument(
+                f"invalid volume option device for driver 'local': stat {device}: "
+                "no such file or directory"
+            )
         labels = tuple(_label(item) for item in options.labels)
         self._ctx.enter_session()
         if options.ignore and self._ctx.volumes.get(name) is not None:

@@ -209,11 +209,13 @@ class RegistryClient:
         if isinstance(exc, SSLError):
             return TLSFailure(
                 message,
-                # run and create have no --tls-verify: registries.conf is their way
+                # registries.conf reaches what has no --tls-verify: a build's FROM,
+                # compose, kube play, auto-update
                 hint=(
                     "add its CA to certs.d/<host:port>/, use --tls-verify=false (pull, "
-                    "push, login, search), or mark it insecure for every command in "
-                    f'registries.conf: [[registry]] location = "{host}" insecure = true'
+                    "push, run, create, build, login, search), or mark it insecure for "
+                    f'every command in registries.conf: [[registry]] location = "{host}" '
+                    "insecure = true"
                 ),
             )
         return RegistryError(message)

@@ -126,3 +126,26 @@ def test_system_renumber_is_a_quiet_success(
     fake = FakeEngine()
     result = run_cli(["system", "renumber"], fake, monkeypatch, capsys)
     assert (result.code, result.out, result.err, fake.calls) == (0, "", "", [])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["ls", "--format", "json"],
+        ["add", "--identity", "/k", "--default", "srv", "ssh://core@srv/run/podman.sock"],
+        ["default", "srv"],
+        ["rm", "--all"],
+    ],
+    ids=lambda argv: " ".join(argv) or "none",
+)
+def test_system_connection_is_refused_with_the_reason(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # podman's subcommands and their flags meet the reason, not an unknown option
+    fake = FakeEngine()
+    result = run_cli(["system", "connection", *argv], fake, monkeypatch, capsys)
+    assert (result.code, result.out, fake.calls) == (125, "", [])
+    assert result.err.startswith(
+        "Error: system connection is not supported: hutch is daemonless and has no remote mode"
+    ), result.err

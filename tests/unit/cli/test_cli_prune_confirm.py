@@ -131,3 +131,20 @@ def test_system_prune_prints_podmans_sections_in_podmans_order(
         "Deleted Containers\nc1\nDeleted Pods\np1\nDeleted Volumes\nv1\n"
         "Deleted Images\ni1\nDeleted Networks\nn1\nTotal reclaimed space: 10B\n"
     )
+
+
+def test_system_prune_passes_all_volumes_and_filters_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch.api.system import SystemPruneOptions, SystemPruneReport
+    from unit import fakes
+
+    nothing = SystemPruneReport((), (), (), (), ())
+    monkeypatch.setitem(fakes.ANSWERS, "system.prune", lambda _e, _o: nothing)
+    fake = FakeEngine()
+    argv = ["system", "prune", "-a", "-f", "--volumes", "--filter", "label=x"]
+    assert run_cli(argv, fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("system.prune") == SystemPruneOptions(True, True, ("label=x",))
+    fake = FakeEngine()
+    assert run_cli(["system", "prune", "--all", "--force"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("system.prune") == SystemPruneOptions(all=True)

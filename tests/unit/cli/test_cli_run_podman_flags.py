@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hutch.api.container_config import ImagePullOptions, RunOptions
+from hutch.api.container_config import ImagePullOptions, PasswdOptions, RunOptions
 from hutch.api.images import RegistryAccess
 from hutch.cli import fast
 from hutch.engine.pull_policy import access
@@ -37,6 +37,8 @@ BOTH_PATHS = [
     ["run", "-a", "stdout", "--attach=stderr", "-a", "STDIN", "base"],
     ["run", "--read-only", "--read-only-tmpfs=false", "base"],
     ["run", "--read-only-tmpfs", "base"],  # bare: a switch, the image is not its value
+    ["run", "--passwd=false", "--passwd-entry", "$UID:x", "--group-entry", "g:x:$GID:", "base"],
+    ["create", "--passwd", "--hostuser", "root", "--hostuser=0", "base"],
 ]
 
 
@@ -103,6 +105,24 @@ def test_the_other_flags_fill_their_fields(
     assert options.env_merge == ("P=/x:${P}",)
     attach = options_of(["run", "-a", "stdout", "--attach=stderr", "base"], monkeypatch, capsys)
     assert attach.attach == ("stdout", "stderr")
+
+
+def test_the_passwd_flags_fill_passwd_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # engine/specbuild.passwd_spec and runtime/passwd.py take them from here
+    assert options_of(["run", "base"], monkeypatch, capsys).passwd == PasswdOptions()
+    argv = [
+        "create", "--passwd=false", "--passwd-entry", "$USERNAME:x:$UID:$GID::$HOME:/bin/ash",
+        "--group-entry", "g$GROUPNAME:x:$GID:$USERLIST", "--hostuser", "root", "base",
+    ]  # fmt: skip
+    assert options_of(argv, monkeypatch, capsys).passwd == PasswdOptions(
+        add=False,
+        entry="$USERNAME:x:$UID:$GID::$HOME:/bin/ash",
+        group_entry="g$GROUPNAME:x:$GID:$USERLIST",
+        hostuser=("root",),
+    )
+    assert options_of(["run", "--passwd", "base"], monkeypatch, capsys).passwd.add is True
 
 
 @pytest.mark.parametrize(

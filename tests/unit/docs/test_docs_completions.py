@@ -190,6 +190,14 @@ def test_bash_completes_option_values(fake_bin: Path) -> None:
     # --network=n arrives as "--network", "=", "n"; bash replaces only "n".
     assert complete(fake_bin, "hutch", "run", "--network", "=", "h") == ["host"]
     assert complete(fake_bin, "hutch", "run", "--name", "") == []
+    # podman's fixed value lists (issue 15)
+    assert complete(fake_bin, "hutch", "run", "--pull", "n") == ["never", "newer"]
+    assert complete(fake_bin, "hutch", "create", "--log-driver", "") == [
+        "json-file", "k8s-file", "none"
+    ]  # fmt: skip
+    assert complete(fake_bin, "hutch", "run", "--userns", "") == [
+        "auto", "host", "keep-id", "nomap"
+    ]  # fmt: skip
 
 
 # The fake answers every call with its three lines: here, as container or network names.

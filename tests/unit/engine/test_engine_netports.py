@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 
@@ -79,6 +80,26 @@ def test_allocate_picks_free_ports_and_refuses_busy_ones() -> None:
         f"rootlessport listen tcp 127.0.0.1:{port}: bind: address already in use"
     )
     assert caught.value.hint is not None and f"{port}/tcp" in caught.value.hint
+
+
+def test_a_privileged_port_names_the_sysctl_as_podman_does() -> None:
+    # what bind(2) gives an unprivileged user for -p 80:80 (the tests may run as root)
+    denied = PermissionError(errno.EACCES, "Permission denied")
+    start = ports.unprivileged_port_start()
+    if start < 2:
+        pytest.skip("this host lets every user bind every port")
+    low = PortMapping("", start - 1, 80)
+    assert ports._podman_bind_error(low, denied) == (
+        f"rootlessport cannot expose privileged port {start - 1}, you can add "
+        f"'net.ipv4.ip_unprivileged_port_start={start - 1}' to /etc/sysctl.conf "
+        f"(currently {start}), or choose a larger port number (>= {start}): "
+        f"listen tcp 0.0.0.0:{start - 1}: bind: permission denied"
+    )
+    assert ports._bind_hint(low, denied) is None  # the message says it all
+    high = PortMapping("127.0.0.1", start + 1, 80)
+    assert ports._podman_bind_error(high, denied) == (
+        f"rootlessport listen tcp 127.0.0.1:{start + 1}: bind: permission denied"
+    )
 
 
 def test_a_released_port_is_taken_over_though_in_use() -> None:

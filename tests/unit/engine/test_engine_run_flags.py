@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.container_config import RunOptions, SecurityOptions
+from hutch.api.container_config import NetworkOptions, RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.config.settings import Settings
 from hutch.engine import container_record, run_flags
@@ -125,6 +125,38 @@ def test_kernel_memory_is_a_no_op_with_podmans_warning(capsys: pytest.CaptureFix
     assert capsys.readouterr().err == (
         "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.\n"
     )
+
+
+DISCARDED = (
+    "Port mappings have been discarded as one of the Host, Container, Pod, and None "
+    "network modes are in use\n"
+)
+
+
+@pytest.mark.parametrize("network", ["host", "none", "container:web"])
+def test_ports_on_a_network_without_ports_are_dropped_with_podmans_warning(
+    network: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    published = RunOptions("i", network=network, net=NetworkOptions(publish=("8080:80",)))
+    kept = run_flags.without_unusable_ports(published)
+    assert (kept.net.publish, capsys.readouterr().err) == ((), DISCARDED)
+    # -P alone: dropped without a word, as podman (its warning counts -p's mappings)
+    every = RunOptions("i", network=network, net=NetworkOptions(publish_all=True))
+    assert not run_flags.without_unusable_ports(every).net.publish_all
+    assert capsys.readouterr().err == ""
+    # a -p that does not parse is refused all the same
+    bad = RunOptions("i", network=network, net=NetworkOptions(publish=("80:x",)))
+    with pytest.raises(InvalidArgument, match="invalid port number"):
+        run_flags.without_unusable_ports(bad)
+
+
+def test_ports_reach_a_network_of_the_containers_own(capsys: pytest.CaptureFixture[str]) -> None:
+    for network in ("", "private", "pasta", "mynet"):
+        options = RunOptions("i", network=network, net=NetworkOptions(publish=("8080:80",)))
+        assert run_flags.without_unusable_ports(options) is options
+    assert capsys.readouterr().err == ""
+    host = RunOptions("i", network="host", net=NetworkOptions(publish=("8080:80",)))
+    assert parsed(host).net.publish == ()  # create's checks no longer refuse it
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,23 @@ def test_tls_failures() -> None:
     )
 
 
+def test_a_tls_failure_hints_the_flag_and_registries_conf() -> None:
+    # issue 15: the registries.conf way too, and every command that takes the flag
+    reg = client.RegistryClient(client.Endpoint("reg.example:5000"), None, {})
+    failure = reg._transport_error(
+        SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+        "GET",
+        "https://reg.example:5000/v2/",
+    )
+    assert isinstance(failure, TLSFailure)
+    assert str(failure).startswith('Get "https://reg.example:5000/v2/": ')
+    assert failure.hint is not None
+    assert "--tls-verify=false (pull, push, run, create, build, login, search)" in failure.hint
+    assert failure.hint.endswith(
+        'registries.conf: [[registry]] location = "reg.example:5000" insecure = true'
+    )
+
+
 def test_under_keeps_the_class_and_the_hint() -> None:
     wrapped = TLSFailure("Get x: y", hint="trust it").under("pinging container registry h")
     assert isinstance(wrapped, TLSFailure) and isinstance(wrapped, RegistryError)

@@ -79,6 +79,8 @@ def test_volume_ls_table_quiet_and_format(io: Fixtures) -> None:
     assert table.out.splitlines() == ["DRIVER      VOLUME NAME", "local       v1", "local       v2"]
     assert fake.calls[0] == ("volumes.ls", VolumeListOptions(("dangling=true",)))
     assert run_cli(["volume", "ls", "-q"], fake, *io).out == "v1\nv2\n"
+    for flag in ("-n", "--noheading", "--noheading=true"):  # the table without its heading
+        assert run_cli(["volume", "ls", flag], fake, *io).out == "local       v1\nlocal       v2\n"
     out = run_cli(["volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}"], fake, *io).out
     assert out.splitlines()[0] == "v1 /data/volumes/v1/_data"
 
