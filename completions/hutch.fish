@@ -747,8 +747,8 @@ complete -c hutch -n "__hutch_at 'run'" -l dns-option -x -d 'Option for resolv.c
 complete -c hutch -n "__hutch_at 'run'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
 complete -c hutch -n "__hutch_at 'run'" -l no-hostname -d 'Do not write /etc/hostname; keep the image\'s'
 complete -c hutch -n "__hutch_at 'run'" -l chrootdirs -x -d 'Chroot directories (DIR[,DIR]) that get the container\'s /etc/hosts and resolv.conf too'
-complete -c hutch -n "__hutch_at 'run'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
-complete -c hutch -n "__hutch_at 'run'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'run'" -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'run'" -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
 complete -c hutch -n "__hutch_at 'run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -842,8 +842,7 @@ complete -c hutch -n "__hutch_at 'run'" -l log-driver -x -a 'k8s-file json-file 
 complete -c hutch -n "__hutch_at 'run'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'run' 1" -f -a '(__hutch_image_names)'
-complete -c hutch -n "__hutch_arg 'run' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'run' 3+" -F
+complete -c hutch -n "__hutch_arg 'run' 2+" -f
 
 # hutch create
 complete -c hutch -n "__hutch_at 'create'" -l rm -d 'Remove the container when it exits'
@@ -896,8 +895,8 @@ complete -c hutch -n "__hutch_at 'create'" -l dns-option -x -d 'Option for resol
 complete -c hutch -n "__hutch_at 'create'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
 complete -c hutch -n "__hutch_at 'create'" -l no-hostname -d 'Do not write /etc/hostname; keep the image\'s'
 complete -c hutch -n "__hutch_at 'create'" -l chrootdirs -x -d 'Chroot directories (DIR[,DIR]) that get the container\'s /etc/hosts and resolv.conf too'
-complete -c hutch -n "__hutch_at 'create'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
-complete -c hutch -n "__hutch_at 'create'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'create'" -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'create'" -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
 complete -c hutch -n "__hutch_at 'create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -991,8 +990,7 @@ complete -c hutch -n "__hutch_at 'create'" -l log-driver -x -a 'k8s-file json-fi
 complete -c hutch -n "__hutch_at 'create'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'create' 1" -f -a '(__hutch_image_names)'
-complete -c hutch -n "__hutch_arg 'create' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'create' 3+" -F
+complete -c hutch -n "__hutch_arg 'create' 2+" -f
 
 # hutch start
 complete -c hutch -n "__hutch_at 'start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
@@ -1174,8 +1172,7 @@ complete -c hutch -n "__hutch_at 'exec'" -l preserve-fds -x -d 'Pass descriptors
 complete -c hutch -n "__hutch_at 'exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'exec' 1" -f -a '(__hutch_container_names)'
-complete -c hutch -n "__hutch_arg 'exec' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'exec' 3+" -F
+complete -c hutch -n "__hutch_arg 'exec' 2+" -f
 
 # hutch attach
 complete -c hutch -n "__hutch_at 'attach'" -l no-stdin -d 'Do not attach standard input'
@@ -2143,8 +2140,7 @@ complete -c hutch -n "__hutch_at 'compose exec'" -l index -x -d 'Which replica o
 complete -c hutch -n "__hutch_at 'compose exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'compose exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose exec' 1" -f -a '(__hutch_service_names)'
-complete -c hutch -n "__hutch_arg 'compose exec' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'compose exec' 3+" -F
+complete -c hutch -n "__hutch_arg 'compose exec' 2+" -f
 
 # hutch compose run
 complete -c hutch -n "__hutch_at 'compose run'" -l rm -d 'Remove the container when it exits'
@@ -2162,8 +2158,7 @@ complete -c hutch -n "__hutch_at 'compose run'" -l workdir -s w -x -d 'Working d
 complete -c hutch -n "__hutch_at 'compose run'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
 complete -c hutch -n "__hutch_at 'compose run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose run' 1" -f -a '(__hutch_service_names)'
-complete -c hutch -n "__hutch_arg 'compose run' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'compose run' 3+" -F
+complete -c hutch -n "__hutch_arg 'compose run' 2+" -f
 
 # hutch compose ls
 complete -c hutch -n "__hutch_at 'compose ls'" -l all -s a -d 'Also projects with no running container'
@@ -2466,8 +2461,8 @@ complete -c hutch -n "__hutch_at 'container run'" -l dns-option -x -d 'Option fo
 complete -c hutch -n "__hutch_at 'container run'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
 complete -c hutch -n "__hutch_at 'container run'" -l no-hostname -d 'Do not write /etc/hostname; keep the image\'s'
 complete -c hutch -n "__hutch_at 'container run'" -l chrootdirs -x -d 'Chroot directories (DIR[,DIR]) that get the container\'s /etc/hosts and resolv.conf too'
-complete -c hutch -n "__hutch_at 'container run'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
-complete -c hutch -n "__hutch_at 'container run'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container run'" -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container run'" -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
 complete -c hutch -n "__hutch_at 'container run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'container run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'container run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -2561,8 +2556,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l log-driver -x -a 'k8s-file 
 complete -c hutch -n "__hutch_at 'container run'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'container run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container run' 1" -f -a '(__hutch_image_names)'
-complete -c hutch -n "__hutch_arg 'container run' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'container run' 3+" -F
+complete -c hutch -n "__hutch_arg 'container run' 2+" -f
 
 # hutch container create
 complete -c hutch -n "__hutch_at 'container create'" -l rm -d 'Remove the container when it exits'
@@ -2615,8 +2609,8 @@ complete -c hutch -n "__hutch_at 'container create'" -l dns-option -x -d 'Option
 complete -c hutch -n "__hutch_at 'container create'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
 complete -c hutch -n "__hutch_at 'container create'" -l no-hostname -d 'Do not write /etc/hostname; keep the image\'s'
 complete -c hutch -n "__hutch_at 'container create'" -l chrootdirs -x -d 'Chroot directories (DIR[,DIR]) that get the container\'s /etc/hosts and resolv.conf too'
-complete -c hutch -n "__hutch_at 'container create'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
-complete -c hutch -n "__hutch_at 'container create'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container create'" -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container create'" -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE' -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
 complete -c hutch -n "__hutch_at 'container create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'container create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'container create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -2710,8 +2704,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l log-driver -x -a 'k8s-fi
 complete -c hutch -n "__hutch_at 'container create'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'container create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container create' 1" -f -a '(__hutch_image_names)'
-complete -c hutch -n "__hutch_arg 'container create' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'container create' 3+" -F
+complete -c hutch -n "__hutch_arg 'container create' 2+" -f
 
 # hutch container start
 complete -c hutch -n "__hutch_at 'container start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
@@ -2986,8 +2979,7 @@ complete -c hutch -n "__hutch_at 'container exec'" -l preserve-fds -x -d 'Pass d
 complete -c hutch -n "__hutch_at 'container exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container exec' 1" -f -a '(__hutch_container_names)'
-complete -c hutch -n "__hutch_arg 'container exec' 2" -f -a '(__fish_complete_command)'
-complete -c hutch -n "__hutch_arg 'container exec' 3+" -F
+complete -c hutch -n "__hutch_arg 'container exec' 2+" -f
 
 # hutch container attach
 complete -c hutch -n "__hutch_at 'container attach'" -l no-stdin -d 'Do not attach standard input'

@@ -5,7 +5,8 @@
 #
 # Started as root, the demo runs as the unprivileged user hutch-demo (created if
 # missing); started by a normal user through sudo, it runs as that user. It
-#  1. prepares the host (contrib/setup-host.sh: packages, subordinate ids, devices)
+#  1. prepares the host (contrib/setup-host.sh with HUTCH_SETUP_RUNTIME=1: hutch's own
+#     packages, subordinate ids, devices)
 #  2. installs hutch into /opt/hutch/venv (from /usr/bin/python3), links
 #     /usr/local/bin/hutch, installs the man pages and completions under /usr/local/share
 #     (contrib/install.sh --system)
@@ -47,7 +48,9 @@ printf '==> running the demo as unprivileged user %s\n' "$demo_user"
 
 step "preparing the host for $demo_user (contrib/setup-host.sh)"
 # the user's own podman configuration is none of the demo's business
-HUTCH_SETUP_PODMAN=0 HUTCH_SETUP_SMALL_FS=0 bash "$HUTCH_REPO/contrib/setup-host.sh" "$demo_user"
+# hutch's own packages only: QEMU, the kernel, the peers and the benchmark tools are the
+# tests' (contrib/test.sh sets them up)
+HUTCH_SETUP_RUNTIME=1 bash "$HUTCH_REPO/contrib/setup-host.sh" "$demo_user"
 printf '    %s\n' "$(grep -E "^$demo_user:" /etc/subuid | head -n1) in /etc/subuid," \
     "/dev/net/tun and /dev/fuse usable by normal users"
 

@@ -5,7 +5,8 @@
 #
 # Idempotent and quiet: a second run changes nothing and prints one line.
 #  - installs the Debian packages hutch and its peers need (HUTCH_SETUP_BENCH=1: also the
-#    benchmarks' own, podman-compose)
+#    benchmarks' own, podman-compose; HUTCH_SETUP_RUNTIME=1: only hutch's own, and none
+#    of the test-only steps: the demo's user install)
 #  - creates USER (with a home) if missing
 #  - gives USER a subordinate id range in /etc/subuid and /etc/subgid
 #  - makes /dev/net/tun and /dev/fuse usable by normal users (they are 0600 here)
@@ -18,10 +19,24 @@ set -euo pipefail
 readonly USER_NAME="${1:-hutch-test}"
 readonly SUBID_COUNT=65536
 readonly SUBID_FIRST=100000
-readonly PACKAGES=(
-    uidmap fuse-overlayfs slirp4netns passt busybox-static zstd python3-venv iproute2
+# What hutch itself needs (all a user's install, HUTCH_SETUP_RUNTIME=1, gets: the demo's)
+readonly RUNTIME_PACKAGES=(
+    uidmap fuse-overlayfs slirp4netns passt zstd python3-venv iproute2
+    # the demo's (and the tests') busybox rootfs: contrib/make-rootfs.sh
+    busybox-static
     # pods: the infra container's init (bind-mounted from the host, never pulled)
     catatonit
+    # user-defined networks: firewall rules inside the rootless network namespace
+    nftables
+    # run --tz: the host's zone files
+    tzdata
+    # build: ADD of git repositories and git build contexts
+    git
+    # build --ssh (ssh-agent), image scp (ssh)
+    openssh-client
+)
+# What the tests, their peers and the guest lane need besides
+readonly TEST_PACKAGES=(
     # the benchmark peer and its timer
     podman runc hyperfine
     # bench/: TCP throughput inside and outside containers
@@ -41,16 +56,8 @@ readonly PACKAGES=(
     docker.io
     # man page checks (tests/unit/docs)
     groff-base
-    # user-defined networks: firewall rules inside the rootless network namespace
-    nftables
-    # run --tz: the host's zone files
-    tzdata
-    # build: ADD of git repositories and git build contexts (clone; git daemon and
-    # http-backend in the tests)
-    git
-    # build --ssh KEY: an agent holding the key for the build (ssh-agent, ssh-add);
-    # the tests make keys with ssh-keygen
-    openssh-client
+    # git daemon and http-backend for the build tests' git contexts, ssh-keygen: in
+    # RUNTIME_PACKAGES (git, openssh-client)
     # image scp: the tests start their own sshd as the test user on a loopback port
     # (nothing uses the system's ssh service)
     openssh-server
@@ -216,13 +223,19 @@ ensure_small_fs() {
     chown "$USER_NAME:" "$SMALL_FS"
 }
 
-install_packages "${PACKAGES[@]}"
-[[ ${HUTCH_SETUP_BENCH:-0} == 1 ]] && install_packages "${BENCH_PACKAGES[@]}"
-ensure_pythons
+runtime_only=${HUTCH_SETUP_RUNTIME:-0}
+install_packages "${RUNTIME_PACKAGES[@]}"
+if [[ $runtime_only == 0 ]]; then
+    install_packages "${TEST_PACKAGES[@]}"
+    [[ ${HUTCH_SETUP_BENCH:-0} == 1 ]] && install_packages "${BENCH_PACKAGES[@]}"
+    ensure_pythons
+fi
 ensure_user
 ensure_subids
 ensure_devices
-# the demo's user needs no test file system (and would take it from the test user)
-[[ ${HUTCH_SETUP_SMALL_FS:-1} == 0 ]] || ensure_small_fs
-[[ ${HUTCH_SETUP_PODMAN:-1} == 0 ]] || configure_podman
+if [[ $runtime_only == 0 ]]; then
+    # the demo's user needs no test file system (and would take it from the test user)
+    [[ ${HUTCH_SETUP_SMALL_FS:-1} == 0 ]] || ensure_small_fs
+    [[ ${HUTCH_SETUP_PODMAN:-1} == 0 ]] || configure_podman
+fi
 log "host ready for $USER_NAME ($(grep -E "^$USER_NAME:" /etc/subuid | head -n1))"

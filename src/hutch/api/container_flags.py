@@ -8,6 +8,7 @@ the order of ``--help``.
 
 from __future__ import annotations
 
+from hutch.api.capnames import CAPABILITY_WORDS
 from hutch.api.flags import (
     CREATE,
     PULL_POLICIES,
@@ -254,8 +255,18 @@ FLAGS: tuple[Flag, ...] = (
         "Chroot directories (DIR[,DIR]) that get the container's /etc/hosts and resolv.conf too.",
     ),
     # Security (SecurityOptions).
-    repeated("--cap-add", "security.cap_add", "Add Linux capabilities (NAME, CAP_NAME or ALL)."),
-    repeated("--cap-drop", "security.cap_drop", "Drop Linux capabilities (NAME, CAP_NAME or ALL)."),
+    repeated(
+        "--cap-add",
+        "security.cap_add",
+        "Add Linux capabilities (NAME, CAP_NAME or ALL).",
+        values=CAPABILITY_WORDS,
+    ),
+    repeated(
+        "--cap-drop",
+        "security.cap_drop",
+        "Drop Linux capabilities (NAME, CAP_NAME or ALL).",
+        values=CAPABILITY_WORDS,
+    ),
     switch(
         "--privileged",
         "security.privileged",

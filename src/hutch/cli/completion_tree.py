@@ -11,7 +11,8 @@ with "Container" container names (``hutch ps -a``), one whose help starts with
 "Network" or "Volume" the user's networks or volumes (nothing for ``create``'s
 new name), a compose command's
 ``service``/``services`` the project's services (``hutch compose config --services``, in the current
-directory), one named ``command`` a program name, one named ``reference``,
+directory), one named ``command`` a program name for ``unshare`` and nothing for a
+container's (run, create, exec: the image's programs are not the shell's), one named ``reference``,
 ``name``, ``new_name`` (a clone's), ``tag`` or ``digest`` nothing, and anything
 else files. Option values of run, create and update come from their flag table
 (hutch/api/container_flags.py, ``values``), of pod create and pod clone from theirs
@@ -124,7 +125,9 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
         if re.match(rf"{words}\b", param.help or ""):
             return "none" if path[-1:] == ("create",) else kind  # a new one's name
     if name == "command":
-        return "command"
+        # the host's programs only where the command runs on the host (unshare): a
+        # container's command is a program of its image, which the shell cannot list
+        return "command" if path[-1:] == ("unshare",) else "none"
     return (
         "none" if name in ("reference", "name", "new_name", "tag", "shells", "digest") else "file"
     )

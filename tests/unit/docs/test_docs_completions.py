@@ -396,3 +396,25 @@ def test_every_shell_passes_the_project_options_on(script: Path) -> None:
     for option in ("--project-name", "--project-directory", "--env-file", "--profile"):
         assert option in text
     assert "compose config --services" not in text  # the project's options come between
+
+
+def test_bash_completes_no_program_of_the_shells_for_a_containers_command(
+    fake_bin: Path,
+) -> None:
+    # the image's programs are not the host's: nothing after run IMG, exec CTR
+    assert complete(fake_bin, "hutch", "run", "alpine", "") == []
+    assert complete(fake_bin, "hutch", "run", "alpine", "b") == []
+    assert complete(fake_bin, "hutch", "create", "--rm", "alpine", "sh", "") == []
+    assert complete(fake_bin, "hutch", "exec", "web", "") == []
+    # unshare runs a host program: the shell's programs there
+    assert "bash" in complete(fake_bin, "hutch", "unshare", "bas")
+
+
+def test_bash_completes_capabilities(fake_bin: Path) -> None:
+    assert complete(fake_bin, "hutch", "run", "--cap-add", "NET_") == [
+        "NET_ADMIN",
+        "NET_BIND_SERVICE",
+        "NET_BROADCAST",
+        "NET_RAW",
+    ]
+    assert "ALL" in complete(fake_bin, "hutch", "create", "--cap-drop", "")
