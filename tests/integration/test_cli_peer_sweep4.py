@@ -237,3 +237,30 @@ def test_run_attached_to_stdin_alone_prints_the_id(hutch: Hutch, podman: Run) ->
     finally:
         hutch("rm", "-f", "s4in", check=False)
         podman("rm", "-f", "s4in")
+
+
+def test_userns_private_container_and_ns(hutch: Hutch, podman: Run) -> None:
+    """--userns private without a map and container: of a missing container: podman's
+    refusals; container:NAME and ns:PATH of the session's namespace run there (4.3.1's
+    runc fails on them rootless: hutch alone), another's own namespace is refused."""
+    for args in (("--userns", "private"), ("--userns", "container:nosuch")):
+        assert both(hutch, podman, "run", "--rm", *args, "base", "true")[0] == 125
+    default = hutch("run", "--rm", "base", "cat", "/proc/self/uid_map").stdout
+    hutch("run", "-d", "--name", "s4ud", "base", "sleep", "100")
+    hutch("run", "-d", "--name", "s4uk", "--userns", "keep-id", "base", "sleep", "100")
+    try:
+        joined = hutch("run", "--rm", "--userns", "container:s4ud", "base", "cat",
+                       "/proc/self/uid_map")  # fmt: skip
+        assert joined.stdout == default
+        pid = hutch("inspect", "--format", "{{.State.Pid}}", "s4ud").stdout.strip()
+        by_path = hutch("run", "--rm", "--userns", f"ns:/proc/{pid}/ns/user", "base", "cat",
+                        "/proc/self/uid_map")  # fmt: skip
+        assert by_path.stdout == default
+        own = hutch("run", "--rm", "--userns", "container:s4uk", "base", "true", check=False)
+        assert own.returncode == 125 and "a user namespace of its own (keep-id)" in own.stderr
+        pid = hutch("inspect", "--format", "{{.State.Pid}}", "s4uk").stdout.strip()
+        other = hutch("run", "--rm", "--userns", f"ns:/proc/{pid}/ns/user", "base", "true",
+                      check=False)  # fmt: skip
+        assert other.returncode == 125 and "not the session's user namespace" in other.stderr
+    finally:
+        hutch("rm", "-f", "-t", "0", "s4ud", "s4uk")

@@ -14,11 +14,14 @@ from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.runtime.ids import IdMapEntry, IdRange
 
-MODES = ("", "host", "keep-id", "nomap", "auto")
-# podman's modes hutch has no code for (refused in hutch's words, not as unknown)
-_PODMAN_MODES = ("private", "ns", "container")
+MODES = ("", "host", "keep-id", "nomap", "auto", "private")
+# Modes that join a namespace there is (container:NAME, ns:PATH): rootless, the
+# session's is the one they can join (userns_plan.py)
+JOIN_MODES = ("container", "ns")
 # Modes that run the container in the session namespace itself.
 SESSION_MODES = ("", "host")
+# podman's words for private without a map (rootless podman cannot make one either)
+NO_MAPPING = "must provide at least one UID or GID mapping to configure a user namespace"
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,20 @@ class UsernsMode:
     uid: int | None = None  # keep-id:uid=
     gid: int | None = None  # keep-id:gid=
     size: int | None = None  # auto:size=
+    target: str = ""  # container:NAME's name, ns:PATH's path
 
 
 def parse_mode(text: str | None) -> UsernsMode:
     if not text:
         return UsernsMode("")
     mode, _, rest = text.partition(":")
-    if mode not in MODES:
-        if mode not in _PODMAN_MODES:  # podman's words for a mode it does not know
-            raise InvalidArgument(f"unrecognized namespace mode {text} passed")
-        raise InvalidArgument(
-            f"invalid --userns {text!r}: expected host, keep-id[:uid=N,gid=N], nomap or auto"
-        )
+    if mode in JOIN_MODES:
+        if not rest:
+            raise InvalidArgument(f"must provide a {'path' if mode == 'ns' else 'container'}"
+                                  f" for --userns {mode}:")  # fmt: skip
+        return UsernsMode(mode, target=rest)
+    if mode not in MODES:  # podman's words for a mode it does not know
+        raise InvalidArgument(f"unrecognized namespace mode {text} passed")
     values: dict[str, int] = {}
     for item in filter(None, rest.split(",")):
         key, sep, value = item.partition("=")
@@ -89,6 +94,11 @@ def parse_userns_options(options: SecurityOptions) -> UsernsMode:
     mode = parse_mode(options.userns)
     uidmap = parse_map(options.uidmap, "--uidmap")
     gidmap = parse_map(options.gidmap, "--gidmap")
+    if mode.mode == "private":
+        # a namespace of the container's own: from the maps given (as without --userns)
+        if not (uidmap or gidmap or options.subuidname or options.subgidname):
+            raise InvalidArgument(NO_MAPPING)
+        mode = UsernsMode("")
     if (uidmap or gidmap) and mode.mode:
         raise InvalidArgument("--userns cannot be combined with --uidmap/--gidmap")
     if (options.subuidname or options.subgidname) and (mode.mode or uidmap or gidmap):

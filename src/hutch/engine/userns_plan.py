@@ -34,7 +34,11 @@ SHIFT_ENV = "HUTCH_USERNS_SHIFT"  # force "copy" or "fuse-overlayfs" (tests, mea
 
 
 def requested(options: SecurityOptions) -> bool:
+    """A user namespace of the container's own is asked for (``container:``/``ns:``
+    join one there is: the session's, ``check_join``)."""
     mode = um.parse_userns_options(options)
+    if mode.mode in um.JOIN_MODES:
+        return False
     return mode.mode not in um.SESSION_MODES or bool(
         options.uidmap or options.gidmap or options.subuidname or options.subgidname
     )
@@ -51,6 +55,8 @@ def apply(
 ) -> Spec:
     """``spec`` with the container's own user namespace, when one is asked for;
     with ``joined`` (a pod member), the maps of the namespace it joins."""
+    if joined is None:
+        check_join(ctx, um.parse_userns_options(options))
     if joined is None and not requested(options):
         return spec
     state = ctx.enter_session()
@@ -70,6 +76,45 @@ def apply(
             spec, rootfs=copy_lowers(spec.rootfs, dirs.root / "idmapped", uid_map, gid_map)
         )
     return replace(spec, userns=userns)
+
+
+def check_join(ctx: EngineContext, mode: um.UsernsMode) -> None:
+    """``--userns container:NAME`` and ``ns:PATH``: the container runs in the user
+    namespace named, which rootless hutch can do for the session's, the one its
+    containers share (every one without a namespace of its own: its default, host):
+    the container then runs there, as without the flag. Any other is refused
+    (podman 4.3.1 rootless fails on both at its runtime, exit 126)."""
+    if mode.mode == "container":
+        from hutch.api.errors import NoSuchObject
+        from hutch.engine import container_state as cs
+        from hutch.runtime.spec_io import spec_from_json
+
+        try:
+            record = cs.find(ctx, mode.target)
+        except NoSuchObject as exc:  # podman's words
+            raise InvalidArgument(
+                f"looking up container to share user namespace with: {exc}"
+            ) from None
+        config = ctx.containers.dirs(record.id).userdata / "config.json"
+        other = spec_from_json(config.read_bytes()).userns
+        if other is not None and other.mode not in um.SESSION_MODES:
+            raise InvalidArgument(
+                f"--userns container:{mode.target}: that container has a user namespace of "
+                f"its own ({other.mode}); rootless hutch joins only the session's, which "
+                "the containers without one share"
+            )
+    elif mode.mode == "ns":
+        ctx.enter_session()  # this process is in the session's namespace from here on
+        try:
+            theirs = os.stat(mode.target)
+        except OSError as exc:
+            raise InvalidArgument(f"--userns ns:{mode.target}: {exc.strerror}") from None
+        ours = os.stat("/proc/self/ns/user")
+        if (theirs.st_dev, theirs.st_ino) != (ours.st_dev, ours.st_ino):
+            raise InvalidArgument(
+                f"--userns ns:{mode.target}: not the session's user namespace, the one "
+                "rootless hutch can join"
+            )
 
 
 def _maps(

@@ -53,10 +53,26 @@ def test_modes_pass_and_bad_combinations_are_refused_clearly() -> None:
     [
         ("bogus", "unrecognized namespace mode bogus passed"),  # podman's words
         ("keep-id:bogus=1", 'unknown option specified: "bogus"'),
-        # modes podman has and hutch does not: hutch's own words
-        ("private", "invalid --userns 'private': expected host, keep-id[:uid=N,gid=N], nomap"),
+        ("container:", "must provide a container for --userns container:"),
+        ("ns:", "must provide a path for --userns ns:"),
     ],
 )
 def test_bad_userns_modes(text: str, words: str) -> None:
     with pytest.raises(InvalidArgument, match=re.escape(words)):
         parse_mode(text)
+
+
+def test_private_needs_maps_as_rootless_podman_does() -> None:
+    with pytest.raises(InvalidArgument, match=r"^must provide at least one UID or GID mapping"):
+        parse_userns_options(SecurityOptions(userns="private"))
+    # with maps: a namespace of the container's own from them, as without --userns
+    given = parse_userns_options(SecurityOptions(userns="private", uidmap=("0:1:100",)))
+    assert given.mode == ""
+
+
+def test_join_modes_name_their_target() -> None:
+    assert (parse_mode("container:web").mode, parse_mode("container:web").target) == (
+        "container",
+        "web",
+    )
+    assert parse_mode("ns:/proc/1/ns/user").target == "/proc/1/ns/user"
