@@ -9,6 +9,8 @@ podman differs from 4.3.1 (inspect's StopSignal) hutch is held to current podman
 
 from __future__ import annotations
 
+import os
+import pwd
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,3 +266,21 @@ def test_userns_private_container_and_ns(hutch: Hutch, podman: Run) -> None:
         assert other.returncode == 125 and "not the session's user namespace" in other.stderr
     finally:
         hutch("rm", "-f", "-t", "0", "s4ud", "s4uk")
+
+
+def test_keep_id_home_by_podmans_rule(hutch: Hutch, podman: Run, tmp_path: Path) -> None:
+    """keep-id's passwd line and HOME: the working directory, unless the user's own
+    home (or a directory above it) is mounted in the container."""
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    mounted = tmp_path / "home"
+    mounted.mkdir()
+    show = ("sh", "-c", f"echo $HOME; grep '^{pwd.getpwuid(os.getuid()).pw_name}:' /etc/passwd")
+    for flags in (
+        (),
+        ("-w", "/tmp"),
+        ("-v", f"{mounted}:{home}"),
+        ("-v", f"{mounted}:{os.path.dirname(home)}"),
+    ):
+        code, out, _ = both(hutch, podman, "run", "--rm", "--userns", "keep-id", *flags,
+                            "base", *show)  # fmt: skip
+        assert code == 0 and out.startswith("/"), (flags, out)

@@ -182,6 +182,7 @@ def _keep_id(
         group = grp.getgrgid(host_gid).gr_name
     except KeyError:
         group = name
+    home = keep_id_home(home, spec)
     userns = replace(
         userns,
         passwd_entry=f"{name}:*:{uid}:{gid}:{gecos}:{home}:/bin/sh",
@@ -190,6 +191,19 @@ def _keep_id(
     if not user_given:
         spec = replace(spec, process=replace(spec.process, user=User(f"{uid}:{gid}")))
     return userns, spec
+
+
+def keep_id_home(host_home: str, spec: Spec) -> str:
+    """The home of keep-id's passwd line by podman's rule: the user's own home where
+    the container has it (a mount there or on a directory above it, but /), else the
+    container's working directory; HOME follows the line."""
+    destinations = {mount.destination.rstrip("/") or "/" for mount in spec.mounts}
+    above = host_home.rstrip("/") or "/"
+    while above != "/":
+        if above in destinations:
+            return host_home
+        above = os.path.dirname(above)
+    return spec.process.cwd or "/"
 
 
 def shift_method(driver: str) -> str:

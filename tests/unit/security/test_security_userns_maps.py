@@ -129,3 +129,20 @@ def test_shift_tree_maps_owners_through_the_container_map(tmp_path: Path) -> Non
     # test may not chown to other ids unprivileged).
     shift_tree(tmp_path, (IdMapEntry(uid, uid, 1),), (IdMapEntry(gid, gid, 1),))
     assert os.lstat(tmp_path / "d" / "l").st_uid == uid
+
+
+def test_keep_id_home_is_the_workdir_unless_the_users_home_is_mounted() -> None:
+    from dataclasses import replace
+
+    from hutch.engine.userns_plan import keep_id_home
+    from hutch.runtime.spec import Mount, Process, Rootfs, Spec
+
+    spec = Spec("c", "h", Process(("true",), (), cwd="/srv"), Rootfs("bind", "/r"))
+    assert keep_id_home("/home/me", spec) == "/srv"
+    mounted = replace(spec, mounts=(Mount("bind", "/home/me", "/x"),))
+    assert keep_id_home("/home/me", mounted) == "/home/me"
+    above = replace(spec, mounts=(Mount("bind", "/home/", "/x"),))
+    assert keep_id_home("/home/me", above) == "/home/me"
+    # a mount on / (the root) is no mount of the home
+    assert keep_id_home("/home/me", replace(spec, mounts=(Mount("bind", "/", "/x"),))) == "/srv"
+    assert keep_id_home("/home/me", replace(spec, process=replace(spec.process, cwd=""))) == "/"
