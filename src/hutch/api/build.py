@@ -104,6 +104,10 @@ class BuildOptions:
     omit_history: bool = False  # no history entries in the final image's config
     ignorefile: str | None = None  # instead of the .containerignore/.dockerignore found
     cache_ttl: str | None = None  # a duration (1h30m): older cache entries are not used
+    # registry repositories (no tag) of step images: tried on a local cache miss
+    # (--cache-from), pushed to after a step ran (--cache-to); both need layers
+    cache_from: tuple[str, ...] = ()
+    cache_to: tuple[str, ...] = ()
     # for the pulls of FROM images, as RegistryAccess's (api.images imports this module)
     tls_verify: bool | None = None
     creds: str | None = None

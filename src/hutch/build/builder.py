@@ -22,7 +22,7 @@ from pathlib import Path
 from hutch.api.errors import InvalidArgument
 from hutch.build import instructions as ins
 from hutch.build import metadata, stages
-from hutch.build.cache import CacheIndex, step_key
+from hutch.build.cache import CacheIndex, cache_reference, step_key
 from hutch.build.fssteps import FsSteps
 from hutch.build.host import BuildHost
 from hutch.build.parser import parse
@@ -396,6 +396,8 @@ class Builder:
         if self.request.use_cache and self.request.layers:
             cached = self.cache.lookup(key)
             record = self.host.get_image(cached) if cached else None
+            if record is None:
+                record = self._from_registry_cache(key)
             if record is not None:
                 self.progress.say(f"--> Using cache {record.id}")
                 if not link or _stands_on(record.config, state.config, config):
@@ -437,8 +439,21 @@ class Builder:
             return replace(state, config=image, layers=layers)
         record = self.host.store_image(image, layers, ())
         self.cache.record(key, record.id)
+        # --cache-to: only a step carried out here is pushed (a hit is there already)
+        for repository in self.request.cache_to:
+            self.host.push_cache(record.id, cache_reference(repository, key))
         self._say_id(record.id)
         return replace(state, parent=record.id, config=image, layers=layers)
+
+    def _from_registry_cache(self, key: str) -> ImageRecord | None:
+        """--cache-from on a local miss: the first repository holding the step's
+        key as a tag gives the step's image, then recorded in the local index."""
+        for repository in self.request.cache_from:
+            record = self.host.pull_cache(cache_reference(repository, key))
+            if record is not None:
+                self.cache.record(key, record.id)
+                return record
+        return None
 
     def _say_id(self, image_id: str) -> None:
         """A step's ``--> ID``; the final step's waits for the commit (see __init__)."""

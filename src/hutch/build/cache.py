@@ -54,3 +54,24 @@ class CacheIndex:
                 "INSERT OR REPLACE INTO build_cache (key, image_id, created) VALUES (?, ?, ?)",
                 (key, image_id, time.time()),
             )
+
+
+def cache_repository(text: str, flag: str) -> str:
+    """``--cache-from``/``--cache-to``'s repository, checked and normalised
+    (``registry/path``): a tag or a digest is refused, as the step keys are the tags."""
+    from hutch.api.errors import InvalidArgument
+    from hutch.oci.reference import parse_reference
+
+    ref = parse_reference(text, default_tag=None)
+    if ref.tag is not None or ref.digest is not None:
+        raise InvalidArgument(
+            f"{flag} {text}: give a repository without a tag or digest "
+            "(each step's cache key is its tag)"
+        )
+    return f"{ref.registry}/{ref.repository}"
+
+
+def cache_reference(repository: str, key: str) -> str:
+    """Where a step's image is pushed to and pulled from: the repository,
+    tagged with the step's key (64 hex digits: a valid tag)."""
+    return f"{repository}:{key}"

@@ -71,6 +71,15 @@ class BuildHost(Protocol):
         ``annotations`` in its manifest)."""
         ...
 
+    def pull_cache(self, reference: str) -> ImageRecord | None:
+        """--cache-from: the image at ``reference`` pulled, or None when the
+        registry does not have it (or cannot be read: the step then runs)."""
+        ...
+
+    def push_cache(self, image_id: str, reference: str) -> None:
+        """--cache-to: push a step's image to ``reference`` (a failure fails the build)."""
+        ...
+
     def attach_socket(self, container_id: str) -> Path: ...
 
     def mounted(self, rootfs: Rootfs) -> AbstractContextManager[None]:

@@ -119,6 +119,9 @@ class BuildRequest:
     annotations: Mapping[str, str] = field(default_factory=dict)  # the final manifest's
     omit_history: bool = False
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss
+    # --cache-from/--cache-to: registry repositories (normalised) whose tags are step keys
+    cache_from: tuple[str, ...] = ()
+    cache_to: tuple[str, ...] = ()
     run: RunSettings = RunSettings()
     squash_all: bool = False  # the final image is one layer, history one entry
     skip_unused_stages: bool = True  # False: every stage up to the target is built

@@ -88,13 +88,6 @@ def _refuse_crypto(decryption_keys: list[str] | None, sign_by: str | None) -> No
         )
 
 
-def _warn_registry_cache(flag: str, repos: list[str] | None) -> None:
-    # podman pushes/pulls step images to/from a registry repository here;
-    # hutch's cache is the local build_cache table only.
-    for repo in repos or ():
-        print(f"WARN: {flag} {repo}: hutch uses its local build cache only", file=sys.stderr)
-
-
 def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) -> None:
     def build(
         ctx: typer.Context,
@@ -259,12 +252,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         cache_from: Annotated[
             list[str] | None,
             typer.Option(
-                "--cache-from", help="Accepted; hutch reads only its local cache (warns)."
+                "--cache-from",
+                help="Pull a step's image from this repository on a local cache miss.",
             ),
         ] = None,
         cache_to: Annotated[
             list[str] | None,
-            typer.Option("--cache-to", help="Accepted; hutch writes only its local cache (warns)."),
+            typer.Option("--cache-to", help="Push each step's image to this repository."),
         ] = None,
         rm: Annotated[
             bool,
@@ -489,8 +483,6 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         _check_isolation(isolation, os.environ)
         if jobs is not None and jobs < 0:
             raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
-        _warn_registry_cache("--cache-from", cache_from)
-        _warn_registry_cache("--cache-to", cache_to)
         context_dir, file = _default_context(context, file)
         options = BuildOptions(
             context=context_dir,
@@ -525,6 +517,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             omit_history=omit_history,
             ignorefile=ignorefile,
             cache_ttl=cache_ttl,
+            cache_from=tuple(cache_from or ()),
+            cache_to=tuple(cache_to or ()),
             tls_verify=tls_verify,
             creds=creds,
             authfile=authfile,

@@ -70,7 +70,10 @@ def build_warnings(name: str, service: Mapping[str, Any]) -> list[str]:
     """What ``build`` accepts but does not do, said once per build."""
     build = service.get("build") or {}
     return [
-        f"service {name!r}: build.{key} is ignored: hutch build has no --{key.replace('_', '-')}"
+        # compose's entries name Docker cache images (NAME:TAG, type=registry,ref=...),
+        # not the tagless repository of step images that hutch build's flag takes
+        f"service {name!r}: build.{key} is ignored: it names Docker cache images, "
+        f"not a repository of hutch's step images (hutch build --{key.replace('_', '-')})"
         for key in ("cache_from", "cache_to")
         if build.get(key)
     ]

@@ -171,6 +171,50 @@ class LocalBuildHost:
     def get_image(self, image_id: str) -> ImageRecord | None:
         return self._ctx.images.get(image_id)
 
+    def pull_cache(self, reference: str) -> ImageRecord | None:
+        from hutch.api.images import PullOptions
+        from hutch.engine.distribution import Distribution
+        from hutch.registry.errors import RegistryError
+
+        try:
+            report = Distribution(self._ctx).pull(
+                PullOptions(
+                    reference=reference,
+                    quiet=True,
+                    access=self._access or RegistryAccess(),
+                    cancelled=self._cancelled,
+                    retry=0,  # a miss is the usual answer: no retries for it
+                )
+            )
+        except NoSuchObject:
+            return None
+        except RegistryError as exc:  # buildah's too: the step runs instead
+            print(f"WARN: pulling cache {reference}: {exc}", file=sys.stderr)
+            return None
+        record = self._ctx.images.get(report.ids[0]) if report.ids else None
+        if record is None:
+            return None
+        # a step image stays unnamed, as one built here is
+        self._ctx.images.untag(reference)
+        self._hold(record.id)
+        return record
+
+    def push_cache(self, image_id: str, reference: str) -> None:
+        from hutch.api.images import PushOptions
+        from hutch.engine.distribution import Distribution
+
+        Distribution(self._ctx).push(
+            PushOptions(
+                source=image_id,
+                destination=reference,
+                quiet=True,
+                access=self._access or RegistryAccess(),
+                cancelled=self._cancelled,
+                retry=self._retry[0],
+                retry_delay=self._retry[1],
+            )
+        )
+
     def layer_infos(self, diff_ids: Sequence[str]) -> list[LayerInfo]:
         out = []
         for diff_id in diff_ids:
@@ -317,6 +361,8 @@ class BuildService:
                 annotations=annotations,
                 omit_history=options.omit_history,
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
+                cache_from=_cache_repositories(options.cache_from, "--cache-from"),
+                cache_to=_cache_repositories(options.cache_to, "--cache-to"),
                 run=run_settings,
                 squash_all=options.squash_all,
                 skip_unused_stages=options.skip_unused_stages,
@@ -378,6 +424,12 @@ class BuildService:
         check_all_platforms(base_names(cf, build_args, host), platforms_of, host)
 
 
+def _cache_repositories(texts: Sequence[str], flag: str) -> tuple[str, ...]:
+    from hutch.build.cache import cache_repository
+
+    return tuple(cache_repository(text, flag) for text in texts)
+
+
 def _named_contexts(items: Sequence[str]) -> dict[str, NamedContext]:
     out: dict[str, NamedContext] = {}
     for item in items:
@@ -413,6 +465,8 @@ def _validate(options: BuildOptions, settings: Settings) -> RunSettings:
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
     _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
+    _cache_repositories(options.cache_from, "--cache-from")  # likewise
+    _cache_repositories(options.cache_to, "--cache-to")
     if options.retry is not None or options.retry_delay is not None:
         from hutch.registry.retry import parse_policy
 

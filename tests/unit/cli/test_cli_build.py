@@ -144,15 +144,19 @@ def test_retry_flags_reach_the_pulls(
     assert (options.retry, options.retry_delay) == (None, None)  # the engine's default
 
 
-def test_registry_cache_flags_warn(
+def test_registry_cache_flags_reach_the_engine(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    argv = ["build", "--cache-from", "quay.io/x/cache", "--cache-from", "reg:5000/c",
+            "--cache-to", "quay.io/x/c2", "ctx"]  # fmt: skip
     engine = FakeEngine()
-    argv = ["build", "--cache-from", "quay.io/x/cache", "--cache-to", "quay.io/x/c2", "ctx"]
     result = run_cli(argv, engine, monkeypatch, capsys)
-    assert result.code == 0
-    assert "WARN: --cache-from quay.io/x/cache: hutch uses its local build cache only" in result.err
-    assert "--cache-to quay.io/x/c2" in result.err
+    assert result.code == 0, result.err
+    assert "WARN" not in result.err  # no longer "local cache only"
+    options = engine.only_call("images.build")
+    assert isinstance(options, BuildOptions)
+    assert options.cache_from == ("quay.io/x/cache", "reg:5000/c")
+    assert options.cache_to == ("quay.io/x/c2",)
 
 
 @pytest.mark.parametrize(

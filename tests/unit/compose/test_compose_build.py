@@ -153,7 +153,8 @@ def test_build_secrets_and_cache_from() -> None:
     assert options.add_hosts == ("mirror:10.0.0.5", "twice:10.0.0.6", "twice:::1")
     assert unsupported_build_keys(service) == []
     assert build_warnings("s", service) == [
-        "service 's': build.cache_from is ignored: hutch build has no --cache-from"
+        "service 's': build.cache_from is ignored: it names Docker cache images, "
+        "not a repository of hutch's step images (hutch build --cache-from)"
     ]
     with pytest.raises(ValueError, match="build secret 'x' needs a file or environment"):
         build_options(
