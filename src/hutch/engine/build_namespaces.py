@@ -7,11 +7,14 @@ network's name; hutch's default stays the host's network (no helper to start per
 step). ``bridge`` is the private network, as run's ``--network bridge`` is when
 rootless.
 
---userns "container" and the --userns-*-map flags would run each step in a user
-namespace of its own mapped onto the session's IDs: the steps' files would then
-land in the layer with the mapped IDs, and shifting them back means a copy of
-every layer per step. They are refused; "host" (the user namespace hutch itself
-runs in, the session's) is what every RUN step gets.
+The --userns-*-map flags would run each step in a user namespace of its own
+mapped onto the session's IDs: the steps' files would then land in the layer with
+the mapped IDs, and shifting them back means a copy of every layer per step. They
+are refused, and so is a path (another process's namespace); "host" (the user
+namespace hutch itself runs in, the session's) is what every RUN step gets, and
+"container" without a map too: rootless buildah's namespace per step takes the
+whole of its own namespace's IDs one to one, which is what the steps see in the
+session's (the same IDs, the same owners in the layers).
 """
 
 from __future__ import annotations
@@ -66,8 +69,8 @@ def build_network(text: str | None, backend_setting: str) -> BuildNetwork:
 
 
 def check_userns(options: BuildUserns) -> None:
-    """Accept what hutch does (RUN in the session's user namespace: --userns host or
-    ""); refuse the rest with the reason (see the module's docstring)."""
+    """Accept what hutch does (RUN in the session's user namespace: --userns host,
+    container or ""); refuse the rest with the reason (see the module's docstring)."""
     flags = [
         flag
         for flag, given in (
@@ -79,11 +82,11 @@ def check_userns(options: BuildUserns) -> None:
         if given
     ]
     mode = options.userns
-    if mode not in (None, "", "host"):
+    if mode not in (None, "", "host", "container"):
         flags.insert(0, f"--userns {mode}")
     if flags:
         raise InvalidArgument(
             f"{flags[0]}: a build's RUN steps run in hutch's own user namespace "
-            "(--userns host); a user namespace per step, mapped by --userns container "
-            "or the --userns-*-map flags, is not supported"
+            "(--userns host, or container: the same IDs); a user namespace per step "
+            "mapped by the --userns-*-map flags, or another process's, is not supported"
         )

@@ -118,8 +118,9 @@ def test_userns_host_is_taken_the_rest_refused_with_the_reason() -> None:
     bn.check_userns(BuildUserns())
     bn.check_userns(BuildUserns(userns=""))
     bn.check_userns(BuildUserns(userns="host"))
+    bn.check_userns(BuildUserns(userns="container"))  # rootless: the same IDs
     refused = [
-        (BuildUserns(userns="container"), "--userns container"),
+        (BuildUserns(userns="container", uid_map=("0:1:1",)), "--userns-uid-map"),
         (BuildUserns(userns="/proc/1/ns/user"), "--userns /proc/1/ns/user"),
         (BuildUserns(uid_map=("0:1:1",)), "--userns-uid-map"),
         (BuildUserns(gid_map=("0:1:1",)), "--userns-gid-map"),
