@@ -212,6 +212,7 @@ class ContainerQueries(ContainerList):
             if not options.follow or f is None:
                 return
             pending = b""
+            ended = False  # the container seen stopped: read to the end of the files
             while True:
                 chunk = f.read()
                 if chunk:
@@ -234,10 +235,14 @@ class ContainerQueries(ContainerList):
                     for name in between:
                         yield from parsed(_read_lines(name))
                     continue
-                if not cs.load(self._ctx, container.record).running:
-                    # One last read: the monitor may have written after our check.
-                    yield from parsed((pending + f.read()).split(b"\n"))
+                if ended:
+                    yield from parsed(pending.split(b"\n"))
                     return
+                if not cs.load(self._ctx, container.record).running:
+                    # Once more round: the monitor may have written after our check,
+                    # and rotated the file (what it wrote last is in a newer one)
+                    ended = True
+                    continue
                 if options.cancelled is not None and options.cancelled():
                     return
                 time.sleep(0.05)
