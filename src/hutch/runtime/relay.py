@@ -126,11 +126,18 @@ def _pump(
         if in_fd is not None and in_fd in ready:
             data = os.read(in_fd, 65536)
             passed, detach = keys.feed(data)
-            if passed:
-                ap.send_frame(conn, ap.STDIN, passed)
+            try:
+                if passed:
+                    ap.send_frame(conn, ap.STDIN, passed)
+                if not detach and not data:
+                    ap.send_frame(conn, ap.STDIN_EOF)
+            except (BrokenPipeError, ConnectionResetError):
+                # The monitor has closed its end: the command has ended (``cat /f``
+                # with input at its end at once) and its output and exit are still
+                # here to be read; no input reaches it any more (exit 141 before).
+                data = b""
             if detach:
                 raise Detached()
             if not data:
-                ap.send_frame(conn, ap.STDIN_EOF)
                 readers.remove(in_fd)
                 in_fd = None

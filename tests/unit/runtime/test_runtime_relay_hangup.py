@@ -61,3 +61,33 @@ def test_without_a_hangup_the_exit_frame_ends_the_relay() -> None:
             os.close(fd)
         monitor.close()
         ours.close()
+
+
+def test_input_the_monitor_no_longer_takes_leaves_its_output_and_exit_to_read() -> None:
+    """A command that ended with its input not read (``cat /f`` with stdin at its end):
+    the monitor no longer reads, so telling it of the input's end breaks the pipe; the
+    relay still reads the output and the exit (it ended with 141 on a CI run)."""
+    monitor, ours = socket.socketpair()
+    monitor.shutdown(socket.SHUT_RD)  # what ours sends now meets EPIPE
+    out_r, out_w = os.pipe()
+    in_r, in_w = os.pipe()
+    os.close(in_w)  # the input is at its end from the start
+    got: list[int | None] = []
+    try:
+        worker = threading.Thread(
+            target=lambda: got.append(
+                relay(ours, stdin=True, terminal=False, stdio=(in_r, out_w, out_w))
+            ),
+            daemon=True,
+        )
+        worker.start()
+        worker.join(0.3)  # the input's end is seen (and its frame refused) first
+        monitor.sendall(ap.frame(ap.STDOUT, b"a layer\n") + ap.frame(ap.EXIT, b"0"))
+        worker.join(10)
+        assert got == [0]
+        assert os.read(out_r, 100) == b"a layer\n"
+    finally:
+        for fd in (out_r, out_w, in_r):
+            os.close(fd)
+        monitor.close()
+        ours.close()
