@@ -204,8 +204,9 @@ def infra_userns(ctx: EngineContext, member: Membership) -> UsernsSpec | None:
     when the pod has none."""
     if not member.userns or not member.infra_id:
         return None
-    path = ctx.containers.dirs(member.infra_id).userdata / "config.json"
-    return spec_from_json(path.read_bytes()).userns
+    from hutch.engine.userns_plan import recorded_userns  # with --userns only
+
+    return recorded_userns(ctx, member.infra_id)
 
 
 def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:

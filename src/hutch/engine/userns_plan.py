@@ -78,6 +78,15 @@ def apply(
     return replace(spec, userns=userns)
 
 
+def recorded_userns(ctx: EngineContext, container_id: str) -> UsernsSpec | None:
+    """The user namespace a container was made with, from its recorded spec (None:
+    the session's)."""
+    from hutch.runtime.spec_io import spec_from_json
+
+    path = ctx.containers.dirs(container_id).userdata / "config.json"
+    return spec_from_json(path.read_bytes()).userns
+
+
 def check_join(ctx: EngineContext, mode: um.UsernsMode) -> None:
     """``--userns container:NAME`` and ``ns:PATH``: the container runs in the user
     namespace named, which rootless hutch can do for the session's, the one its
@@ -87,7 +96,6 @@ def check_join(ctx: EngineContext, mode: um.UsernsMode) -> None:
     if mode.mode == "container":
         from hutch.api.errors import NoSuchObject
         from hutch.engine import container_state as cs
-        from hutch.runtime.spec_io import spec_from_json
 
         try:
             record = cs.find(ctx, mode.target)
@@ -95,8 +103,7 @@ def check_join(ctx: EngineContext, mode: um.UsernsMode) -> None:
             raise InvalidArgument(
                 f"looking up container to share user namespace with: {exc}"
             ) from None
-        config = ctx.containers.dirs(record.id).userdata / "config.json"
-        other = spec_from_json(config.read_bytes()).userns
+        other = recorded_userns(ctx, record.id)
         if other is not None and other.mode not in um.SESSION_MODES:
             raise InvalidArgument(
                 f"--userns container:{mode.target}: that container has a user namespace of "

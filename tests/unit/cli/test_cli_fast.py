@@ -443,6 +443,18 @@ NEVER = ("typer", "click", "hutch.cli.app", "hutch.cli.lazy", "hutch.cli.pflag")
 NOT_FOR_START = (*NEVER, "dataclasses", "typing", "sqlite3", "hutch.engine", "hutch.api.containers")
 
 
+def _own_dirs(tmp_path: Path) -> dict[str, str]:
+    """The environment with hutch's home and XDG directories under ``tmp_path``."""
+    return {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+
+
 def _imported(argv: list[str], tmp_path: Path, expect: int = 0) -> list[str]:
     probe = (
         "import sys, json\n"
@@ -453,15 +465,7 @@ def _imported(argv: list[str], tmp_path: Path, expect: int = 0) -> list[str]:
         "    code = e.code\n"
         "print(json.dumps([code, sorted(sys.modules)]), file=sys.stderr)\n"
     )
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-        "COLUMNS": "100",
-    }
+    env = {**_own_dirs(tmp_path), "COLUMNS": "100"}
     (tmp_path / "run").mkdir(mode=0o700, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
@@ -797,14 +801,7 @@ def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None
     # delete it (two fdatasyncs, and two more when the next command creates it anew):
     # the quick exit leaves that to SQLite's automatic checkpoint (issue 16).
     (tmp_path / "run").mkdir(mode=0o700)
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-    }
+    env = _own_dirs(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "hutch", "ps", "-a"], capture_output=True, text=True, env=env
     )
