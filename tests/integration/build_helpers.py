@@ -26,6 +26,18 @@ def build(
     return hutch("build", *args, str(context), check=check, env=env, timeout=120)
 
 
+def drop_all_but_base(hutch: Hutch) -> None:
+    """The local store as before a first build: its step images (and with them the
+    local cache entries) gone, the image ``base`` kept."""
+    base = hutch("image", "inspect", "--format", "{{.Id}}", "base").stdout.strip()
+    ids = set(hutch("images", "-a", "-q", "--no-trunc").stdout.split())
+    others = [i for i in ids if i.removeprefix("sha256:") != base]
+    if others:
+        hutch("rmi", "-f", *others)
+    left = set(hutch("images", "-a", "-q", "--no-trunc").stdout.split())
+    assert {i.removeprefix("sha256:") for i in left} == {base}
+
+
 def image_id(result: subprocess.CompletedProcess[str]) -> str:
     """The id a build printed as its last line of standard output."""
     return result.stdout.strip().splitlines()[-1]

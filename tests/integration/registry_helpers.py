@@ -313,6 +313,12 @@ def http_request(
         return exc.code, dict(exc.headers), exc.read()
 
 
+def repository_tags(registry: Registry, repository: str) -> list[str]:
+    status, _, body = http_request(registry, "GET", f"/v2/{repository}/tags/list")
+    assert status == 200, body
+    return list(json.loads(body)["tags"] or [])
+
+
 def put_blob(registry: Registry, repository: str, data: bytes) -> str:
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     status, headers, _ = http_request(registry, "POST", f"/v2/{repository}/blobs/uploads/")

@@ -4,15 +4,14 @@ uses it as the step's result (the step does not run again)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from build_helpers import build, cache_hits, write_context
+from build_helpers import build, cache_hits, drop_all_but_base, write_context
 from harness import Hutch
-from registry_helpers import Registry, http_request, running_registry
+from registry_helpers import Registry, repository_tags, running_registry
 
 # the RUN's side effect differs at each run: equal stamps mean it did not run again
 FILE = """\
@@ -28,24 +27,6 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
         yield reg
 
 
-def _tags(registry: Registry, repository: str) -> list[str]:
-    status, _, body = http_request(registry, "GET", f"/v2/{repository}/tags/list")
-    assert status == 200, body
-    return list(json.loads(body)["tags"] or [])
-
-
-def _drop_all_but_base(hutch: Hutch) -> None:
-    """The local store as before the first build: its step images (and with them
-    the local cache entries) gone, the base kept."""
-    base = hutch("image", "inspect", "--format", "{{.Id}}", "base").stdout.strip()
-    ids = set(hutch("images", "-a", "-q", "--no-trunc").stdout.split())
-    others = [i for i in ids if i.removeprefix("sha256:") != base]
-    if others:
-        hutch("rmi", "-f", *others)
-    left = set(hutch("images", "-a", "-q", "--no-trunc").stdout.split())
-    assert {i.removeprefix("sha256:") for i in left} == {base}
-
-
 def _stamp(hutch: Hutch, image: str) -> str:
     return hutch("run", "--rm", image, "cat", "/stamp").stdout
 
@@ -58,11 +39,11 @@ def test_steps_pushed_then_pulled_instead_of_run(
     first = build(hutch, context, "--tls-verify=false", "--cache-to", cache, "-t", "one")
     assert cache_hits(first) == 0
     stamp = _stamp(hutch, "one")
-    tags = _tags(registry, "test/cache")
+    tags = repository_tags(registry, "test/cache")
     assert len(tags) == 2  # RUN and COPY, each tagged with its key
     assert all(re.fullmatch(r"[0-9a-f]{64}", tag) for tag in tags)
 
-    _drop_all_but_base(hutch)
+    drop_all_but_base(hutch)
     # an empty repository first: a miss there, then the hit in the second
     empty = registry.ref("test/empty")
     again = build(
@@ -80,7 +61,7 @@ def test_steps_pushed_then_pulled_instead_of_run(
     assert cache_hits(third) == 2
 
     # after a reset, with a registry that cannot be reached, the steps run anew
-    _drop_all_but_base(hutch)
+    drop_all_but_base(hutch)
     down = "127.0.0.1:1/down"  # nothing listens on port 1
     fresh = build(hutch, context, "--tls-verify=false", "--cache-from", down, "-t", "four")
     assert cache_hits(fresh) == 0

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hutch.api.build import BuildOptions
+from hutch.api.build_cache import CacheSource, cache_source
 from hutch.api.compose import ComposeBuildOptions
 from hutch.compose.translate import ulimit_flags
 
@@ -66,16 +67,28 @@ def build_reason(key: str, service: Mapping[str, Any] | None = None) -> str:
     return text
 
 
+CACHE_KEYS = ("cache_from", "cache_to")
+
+
+def cache_entries(build: Mapping[str, Any], key: str) -> list[CacheSource]:
+    """``build.cache_from``/``cache_to``, read (ValueError: one is malformed; the
+    file's load refuses it first, naming its line)."""
+    return [cache_source(str(text)) for text in build.get(key) or ()]
+
+
+def _cache_repositories(build: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(e.repository for e in cache_entries(build, key) if e.repository)
+
+
 def build_warnings(name: str, service: Mapping[str, Any]) -> list[str]:
-    """What ``build`` accepts but does not do, said once per build."""
+    """What ``build`` accepts but does not do, said once per build: the cache
+    entries hutch cannot use (the build goes on without them, as the spec asks)."""
     build = service.get("build") or {}
     return [
-        # compose's entries name Docker cache images (NAME:TAG, type=registry,ref=...),
-        # not the tagless repository of step images that hutch build's flag takes
-        f"service {name!r}: build.{key} is ignored: it names Docker cache images, "
-        f"not a repository of hutch's step images (hutch build --{key.replace('_', '-')})"
-        for key in ("cache_from", "cache_to")
-        if build.get(key)
+        f"service {name!r}: build.{key} {entry.text!r} is ignored: {entry.ignored}"
+        for key in CACHE_KEYS
+        for entry in cache_entries(build, key)
+        if entry.repository is None
     ]
 
 
@@ -132,6 +145,8 @@ def build_options(
         build_args=_pairs(args),
         target=build.get("target"),
         no_cache=options.no_cache or bool(build.get("no_cache")),
+        cache_from=_cache_repositories(build, "cache_from"),
+        cache_to=_cache_repositories(build, "cache_to"),
         pull="always" if options.pull or build.get("pull") else "missing",
         labels=_pairs(build.get("labels") or {}),
         secrets=_secrets(build, model or {}),

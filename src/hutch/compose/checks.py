@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hutch.api.build_cache import cache_source
 from hutch.compose import networks
 from hutch.compose.locate import Locator
 from hutch.compose.model import dependency_order as dependency_order  # its home: the model
@@ -60,6 +61,12 @@ def _references(
                 f"volume {source!r} is not declared in the top-level volumes",
                 (*base, "volumes", index),
             )
+    for key in ("cache_from", "cache_to"):  # the rest of build is read when it builds
+        for index, text in enumerate((svc.get("build") or {}).get(key) or []):
+            try:
+                cache_source(str(text))
+            except ValueError as exc:
+                raise where.error(str(exc), (*base, "build", key, index)) from None
     for kind in ("secrets", "configs"):
         for index, ref in enumerate(svc.get(kind) or []):
             if ref["source"] not in (model.get(kind) or {}):

@@ -26,6 +26,7 @@ from hutch.api.build import (
     parse_output,
     pull_policy,
 )
+from hutch.api.build_cache import CacheSource, cache_source
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
 from hutch.service.errors import bad_request
@@ -231,13 +232,16 @@ def _context(req: Request, uploaded: str) -> str:
     return remote
 
 
-def cache_from(req: Request) -> tuple[str, ...]:
-    """``cachefrom``: images whose layers Docker may reuse (a JSON list); hutch reads
-    its local build cache only, and the stream says so."""
+def cache_sources(req: Request) -> tuple[CacheSource, ...]:
+    """``cachefrom`` (a JSON list, or one name), each entry read as a compose file's
+    ``build.cache_from``: a registry repository is what ``build --cache-from``
+    takes; the rest is warned about at the top of the stream (routes_build.py)."""
     text = (req.arg("cachefrom") or "").lstrip()
-    if text.startswith("["):
-        return _json_list(req, "cachefrom")
-    return (text,) if text else ()
+    texts = _json_list(req, "cachefrom") if text.startswith("[") else (text,) if text else ()
+    try:
+        return tuple(cache_source(entry) for entry in texts)
+    except ValueError as exc:
+        raise bad_request(f"cachefrom: {exc}") from None
 
 
 def docker_options(req: Request, context: str, logfile: str, authfile: str | None) -> BuildOptions:
@@ -257,6 +261,7 @@ def docker_options(req: Request, context: str, logfile: str, authfile: str | Non
         build_args=tuple(f"{k}={v}" for k, v in _json_map(req, "buildargs").items()),
         target=req.arg("target") or None,
         no_cache=req.flag("nocache"),
+        cache_from=tuple(s.repository for s in cache_sources(req) if s.repository),
         pull="always" if req.flag("pull") else "missing",
         labels=_pairs(req, "labels"),
         layers=keeps_layers(None, squash, False),

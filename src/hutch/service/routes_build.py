@@ -24,7 +24,7 @@ from hutch.api.build import BuildOptions
 from hutch.api.containers import CommitOptions
 from hutch.service.background import background, json_line, streamed
 from hutch.service.build_query import (
-    cache_from,
+    cache_sources,
     docker_options,
     libpod_options,
     secret_source,
@@ -161,8 +161,9 @@ def _build(
             options = _files_out(options, context)
             check_context(context)  # an entry outside the context: 400 before anything runs
         with log.open("w") as notes:  # hutch build's warning, first in the stream
-            for image in cache_from(req):
-                notes.write(f"WARN: cachefrom {image}: hutch uses its local build cache only\n")
+            for source in cache_sources(req):
+                if source.repository is None:
+                    notes.write(f"WARN: cachefrom {source.text}: ignored: {source.ignored}\n")
     except BaseException:
         discard(context)
         raise

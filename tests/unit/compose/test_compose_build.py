@@ -142,7 +142,8 @@ def test_build_secrets_and_cache_from() -> None:
         "build": {
             "context": "/c",
             "dockerfile": "Dockerfile",
-            "cache_from": ["reg/app:cache"],
+            "cache_from": ["reg/app/cache", "type=registry,ref=reg/other", "reg/app:cache"],
+            "cache_to": ["type=registry,ref=reg/app/cache,mode=max", "type=local,dest=/c"],
             "secrets": [{"source": "npm", "target": "npmrc"}, {"source": "token"}],
             "extra_hosts": {"mirror": "10.0.0.5", "twice": ["10.0.0.6", "::1"]},
         }
@@ -152,14 +153,70 @@ def test_build_secrets_and_cache_from() -> None:
     assert options.secrets == ("id=npmrc,src=/s/npmrc", "id=token,env=TOKEN")
     assert options.add_hosts == ("mirror:10.0.0.5", "twice:10.0.0.6", "twice:::1")
     assert unsupported_build_keys(service) == []
-    assert build_warnings("s", service) == [
-        "service 's': build.cache_from is ignored: it names Docker cache images, "
-        "not a repository of hutch's step images (hutch build --cache-from)"
-    ]
+    # the registry repositories are the build's --cache-from/--cache-to
+    assert options.cache_from == ("reg/app/cache", "reg/other")
+    assert options.cache_to == ("reg/app/cache",)
+    # the rest is said and skipped (the spec: an unsupported cache does not stop the build)
+    warnings = build_warnings("s", service)
+    assert len(warnings) == 2
+    assert warnings[0].startswith(
+        "service 's': build.cache_from 'reg/app:cache' is ignored: reg/app:cache names one "
+        "image; hutch's registry cache is a repository whose tags are the steps' cache keys"
+    )
+    assert warnings[1].startswith(
+        "service 's': build.cache_to 'type=local,dest=/c' is ignored: type=local is BuildKit's"
+    )
     with pytest.raises(ValueError, match="build secret 'x' needs a file or environment"):
         build_options(
             "p", "s", {"build": {"secrets": ["x"]}}, ComposeBuildOptions(), model={"secrets": {}}
         )
+
+
+CACHE_FILE = """\
+services:
+  app:
+    build:
+      context: .
+      cache_from:
+        - reg.io/app/cache
+        - type=gha
+      cache_to:
+        - {entry}
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "error"),
+    [
+        ("type=registry", "'type=registry': type=registry needs ref=REPOSITORY"),
+        (
+            "ref=reg.io/c",
+            "'ref=reg.io/c': give type=TYPE (type=registry,ref=REPOSITORY) or a reference",
+        ),
+        ("type=registry,ref=r/c,x", "'type=registry,ref=r/c,x': expected KEY=VALUE, found 'x'"),
+        ('""', "an empty cache entry"),
+    ],
+)
+def test_malformed_cache_entries_refused_at_load_naming_the_line(
+    tmp_path: Path, entry: str, error: str
+) -> None:
+    (tmp_path / "compose.yaml").write_text(CACHE_FILE.format(entry=entry))
+    with pytest.raises(HutchError) as refused:
+        load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={"HOME": "/home/u"}))
+    where = f"{tmp_path / 'compose.yaml'}:9: services.app.build.cache_to[0]: "
+    assert str(refused.value) == where + error
+
+
+def test_usable_and_unsupported_cache_entries_load(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(CACHE_FILE.format(entry="type=local,dest=/c"))
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={"HOME": "/u"}))
+    service = project.services["app"]
+    options = build_options("p", "app", service, ComposeBuildOptions())
+    assert (options.cache_from, options.cache_to) == (("reg.io/app/cache",), ())
+    assert [w.split(" is ignored: ")[0] for w in build_warnings("app", service)] == [
+        "service 'app': build.cache_from 'type=gha'",
+        "service 'app': build.cache_to 'type=local,dest=/c'",
+    ]
 
 
 SERVICES = {

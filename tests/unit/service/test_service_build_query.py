@@ -143,6 +143,23 @@ def test_the_rest_of_dockers_parameters_reach_hutch_builds_options() -> None:
         _refused(_docker_query, query, message)
 
 
+def test_cachefrom_repositories_are_the_registry_cache_and_bad_entries_refused() -> None:
+    """Docker's ``cachefrom`` (a JSON list; podman's may be one name): a repository is
+    what build --cache-from reads; a tagged image or another backend is left to the
+    stream's warning (routes_build.py); a malformed entry is a 400."""
+    listed = ['["reg.io/team/cache", "old:1", "type=registry,ref=reg.io/b", "type=gha"]']
+    assert _docker_query({"cachefrom": listed}).cache_from == ("reg.io/team/cache", "reg.io/b")
+    assert _libpod({"cachefrom": ["reg.io/one"]}).cache_from == ("reg.io/one",)
+    assert _docker_query({"cachefrom": ["[]"]}).cache_from == ()
+    assert _docker_query({}).cache_from == ()
+    for query, message in (
+        ({"cachefrom": ['["type=registry"]']}, "cachefrom: 'type=registry': type=registry needs"),
+        ({"cachefrom": ['[""]']}, "cachefrom: an empty cache entry"),
+        ({"cachefrom": ["[1"]}, "invalid cachefrom"),
+    ):
+        _refused(_docker_query, query, message)
+
+
 def test_libpods_query_as_podman_remote_sends_it() -> None:
     ns = [{"Name": "pid", "Host": True}, {"Name": "uts", "Path": ""}, {"Name": "network"}]
     options = _libpod({

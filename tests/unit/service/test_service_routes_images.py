@@ -253,11 +253,15 @@ def test_commit_maps_the_query_and_the_config_body() -> None:
 def test_libpod_build_ends_with_the_id_alone_and_cachefrom_is_named() -> None:
     engine = FakeEngine()
     tar = context_tar(("Containerfile", "file"))
-    answer = libpod_build(_ctx(engine), _req({"t": ["app"], "cachefrom": ['["old"]']}, body=tar))
+    cachefrom = '["old:1", "reg.io/cache", "type=local,src=/x"]'
+    answer = libpod_build(_ctx(engine), _req({"t": ["app"], "cachefrom": [cachefrom]}, body=tar))
     lines = _lines(answer)
-    assert lines[0] == {"stream": "WARN: cachefrom old: hutch uses its local build cache only\n"}
+    # what the registry cache cannot use is named with the reason, first; the rest is used
+    assert lines[0]["stream"].startswith("WARN: cachefrom old:1: ignored: old:1 names one image")
+    assert lines[1]["stream"].startswith("WARN: cachefrom type=local,src=/x: ignored: type=local")
     assert lines[-1] == {"stream": "b" * 64 + "\n"}
-    assert dict(engine.calls)["images.build"].format == "oci"
+    options = dict(engine.calls)["images.build"]
+    assert options.format == "oci" and options.cache_from == ("reg.io/cache",)
 
 
 def test_x_registry_config_becomes_the_builds_authfile() -> None:
