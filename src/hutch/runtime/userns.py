@@ -19,7 +19,7 @@ namespace, where an unprivileged user may not make idmapped mounts (the
 kernel wants ``CAP_SYS_ADMIN`` over the superblock's namespace), and an
 overlay mount cannot itself be idmapped. So the rootfs is shifted either by
 fuse-overlayfs (``uidmapping=``/``gidmapping=``, no copy) or by a chowned
-copy of the lower layers made at create (``engine/userns_copy.py``).
+copy of the lower layers made at create (``runtime/userns_copy.py``).
 """
 
 from __future__ import annotations
@@ -177,14 +177,21 @@ def relative_paths(spec: Spec) -> Spec:
 
     The storage directories are the user's, mode 0700; when the user is not
     mapped in the container (nomap, auto, most --uidmap), even the
-    namespace's root may not search them, so the init never walks them.
+    namespace's root may not search them, so the init never walks them. Bind
+    mounts of files there (a build step's ``RUN <<EOF`` script) go the same way.
     """
     base = os.path.dirname(spec.rootfs.target) + "/"
     etc = tuple(
         (dest, src[len(base) :] if src.startswith(base) else src) for dest, src in spec.etc_files
     )
+    mounts = tuple(
+        replace(m, source=m.source[len(base) :])
+        if m.kind == "bind" and m.source.startswith(base)
+        else m
+        for m in spec.mounts
+    )
     rootfs = replace(spec.rootfs, target=os.path.basename(spec.rootfs.target))
-    return replace(spec, rootfs=rootfs, etc_files=etc)
+    return replace(spec, rootfs=rootfs, etc_files=etc, mounts=mounts)
 
 
 def own_root_mount(root: str) -> None:

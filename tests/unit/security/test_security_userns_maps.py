@@ -16,10 +16,10 @@ from hutch.engine.userns import (
     subid_map,
 )
 from hutch.engine.userns_auto import allocate, first_fit
-from hutch.engine.userns_copy import shift_tree
 from hutch.runtime.ids import IdMapEntry, IdRange, map_to_host
 from hutch.runtime.spec_userns import UsernsSpec, maps_cover
 from hutch.runtime.userns import add_identity_entries, map_text
+from hutch.runtime.userns_copy import shift_tree
 
 SESSION = 65537  # the user + 65536 subordinate ids
 
