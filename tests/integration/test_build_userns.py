@@ -101,6 +101,31 @@ def test_ids_outside_the_map_show_as_nobody_and_a_chown_keeps_its_id(
     assert owners["f500"] == (500, 500) and "etc/.wh.group" in owners
 
 
+def test_a_mapped_steps_mounts_reach_it(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    """The sources of a mapped step's mounts lie in the user's 0700 directories (the
+    store's, the test's), which a namespace without the user cannot walk: a RUN
+    <<EOF script, a cache (owned by the step's root), a secret, a bind of the
+    context (and its writable copy) and of another stage reach the step all the same."""
+    steps = (
+        "FROM base AS other\nRUN echo from-stage > /st\n"
+        "FROM base\n"
+        "RUN <<EOF\n#!/bin/sh\necho heredoc > /seen\nEOF\n"
+        "RUN --mount=type=cache,target=/cache touch /cache/y && ls -ln /cache >> /seen\n"
+        "RUN --mount=type=secret,id=s cat /run/secrets/s >> /seen\n"
+        "RUN --mount=type=bind,source=data.txt,target=/d cat /d >> /seen\n"
+        "RUN --mount=type=bind,source=data.txt,target=/d,rw cat /d >> /seen\n"
+        "RUN --mount=type=bind,from=other,source=/st,target=/st cat /st >> /seen\n"
+    )
+    context = write_context(
+        tmp_path / "ctx", {"data.txt": "data\n", "s.txt": "sekrit\n"}, containerfile=steps
+    )
+    secret = f"id=s,src={context / 's.txt'}"
+    build(hutch, context, *MAP, "--secret", secret, "-t", "mounts")
+    seen = hutch("run", "--rm", "mounts", "cat", "/seen").stdout.splitlines()
+    assert seen[0] == "heredoc" and seen[2].split()[2:4] == ["0", "0"]
+    assert seen[3:] == ["sekrit", "data", "data", "from-stage"]
+
+
 def test_a_user_name_takes_its_subordinate_ranges(
     hutch: Hutch, base_image: str, tmp_path: Path
 ) -> None:
