@@ -38,6 +38,16 @@ def drop_all_but_base(hutch: Hutch) -> None:
     assert {i.removeprefix("sha256:") for i in left} == {base}
 
 
+def refused_before_any_step(hutch: Hutch, directory: Path, *flags: str) -> str:
+    """Build a context whose one RUN says so with ``flags``: it must fail with 125
+    before any step runs; its standard error."""
+    steps = "FROM base\nRUN echo ran-a-step\n"
+    result = build(hutch, write_context(directory, {}, containerfile=steps), *flags, check=False)
+    assert result.returncode == 125, result
+    assert "ran-a-step" not in result.stdout + result.stderr
+    return result.stderr
+
+
 def image_id(result: subprocess.CompletedProcess[str]) -> str:
     """The id a build printed as its last line of standard output."""
     return result.stdout.strip().splitlines()[-1]

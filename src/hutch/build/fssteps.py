@@ -40,6 +40,7 @@ from hutch.build.stepstate import (
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
+from hutch.runtime.ids import IdMapEntry, map_to_host
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
 
@@ -51,6 +52,16 @@ _HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
 # tmpfs, so the mount point never reaches the layer).
 SCRIPT_PATH = "/dev/.hutch-run-script"
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _mapped(entries: tuple[IdMapEntry, ...], inside: int, what: str) -> int:
+    """The session ID a mapped step's ``inside`` ID is; refused when the map lacks it."""
+    outside = map_to_host(entries, inside)
+    if outside is None:
+        raise InvalidArgument(
+            f"--mount=type=cache,{what}={inside}: the build's --userns-{what}-map does not map it"
+        )
+    return outside
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,13 @@ class FsSteps:
 
     def _cache_dir(self, m: ins.Mount) -> Path:
         ident = m.id or m.target or ""
+        uid, gid = m.uid or 0, m.gid or 0
+        userns = self.request.run.userns
+        if userns.enabled:
+            # steps with their own IDs (build --userns-uid-map): a cache of those maps'
+            # own, made owned by the session IDs its uid and gid map to
+            ident += f"\0{userns.uid_map}{userns.gid_map}"
+            uid, gid = _mapped(userns.uid_map, uid, "uid"), _mapped(userns.gid_map, gid, "gid")
         name = hashlib.sha256(ident.encode()).hexdigest()[:32]
         directory = self.host.cache_dir / name
         if not directory.exists():
@@ -215,7 +233,7 @@ class FsSteps:
             tmp = directory.with_name(f".{name}.{os.getpid()}")
             tmp.mkdir(mode=0o755)
             os.chmod(tmp, m.mode if m.mode is not None else 0o755)
-            os.chown(tmp, m.uid or 0, m.gid or 0)
+            os.chown(tmp, uid, gid)
             try:
                 os.rename(tmp, directory)
             except OSError:

@@ -20,7 +20,7 @@ import socket
 import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 
@@ -42,6 +42,7 @@ from hutch.runtime.spec import (
 )
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_security import SecuritySpec
+from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE
 from hutch.util.fdio import write_all
 
 _STANDARD_TARGETS = ("/proc", "/sys", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
@@ -167,6 +168,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
         resources=settings.resources,
         network=step_network_spec(request.network, settings.private),
+        userns=settings.userns,
     )
 
 
@@ -191,6 +193,31 @@ def _masked(settings: RunSettings) -> tuple[str, ...]:
 
 def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) -> int:
     """Run the command to its end; its exit code (125/126/127 raise as errors)."""
+    userns = request.settings.userns
+    if userns.shift == SHIFT_FUSE:
+        from hutch.runtime.fuse_upper import to_overlay_form
+
+        try:
+            return _run(host, request, out_fd, err_fd)
+        finally:
+            to_overlay_form(Path(request.rootfs.upper))  # the layer is the kernel's lower
+    if userns.shift != SHIFT_COPY:
+        return _run(host, request, out_fd, err_fd)
+    # No fuse-overlayfs to show the image with the step's maps: chowned copies of the
+    # lower layers, and what the step wrote (owned by the session IDs its IDs map
+    # to) back to the IDs it saw, which the layer must have
+    from hutch.runtime.userns_copy import copy_lowers, unshift_tree
+
+    rootfs = copy_lowers(
+        request.rootfs, request.workdir / "idmapped", userns.uid_map, userns.gid_map
+    )
+    try:
+        return _run(host, replace(request, rootfs=rootfs), out_fd, err_fd)
+    finally:
+        unshift_tree(Path(rootfs.upper), userns.uid_map, userns.gid_map)
+
+
+def _run(host: BuildHost, request: RunRequest, out_fd: int, err_fd: int) -> int:
     spec = build_spec(request, host.capabilities)
     bundle = request.workdir / "bundle"
     spawn.write_bundle(spec, bundle)

@@ -24,6 +24,7 @@ from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec import ResourceSpec
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_security import Device, Ulimit
+from hutch.runtime.spec_userns import UsernsSpec
 from hutch.store.layers import LayerInfo
 
 
@@ -80,6 +81,9 @@ class RunSettings:
     namespaces: StepNamespaces = field(default_factory=StepNamespaces)
     devices: tuple[Device, ...] = ()  # --device: bound in (rootless), as run's
     stdin: bool = False  # --stdin: the build's standard input is RUN's (else /dev/null)
+    # --userns-uid-map and the like: a user namespace of each step's own with these
+    # maps (session IDs) and how the image is shown with them; empty: the session's
+    userns: UsernsSpec = field(default_factory=UsernsSpec)
 
 
 def step_network(step: str | None, build: str) -> str:

@@ -290,27 +290,35 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         userns: Annotated[
             str | None,
             typer.Option(
-                "--userns", help="RUN's user namespace: host (hutch's own; others refused)."
+                "--userns",
+                help="RUN's user namespace: host (hutch's own), container, or the session "
+                "namespace's PATH.",
             ),
         ] = None,
         userns_uid_map: Annotated[
             list[str] | None,
-            typer.Option("--userns-uid-map", help="Refused: RUN has no user namespace of its own."),
+            typer.Option(
+                "--userns-uid-map",
+                help="RUN in a user namespace of its own: CONTAINER:HOST:SIZE[,...] (repeatable).",
+            ),
         ] = None,
         userns_gid_map: Annotated[
             list[str] | None,
-            typer.Option("--userns-gid-map", help="Refused: RUN has no user namespace of its own."),
+            typer.Option(
+                "--userns-gid-map",
+                help="RUN's GID map: CONTAINER:HOST:SIZE[,...] (repeatable).",
+            ),
         ] = None,
         userns_uid_map_user: Annotated[
             str | None,
             typer.Option(
-                "--userns-uid-map-user", help="Refused: RUN has no user namespace of its own."
+                "--userns-uid-map-user", help="RUN's UID map: USER's ranges in /etc/subuid."
             ),
         ] = None,
         userns_gid_map_group: Annotated[
             str | None,
             typer.Option(
-                "--userns-gid-map-group", help="Refused: RUN has no user namespace of its own."
+                "--userns-gid-map-group", help="RUN's GID map: GROUP's ranges in /etc/subgid."
             ),
         ] = None,
         volume: Annotated[

@@ -309,6 +309,7 @@ class BuildService:
         )
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
+        run_settings = self._step_userns(options, run_settings)
         scratch: list[Path] = []
         agents = contextlib.ExitStack()  # ssh-agents started for --ssh KEY
 
@@ -403,6 +404,20 @@ class BuildService:
         if options.iidfile:
             Path(options.iidfile).write_text(f"sha256:{record.id}")
         return BuildReport(record.id, names)
+
+    def _step_userns(self, options: BuildOptions, run: RunSettings) -> RunSettings:
+        """RUN's user namespace, in the session (the maps name its IDs, a path must be
+        its namespace)."""
+        from hutch.engine.build_userns import check_path, parse_build_userns, step_userns
+
+        plan = parse_build_userns(options.userns)
+        if plan.path:
+            check_path(plan.path)
+        if not plan.mapped:
+            return run
+        state = self._ctx.enter_session()
+        userns = step_userns(plan, state.uid_map, state.gid_map, self._ctx.driver.name)
+        return replace(run, userns=userns)
 
     def _check_all_platforms(
         self, cf: Containerfile, build_args: Mapping[str, str], access: RegistryAccess
@@ -520,10 +535,11 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
             f"--security-opt seccomp={security.seccomp}: "
             "a build's RUN steps take no seccomp profile"
         )
-    from hutch.engine.build_namespaces import build_network, check_userns
+    from hutch.engine.build_namespaces import build_network
     from hutch.engine.build_run_modes import step_devices, step_namespaces
+    from hutch.engine.build_userns import parse_build_userns
 
-    check_userns(options.userns)
+    parse_build_userns(options.userns)  # refused before anything runs (build: the maps)
     network = build_network(options.network, settings.network_backend)
     # containers.conf's defaults where the flags set nothing, as buildah reads them
     from hutch.config.container_defaults import ContainerDefaults

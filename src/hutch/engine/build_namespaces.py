@@ -1,4 +1,4 @@
-"""build's --network and --userns* flags: the namespaces every RUN step gets.
+"""build's --network: the network every RUN step gets.
 
 podman-build(1)'s --network takes host, none, private (the default of rootless
 podman: a namespace of its own, connected by slirp4netns or pasta, with run's
@@ -7,14 +7,7 @@ network's name; hutch's default stays the host's network (no helper to start per
 step). ``bridge`` is the private network, as run's ``--network bridge`` is when
 rootless.
 
-The --userns-*-map flags would run each step in a user namespace of its own
-mapped onto the session's IDs: the steps' files would then land in the layer with
-the mapped IDs, and shifting them back means a copy of every layer per step. They
-are refused, and so is a path (another process's namespace); "host" (the user
-namespace hutch itself runs in, the session's) is what every RUN step gets, and
-"container" without a map too: rootless buildah's namespace per step takes the
-whole of its own namespace's IDs one to one, which is what the steps see in the
-session's (the same IDs, the same owners in the layers).
+The --userns flags are build_userns.py's.
 """
 
 from __future__ import annotations
@@ -22,7 +15,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from hutch.api.build import BuildUserns
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.runtime.spec_network import NetworkSpec
 
@@ -66,27 +58,3 @@ def build_network(text: str | None, backend_setting: str) -> BuildNetwork:
             hint="or build with --network host or --network none",
         )
     return BuildNetwork("private", layout.spec(choice.name))
-
-
-def check_userns(options: BuildUserns) -> None:
-    """Accept what hutch does (RUN in the session's user namespace: --userns host,
-    container or ""); refuse the rest with the reason (see the module's docstring)."""
-    flags = [
-        flag
-        for flag, given in (
-            ("--userns-uid-map", options.uid_map),
-            ("--userns-gid-map", options.gid_map),
-            ("--userns-uid-map-user", options.uid_map_user),
-            ("--userns-gid-map-group", options.gid_map_group),
-        )
-        if given
-    ]
-    mode = options.userns
-    if mode not in (None, "", "host", "container"):
-        flags.insert(0, f"--userns {mode}")
-    if flags:
-        raise InvalidArgument(
-            f"{flags[0]}: a build's RUN steps run in hutch's own user namespace "
-            "(--userns host, or container: the same IDs); a user namespace per step "
-            "mapped by the --userns-*-map flags, or another process's, is not supported"
-        )

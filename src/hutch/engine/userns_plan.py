@@ -70,7 +70,7 @@ def apply(
     if not (um.is_identity(uid_map) and um.is_identity(gid_map)):
         userns = replace(userns, shift=shift_method(ctx.driver.name))
     if userns.shift == SHIFT_COPY:
-        from hutch.engine.userns_copy import copy_lowers  # the slow path only
+        from hutch.runtime.userns_copy import copy_lowers  # the slow path only
 
         spec = replace(
             spec, rootfs=copy_lowers(spec.rootfs, dirs.root / "idmapped", uid_map, gid_map)

@@ -356,7 +356,9 @@ class Monitor:
         from hutch.runtime import userns  # only containers with their own namespace
 
         self.userns_fd = userns.open_userns(self.spec)
-        return userns.mount_shifted_rootfs(self.spec.rootfs, self.spec.userns)
+        helper = userns.mount_shifted_rootfs(self.spec.rootfs, self.spec.userns)
+        self.spec = userns.reach_bind_sources(self.spec)
+        return helper
 
     def _fork_init(self) -> int:
         """Fork the init into a new pid namespace (and the container's user namespace),

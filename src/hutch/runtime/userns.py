@@ -19,7 +19,7 @@ namespace, where an unprivileged user may not make idmapped mounts (the
 kernel wants ``CAP_SYS_ADMIN`` over the superblock's namespace), and an
 overlay mount cannot itself be idmapped. So the rootfs is shifted either by
 fuse-overlayfs (``uidmapping=``/``gidmapping=``, no copy) or by a chowned
-copy of the lower layers made at create (``engine/userns_copy.py``).
+copy of the lower layers made at create (``runtime/userns_copy.py``).
 """
 
 from __future__ import annotations
@@ -177,14 +177,55 @@ def relative_paths(spec: Spec) -> Spec:
 
     The storage directories are the user's, mode 0700; when the user is not
     mapped in the container (nomap, auto, most --uidmap), even the
-    namespace's root may not search them, so the init never walks them.
+    namespace's root may not search them, so the init never walks them. Bind
+    mounts of files there (a build step's ``RUN <<EOF`` script) go the same way.
     """
     base = os.path.dirname(spec.rootfs.target) + "/"
     etc = tuple(
         (dest, src[len(base) :] if src.startswith(base) else src) for dest, src in spec.etc_files
     )
+    mounts = tuple(
+        replace(m, source=m.source[len(base) :])
+        if m.kind == "bind" and m.source.startswith(base)
+        else m
+        for m in spec.mounts
+    )
     rootfs = replace(spec.rootfs, target=os.path.basename(spec.rootfs.target))
-    return replace(spec, rootfs=rootfs, etc_files=etc)
+    return replace(spec, rootfs=rootfs, etc_files=etc, mounts=mounts)
+
+
+def reach_bind_sources(spec: Spec) -> Spec:
+    """``spec`` with its bind sources reachable from the container's directory.
+
+    A namespace that does not map the user cannot walk the user's 0700
+    directories (the storage's: a build step's cache mount, a volume; a home) to
+    a bind's source. The monitor, root of the session namespace, can: it binds
+    each source outside the container's directory onto ``.binds/N`` there, in its
+    own mount namespace, which the init's is a copy of, and the init binds from
+    there (``relative_paths``). A source that cannot be bound here is left for
+    the init to report.
+    """
+    base = os.path.dirname(spec.rootfs.target)
+    staging = os.path.join(base, ".binds")
+    mounts = []
+    for number, mount in enumerate(spec.mounts):
+        source = mount.source
+        if mount.kind != "bind" or not os.path.isabs(source) or source.startswith(base + "/"):
+            mounts.append(mount)
+            continue
+        point = os.path.join(staging, str(number))
+        try:
+            os.makedirs(staging, mode=0o755, exist_ok=True)
+            if os.path.isdir(source):
+                os.makedirs(point, exist_ok=True)
+            elif not os.path.lexists(point):
+                os.close(os.open(point, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+            sc.mount(source, point, None, sc.MS_BIND | sc.MS_REC)
+        except OSError:
+            mounts.append(mount)
+            continue
+        mounts.append(replace(mount, source=point))
+    return replace(spec, mounts=tuple(mounts))
 
 
 def own_root_mount(root: str) -> None:

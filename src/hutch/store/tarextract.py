@@ -36,8 +36,9 @@ OPAQUE_MARKER = ".wh..wh..opq"
 OVERLAY_OPAQUE_XATTR = "user.overlay.opaque"
 _XATTR_PAX_PREFIX = "SCHILY.xattr."
 # Overlay's own metadata must come only from whiteout conversion: a layer
-# that carried it could redirect or hide paths in the merged view.
-_FORBIDDEN_XATTR_PREFIXES = ("user.overlay.", "trusted.overlay.")
+# that carried it could redirect or hide paths in the merged view (fuse-overlayfs's
+# too: it shows the layers of id-mapped containers and build steps).
+_FORBIDDEN_XATTR_PREFIXES = ("user.overlay.", "trusted.overlay.", "user.fuseoverlayfs.")
 
 _DIR_PATH_FLAGS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _DIR_READ_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

@@ -25,6 +25,7 @@ Source = Literal["overlay-upper", "plain"]
 _XATTR_PAX_PREFIX = "SCHILY.xattr."
 _OPAQUE_XATTRS = ("user.overlay.opaque", "trusted.overlay.opaque")
 _WHITEOUT_MODE = 0o600
+_BOOKKEEPING = ("user.overlay.", "user.fuseoverlayfs.")
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,17 @@ class _EntryWriter:
         self._overlay = source == "overlay-upper"
         self._clamp = clamp_mtime
         self._first_paths: dict[tuple[int, int], str] = {}
+        self._markers: set[str] = set()
 
     def add(self, node: _Node) -> None:
         info = node.info
         if stat.S_ISSOCK(info.st_mode):
             return  # tar cannot hold sockets; they are recreated at run time anyway
         if self._overlay and stat.S_ISCHR(info.st_mode) and info.st_rdev == 0:
-            self._archive.addfile(self._marker(node, _whiteout_name(node.rel)))
+            self._add_marker(node, _whiteout_name(node.rel))
             return
+        if self._overlay and node.rel.rpartition("/")[2] == OPAQUE_MARKER:
+            return  # fuse-overlayfs's mark of an opaque directory: written with it, once
         entry = self._header(node)
         if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
             key = (info.st_dev, info.st_ino)
@@ -148,7 +152,14 @@ class _EntryWriter:
         else:
             self._archive.addfile(entry)
         if self._overlay and stat.S_ISDIR(info.st_mode) and _is_opaque(node.path):
-            self._archive.addfile(self._marker(node, f"{node.rel}/{OPAQUE_MARKER}"))
+            self._add_marker(node, f"{node.rel}/{OPAQUE_MARKER}")
+
+    def _add_marker(self, node: _Node, name: str) -> None:
+        """A marker entry, once: fuse-overlayfs marks an opaque directory three ways (a
+        ``.wh..wh..opq`` file, a 0/0 device ``.wh..opq``, its own xattr)."""
+        if name not in self._markers:
+            self._markers.add(name)
+            self._archive.addfile(self._marker(node, name))
 
     def _header(self, node: _Node) -> tarfile.TarInfo:
         info = node.info
@@ -197,20 +208,23 @@ def _whiteout_name(rel: str) -> str:
 
 
 def _is_opaque(path: str) -> bool:
-    for attr in _OPAQUE_XATTRS:
+    for attr in (*_OPAQUE_XATTRS, "user.fuseoverlayfs.opaque"):
         try:
             if os.getxattr(path, attr, follow_symlinks=False) == b"y":
                 return True
         except OSError:
             continue  # absent, or trusted.* is invisible to an unprivileged reader
-    return False
+    # fuse-overlayfs (a build step's or container's id-mapped rootfs) marks one with
+    # a file of the tar's marker name besides its own xattr
+    return os.path.lexists(os.path.join(path, OPAQUE_MARKER))
 
 
 def _wanted_xattr(attr: str) -> bool:
     if attr == "security.capability":
         return True
-    # user.overlay.* is overlayfs's own bookkeeping, never part of a layer.
-    return attr.startswith("user.") and not attr.startswith("user.overlay.")
+    # user.overlay.* is overlayfs's own bookkeeping, user.fuseoverlayfs.* fuse-overlayfs's,
+    # never part of a layer.
+    return attr.startswith("user.") and not attr.startswith(_BOOKKEEPING)
 
 
 def _xattr_records(path: str) -> dict[str, str]:

@@ -1,14 +1,12 @@
-"""build's --network and --userns* (issue 15): which network every RUN step gets,
-what its /etc files say there, and the user namespace modes refused with the reason."""
+"""build's --network (issue 15): which network every RUN step gets, and what its /etc
+files say there."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from hutch.api.build import BuildUserns
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.build.runstep import build_spec, step_network_spec
 from hutch.build.stepstate import RunSettings, step_network
@@ -112,21 +110,3 @@ def test_a_cidr_moves_the_steps_etc_files(tmp_path: Path) -> None:
     hosts = Path(files["/etc/hosts"]).read_text()
     assert f"10.9.0.100\t{'ab' * 6}\n" in hosts and "10.9.0.2\thost.containers" in hosts
     assert Path(files["/etc/resolv.conf"]).read_text().startswith("nameserver 10.9.0.3\n")
-
-
-def test_userns_host_is_taken_the_rest_refused_with_the_reason() -> None:
-    bn.check_userns(BuildUserns())
-    bn.check_userns(BuildUserns(userns=""))
-    bn.check_userns(BuildUserns(userns="host"))
-    bn.check_userns(BuildUserns(userns="container"))  # rootless: the same IDs
-    refused = [
-        (BuildUserns(userns="container", uid_map=("0:1:1",)), "--userns-uid-map"),
-        (BuildUserns(userns="/proc/1/ns/user"), "--userns /proc/1/ns/user"),
-        (BuildUserns(uid_map=("0:1:1",)), "--userns-uid-map"),
-        (BuildUserns(gid_map=("0:1:1",)), "--userns-gid-map"),
-        (BuildUserns(uid_map_user="alice"), "--userns-uid-map-user"),
-        (BuildUserns(userns="host", gid_map_group="staff"), "--userns-gid-map-group"),
-    ]
-    for options, flag in refused:
-        with pytest.raises(InvalidArgument, match=re.escape(f"{flag}: a build's RUN steps run")):
-            bn.check_userns(options)

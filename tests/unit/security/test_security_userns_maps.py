@@ -16,10 +16,10 @@ from hutch.engine.userns import (
     subid_map,
 )
 from hutch.engine.userns_auto import allocate, first_fit
-from hutch.engine.userns_copy import shift_tree
 from hutch.runtime.ids import IdMapEntry, IdRange, map_to_host
 from hutch.runtime.spec_userns import UsernsSpec, maps_cover
 from hutch.runtime.userns import add_identity_entries, map_text
+from hutch.runtime.userns_copy import shift_tree
 
 SESSION = 65537  # the user + 65536 subordinate ids
 
@@ -146,3 +146,29 @@ def test_keep_id_home_is_the_workdir_unless_the_users_home_is_mounted() -> None:
     # a mount on / (the root) is no mount of the home
     assert keep_id_home("/home/me", replace(spec, mounts=(Mount("bind", "/", "/x"),))) == "/srv"
     assert keep_id_home("/home/me", replace(spec, process=replace(spec.process, cwd=""))) == "/"
+
+
+def test_the_init_reaches_its_files_relative_to_the_containers_dir() -> None:
+    """A namespace without the user cannot walk the store's 0700 dirs: the rootfs, the
+    /etc files and the bind sources under the container's dir (a build step's RUN
+    <<EOF script, the sources its monitor staged) are relative to it; the rest stays."""
+    from hutch.runtime.spec import Mount, Process, Rootfs, Spec
+    from hutch.runtime.userns import relative_paths
+
+    base = "/store/containers/c1"
+    spec = Spec(
+        id="c1",
+        hostname="c1",
+        process=Process(args=("true",), env=()),
+        rootfs=Rootfs("overlay", f"{base}/merged"),
+        etc_files=(("/etc/hosts", f"{base}/etc/hosts"),),
+        mounts=(
+            Mount("bind", "/dev/.hutch-run-script", f"{base}/script", ("ro",)),
+            Mount("bind", "/data", "/elsewhere/data"),
+            Mount("tmpfs", "/t", "tmpfs"),
+        ),
+    )
+    moved = relative_paths(spec)
+    assert moved.rootfs.target == "merged"
+    assert moved.etc_files == (("/etc/hosts", "etc/hosts"),)
+    assert [m.source for m in moved.mounts] == ["script", "/elsewhere/data", "tmpfs"]
