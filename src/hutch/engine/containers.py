@@ -369,6 +369,11 @@ class ContainerService:
         from hutch.runtime.relay import Detached
         from hutch.runtime.signalproxy import SignalProxy
 
+        passthrough = self._passes_streams(options)
+        if passthrough and options.attach:
+            raise InvalidArgument(  # podman's words
+                "cannot specify --attach with --log-driver=passthrough: invalid argument"
+            )
         # Attached: from the first moment, signals are queued for the container.
         proxied = not options.detach and options.lifecycle.sig_proxy
         # before the monitor is spawned, which inherits them
@@ -412,11 +417,22 @@ class ContainerService:
             if proxy is not None:
                 proxy.close()
         if options.detach:
-            return RunReport(container_id, None)
+            return RunReport(container_id, None, passthrough=passthrough)
         self._after_member_exit(container_id)
         if options.remove:
             self._remove_quietly(container_id)
         return RunReport(container_id, code)
+
+    def _passes_streams(self, options: RunOptions) -> bool:
+        """Whether the container will have the caller's streams (--log-driver
+        passthrough, or containers.conf's log_driver where the flag is not given)."""
+        from hutch.runtime.logfile import DRIVERS, PASSTHROUGH_DRIVERS
+
+        driver = options.log.driver
+        defaults = self._ctx.settings.defaults
+        if not driver and defaults is not None and defaults.log_driver in DRIVERS:
+            driver = defaults.log_driver  # as conf_defaults fills it in
+        return driver in PASSTHROUGH_DRIVERS
 
     def _prespawn(self) -> spawn.Prespawned | None:
         """Start the monitor now, so its start-up overlaps ``create``.
@@ -595,6 +611,7 @@ class ContainerService:
         )
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
+        from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
         from hutch.runtime.relay import window_size
         from hutch.util import sdnotify
 
@@ -607,6 +624,9 @@ class ContainerService:
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)
         socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # --log-driver passthrough: the container's streams are ours (or the API
+        # client's), handed to its init; nothing of them goes through the monitor
+        passthrough = options.log.driver in PASSTHROUGH_DRIVERS
         config = spawn.MonitorConfig(
             bundle=container.dirs.userdata,
             attach_socket=str(socket_path),
@@ -627,6 +647,7 @@ class ContainerService:
             preserve_fds=passed[0],
             listen_fdnames=passed[1],
             health_events=self._ctx.settings.healthcheck_events,
+            streams=(stdio or (0, 1, 2)) if passthrough else None,
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
@@ -696,8 +717,10 @@ class ContainerService:
         try:
             code = _attach(
                 started,
-                interactive=interactive,
-                terminal=terminal,
+                # passthrough: the container reads our stdin itself; the relay only
+                # waits for the exit (no output comes, and the terminal was refused)
+                interactive=interactive and not passthrough,
+                terminal=terminal and not passthrough,
                 keys=keys,
                 stdio=stdio,
                 hangup=hangup,
