@@ -67,9 +67,7 @@ def create_command(state: "AppState", image: str, command: list[str] | None, **v
     container_id = state.engine().containers.create(options)
     # podman's create prints no id for a container whose streams will be the
     # caller's (the flag's; containers.conf's log_driver is the engine's to know)
-    from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
-
-    if options.log.driver not in PASSTHROUGH_DRIVERS:
+    if not options.log.passes_streams:
         print(container_id)
 
 

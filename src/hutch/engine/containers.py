@@ -426,13 +426,13 @@ class ContainerService:
     def _passes_streams(self, options: RunOptions) -> bool:
         """Whether the container will have the caller's streams (--log-driver
         passthrough, or containers.conf's log_driver where the flag is not given)."""
-        from hutch.runtime.logfile import DRIVERS, PASSTHROUGH_DRIVERS
+        from hutch.api.container_config import LogOptions
+        from hutch.runtime.logfile import DRIVERS
 
-        driver = options.log.driver
         defaults = self._ctx.settings.defaults
-        if not driver and defaults is not None and defaults.log_driver in DRIVERS:
-            driver = defaults.log_driver  # as conf_defaults fills it in
-        return driver in PASSTHROUGH_DRIVERS
+        if options.log.driver or defaults is None or defaults.log_driver not in DRIVERS:
+            return options.log.passes_streams
+        return LogOptions(defaults.log_driver).passes_streams  # as conf_defaults fills it in
 
     def _prespawn(self) -> spawn.Prespawned | None:
         """Start the monitor now, so its start-up overlaps ``create``.
@@ -611,7 +611,6 @@ class ContainerService:
         )
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
-        from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
         from hutch.runtime.relay import window_size
         from hutch.util import sdnotify
 
@@ -626,7 +625,7 @@ class ContainerService:
         socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # --log-driver passthrough: the container's streams are ours (or the API
         # client's), handed to its init; nothing of them goes through the monitor
-        passthrough = options.log.driver in PASSTHROUGH_DRIVERS
+        passthrough = options.log.passes_streams
         config = spawn.MonitorConfig(
             bundle=container.dirs.userdata,
             attach_socket=str(socket_path),

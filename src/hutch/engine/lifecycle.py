@@ -33,7 +33,6 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import control
 from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
-from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
 from hutch.runtime.relay import Detached, relay
 
 FORWARDED_SIGNALS = (
@@ -94,13 +93,13 @@ class LifecycleService:
         keys = detach_keys(chosen, self._ctx.settings.detach_keys)
         if container.state.status != st.RUNNING:  # paused or stopping too, as podman
             raise Conflict("you can only attach to running containers")  # podman's words
-        driver = container.config.options.log.driver
-        if driver in PASSTHROUGH_DRIVERS:  # its streams are its caller's: none to attach to
+        log = container.config.options.log
+        if log.passes_streams:  # its streams are its caller's: none to attach to
             from hutch.engine.logconfig import without_log_message
 
             raise HutchError(  # podman's words
                 f"attaching to container {container.record.id}: "
-                + without_log_message(driver, "attach")
+                + without_log_message(log.driver, "attach")
             )
         stdin = container.config.options.interactive and not options.no_stdin
         terminal = container.config.options.tty

@@ -66,11 +66,13 @@ def test_passthrough_drivers_are_accepted(tmp_path: Path, driver: str) -> None:
     logconfig.check(driver, ())
     assert logconfig.log_spec(driver, (), tmp_path).driver == driver
     assert logconfig.passes_streams(driver)
+    assert LogOptions(driver).passes_streams  # the CLI's and the service's question
 
 
 @pytest.mark.parametrize("driver", ["", "k8s-file", "json-file", "none"])
 def test_other_drivers_keep_their_streams_and_skip_the_checks(driver: str) -> None:
     assert not logconfig.passes_streams(driver)
+    assert not LogOptions(driver).passes_streams
     master, slave = os.openpty()
     try:
         logconfig.check_streams(driver, True, (slave, slave, slave))  # nothing refused

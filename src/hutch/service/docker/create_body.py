@@ -33,7 +33,6 @@ from hutch.api.container_config import (
     VolumeOptions,
 )
 from hutch.api.errors import InvalidArgument
-from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
 from hutch.service.docker.jsonread import Body
 
 # Docker's network modes that mean "the default network" (hutch's private one).
@@ -246,13 +245,15 @@ def _log(config: Body) -> LogOptions:
     real Docker format), which clients such as docker-py check before they read
     a container's output through ``logs``. The passthrough drivers are refused in
     podman's words: the container's streams would be the service's own."""
-    driver = config.text("Type") or "json-file"
-    if driver in PASSTHROUGH_DRIVERS:
-        raise InvalidArgument(f"the '--log-driver {driver}' option is not supported in remote mode")
-    return LogOptions(
-        driver=driver,
+    log = LogOptions(
+        driver=config.text("Type") or "json-file",
         opts=tuple(f"{k}={v}" for k, v in config.text_map("Config").items()),
     )
+    if log.passes_streams:
+        raise InvalidArgument(
+            f"the '--log-driver {log.driver}' option is not supported in remote mode"
+        )
+    return log
 
 
 # -- storage: Binds, Mounts, Tmpfs, Config.Volumes ------------------------------------
