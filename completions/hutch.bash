@@ -556,7 +556,7 @@ _hutch_option_values() {
     "run --shm-size-systemd") echo "@none" ;;
     "run --personality") echo "LINUX LINUX32" ;;
     "run --oom-score-adj") echo "@none" ;;
-    "run --log-driver") echo "k8s-file json-file none" ;;
+    "run --log-driver") echo "k8s-file json-file none passthrough passthrough-tty" ;;
     "run --log-opt") echo "@none" ;;
     "create --attach"|"create -a") echo "stdin stdout stderr" ;;
     "create --env"|"create -e") echo "@none" ;;
@@ -677,7 +677,7 @@ _hutch_option_values() {
     "create --shm-size-systemd") echo "@none" ;;
     "create --personality") echo "LINUX LINUX32" ;;
     "create --oom-score-adj") echo "@none" ;;
-    "create --log-driver") echo "k8s-file json-file none" ;;
+    "create --log-driver") echo "k8s-file json-file none passthrough passthrough-tty" ;;
     "create --log-opt") echo "@none" ;;
     "start --detach-keys") echo "@none" ;;
     "start --filter"|"start -f") echo "@none" ;;
@@ -1224,7 +1224,7 @@ _hutch_option_values() {
     "container run --shm-size-systemd") echo "@none" ;;
     "container run --personality") echo "LINUX LINUX32" ;;
     "container run --oom-score-adj") echo "@none" ;;
-    "container run --log-driver") echo "k8s-file json-file none" ;;
+    "container run --log-driver") echo "k8s-file json-file none passthrough passthrough-tty" ;;
     "container run --log-opt") echo "@none" ;;
     "container create --attach"|"container create -a") echo "stdin stdout stderr" ;;
     "container create --env"|"container create -e") echo "@none" ;;
@@ -1345,7 +1345,7 @@ _hutch_option_values() {
     "container create --shm-size-systemd") echo "@none" ;;
     "container create --personality") echo "LINUX LINUX32" ;;
     "container create --oom-score-adj") echo "@none" ;;
-    "container create --log-driver") echo "k8s-file json-file none" ;;
+    "container create --log-driver") echo "k8s-file json-file none passthrough passthrough-tty" ;;
     "container create --log-opt") echo "@none" ;;
     "container start --detach-keys") echo "@none" ;;
     "container start --filter"|"container start -f") echo "@none" ;;

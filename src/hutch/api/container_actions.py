@@ -86,6 +86,9 @@ class CleanupOptions:
 class RunReport:
     id: str
     exit_code: int | None  # None when detached
+    # --log-driver passthrough: the container's streams are the caller's, and podman's
+    # run -d prints no id into them
+    passthrough: bool = False
 
 
 @dataclass(frozen=True)

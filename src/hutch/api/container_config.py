@@ -55,6 +55,13 @@ class LogOptions:
     driver: str = ""  # "": the default (k8s-file, podman's for rootless containers)
     opts: tuple[str, ...] = ()  # KEY=VALUE: max-size, max-file, path, tag
 
+    @property
+    def passes_streams(self) -> bool:
+        """--log-driver passthrough or passthrough-tty: the container's stdin, stdout
+        and stderr are those of the command that starts it (runtime/logfile.py's
+        PASSTHROUGH_DRIVERS, the monitor's names, below this layer)."""
+        return self.driver in ("passthrough", "passthrough-tty")
+
 
 @dataclass(frozen=True)
 class NetworkOptions:

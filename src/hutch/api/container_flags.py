@@ -731,8 +731,9 @@ FLAGS: tuple[Flag, ...] = (
     text(
         "--log-driver",
         "log.driver",
-        "Where the output goes: k8s-file (default), json-file (Docker's format) or none.",
-        values=("k8s-file", "json-file", "none"),
+        "Where the output goes: k8s-file (default), json-file (Docker's format), none, "
+        "or passthrough (the caller's own streams; passthrough-tty: also on a terminal).",
+        values=("k8s-file", "json-file", "none", "passthrough", "passthrough-tty"),
         parse=or_empty,
     ),
     repeated(

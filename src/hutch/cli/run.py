@@ -45,7 +45,8 @@ def run_command(state: "AppState", image: str, command: list[str] | None, **valu
     options = replace(options, create_command=state.command_line, labels=labels)
     report = state.engine().containers.run(options)
     if report.exit_code is None:
-        print(report.id)
+        if not report.passthrough:  # podman's: the container's streams are ours
+            print(report.id)
         return 0
     if options.attach and not {s.lower() for s in options.attach} & {"stdout", "stderr"}:
         # podman's attached start prints the id where neither output is attached
@@ -63,7 +64,11 @@ def create_command(state: "AppState", image: str, command: list[str] | None, **v
     options = run_options("create", values, image=image, command=tuple(command or ()), detach=True)
     labels = unit_labels(options.labels, os.environ)
     options = replace(options, create_command=state.command_line, labels=labels)
-    print(state.engine().containers.create(options))
+    container_id = state.engine().containers.create(options)
+    # podman's create prints no id for a container whose streams will be the
+    # caller's (the flag's; containers.conf's log_driver is the engine's to know)
+    if not options.log.passes_streams:
+        print(container_id)
 
 
 def register(app: "typer.Typer", container_app: "typer.Typer") -> None:

@@ -57,8 +57,8 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
     )
     log = options.log
     if not log.driver and d.log_driver in DRIVERS:
-        # journald and passthrough are not hutch's: the default stays (as a key
-        # hutch cannot honour), rather than every run refused for a file
+        # journald is not hutch's: the default stays (as a key hutch cannot
+        # honour), rather than every run refused for a file
         log = replace(log, driver=d.log_driver)
     if d.log_tag and not any(o.startswith("tag=") for o in log.opts):
         log = replace(log, opts=(f"tag={d.log_tag}", *log.opts))

@@ -184,11 +184,8 @@ class ContainerQueries(ContainerList):
         window: tuple[float | None, float | None],
     ) -> Iterator[LogLine]:
         log = logconfig.log_spec_of(container.config.options.log, container.dirs.userdata)
-        if log.driver == logfile.NONE:
-            raise HutchError(  # podman's words
-                "this container is using the 'none' log driver, cannot read logs: "
-                "this container is not logging output"
-            )
+        if log.driver not in logfile.FILE_DRIVERS:  # none, passthrough: podman's words
+            raise HutchError(logconfig.without_log_message(log.driver, "read logs"))
 
         def parsed(raws: Iterable[bytes]) -> Iterator[LogLine]:
             for raw in raws:
@@ -502,7 +499,8 @@ def inspect_report(
             network_mode=netquery.network_mode(container, net),
             log_config=InspectLogConfig(
                 type=log.driver,
-                path=log.path,
+                # podman's: a passthrough container has no log file
+                path="" if logconfig.passes_streams(log.driver) else log.path,
                 tag=log.tag,
                 size=human_size(log.max_size) if log.max_size else "0B",
                 config=None,

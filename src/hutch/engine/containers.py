@@ -369,6 +369,11 @@ class ContainerService:
         from hutch.runtime.relay import Detached
         from hutch.runtime.signalproxy import SignalProxy
 
+        passthrough = self._passes_streams(options)
+        if passthrough and options.attach:
+            raise InvalidArgument(  # podman's words
+                "cannot specify --attach with --log-driver=passthrough: invalid argument"
+            )
         # Attached: from the first moment, signals are queued for the container.
         proxied = not options.detach and options.lifecycle.sig_proxy
         # before the monitor is spawned, which inherits them
@@ -412,11 +417,22 @@ class ContainerService:
             if proxy is not None:
                 proxy.close()
         if options.detach:
-            return RunReport(container_id, None)
+            return RunReport(container_id, None, passthrough=passthrough)
         self._after_member_exit(container_id)
         if options.remove:
             self._remove_quietly(container_id)
         return RunReport(container_id, code)
+
+    def _passes_streams(self, options: RunOptions) -> bool:
+        """Whether the container will have the caller's streams (--log-driver
+        passthrough, or containers.conf's log_driver where the flag is not given)."""
+        from hutch.api.container_config import LogOptions
+        from hutch.runtime.logfile import DRIVERS
+
+        defaults = self._ctx.settings.defaults
+        if options.log.driver or defaults is None or defaults.log_driver not in DRIVERS:
+            return options.log.passes_streams
+        return LogOptions(defaults.log_driver).passes_streams  # as conf_defaults fills it in
 
     def _prespawn(self) -> spawn.Prespawned | None:
         """Start the monitor now, so its start-up overlaps ``create``.
@@ -607,6 +623,9 @@ class ContainerService:
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)
         socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # --log-driver passthrough: the container's streams are ours (or the API
+        # client's), handed to its init; nothing of them goes through the monitor
+        passthrough = options.log.passes_streams
         config = spawn.MonitorConfig(
             bundle=container.dirs.userdata,
             attach_socket=str(socket_path),
@@ -627,6 +646,7 @@ class ContainerService:
             preserve_fds=passed[0],
             listen_fdnames=passed[1],
             health_events=self._ctx.settings.healthcheck_events,
+            streams=(stdio or (0, 1, 2)) if passthrough else None,
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
@@ -696,8 +716,10 @@ class ContainerService:
         try:
             code = _attach(
                 started,
-                interactive=interactive,
-                terminal=terminal,
+                # passthrough: the container reads our stdin itself; the relay only
+                # waits for the exit (no output comes, and the terminal was refused)
+                interactive=interactive and not passthrough,
+                terminal=terminal and not passthrough,
                 keys=keys,
                 stdio=stdio,
                 hangup=hangup,

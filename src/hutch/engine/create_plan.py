@@ -155,6 +155,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     parse_secrets(options.secrets)
     localtime = timezone.localtime_mounts(options.timezone)
     logconfig.check(options.log.driver, options.log.opts)
+    logconfig.check_streams(options.log.driver, options.tty)
     resources = engine_resources.plan_for_create(options.resources, settings)
     return CreateRequest(options, restart, localtime, resources)
 

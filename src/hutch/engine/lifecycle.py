@@ -93,6 +93,14 @@ class LifecycleService:
         keys = detach_keys(chosen, self._ctx.settings.detach_keys)
         if container.state.status != st.RUNNING:  # paused or stopping too, as podman
             raise Conflict("you can only attach to running containers")  # podman's words
+        log = container.config.options.log
+        if log.passes_streams:  # its streams are its caller's: none to attach to
+            from hutch.engine.logconfig import without_log_message
+
+            raise HutchError(  # podman's words
+                f"attaching to container {container.record.id}: "
+                + without_log_message(log.driver, "attach")
+            )
         stdin = container.config.options.interactive and not options.no_stdin
         terminal = container.config.options.tty
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)

@@ -6,6 +6,10 @@ read it), ``none``; options ``max-size`` (``10mb``, ``512k``; rotation
 before the file would pass it), ``max-file`` (files kept, the live one
 included; 1 means the log starts over, as podman's does), ``path`` (an
 absolute file for the log) and ``tag`` (kept in ``inspect``).
+``passthrough`` gives the container its caller's own standard streams (no
+log; refused where one of them is a terminal, as podman's, since a process
+of the container could push input into it with TIOCSTI); ``passthrough-tty``
+is the same, allowed on a terminal.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from pathlib import Path
 
 from hutch.api.container_config import LogOptions
 from hutch.api.errors import InvalidArgument
-from hutch.runtime.logfile import DRIVERS, K8S_FILE
+from hutch.runtime.logfile import DRIVERS, K8S_FILE, PASSTHROUGH, PASSTHROUGH_DRIVERS
 from hutch.runtime.spec_log import LogSpec
 
 DEFAULT_FILE = "ctr.log"
 OPTION_KEYS = ("max-size", "max-file", "path", "tag")
 # podman's drivers hutch has no writer for: refused in hutch's words, naming its own
-_PODMAN_ONLY = ("journald", "passthrough", "passthrough-tty")
+_PODMAN_ONLY = ("journald",)
 
 
 def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = True) -> LogSpec:
@@ -85,3 +89,39 @@ def log_spec_of(log: LogOptions, bundle: Path) -> LogSpec:
 def check(driver: str, opts: Sequence[str]) -> None:
     """Refuse bad log flags before anything of the container exists."""
     log_spec(driver, opts, Path("/"))
+
+
+def passes_streams(driver: str) -> bool:
+    """Whether the container's standard streams are its caller's own (passthrough)."""
+    return driver in PASSTHROUGH_DRIVERS
+
+
+def check_streams(driver: str, tty: bool, streams: Sequence[int] = (0, 1, 2)) -> None:
+    """Refuse a passthrough container this command cannot give its streams to.
+
+    ``driver``: the log driver once containers.conf's default is in (podman's check
+    sees that too); ``streams``: the caller's stdin, stdout and stderr.
+    """
+    if not passes_streams(driver):
+        return
+    if tty:
+        # hutch's own refusal: podman 4.3.1 runs it, and its output goes nowhere (the
+        # terminal it makes is relayed by no one, the caller's streams are not it)
+        raise InvalidArgument(
+            f"the '--log-driver {driver}' option cannot be used with --tty: the container's "
+            "standard streams are the caller's own, and no terminal is relayed"
+        )
+    if driver == PASSTHROUGH and any(os.isatty(fd) for fd in streams):
+        raise InvalidArgument(  # current podman's words
+            "the '--log-driver passthrough' option cannot be used on a TTY.  "
+            "If you really want it, use '--log-driver passthrough-tty'"
+        )
+
+
+def without_log_message(driver: str, what: str) -> str:
+    """podman's refusal of ``logs`` (``what`` "read logs") or ``attach`` ("attach")
+    for a container of the ``none`` or a passthrough driver."""
+    return (
+        f"this container is using the '{driver}' log driver, cannot {what}: "
+        "this container is not logging output"
+    )

@@ -26,6 +26,7 @@ from hutch.runtime.command_start import (
     send,
     setup_terminal,
 )
+from hutch.runtime.logfile import PASSTHROUGH_DRIVERS
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
@@ -144,7 +145,8 @@ def _setup_andexec_command(
         setup_terminal(sock, user, window)
     else:
         os.setsid()
-        if not spec.process.stdin:
+        # a passthrough container's stdin is its caller's, -i or not (as podman's)
+        if not spec.process.stdin and spec.log.driver not in PASSTHROUGH_DRIVERS:
             null = os.open("/dev/null", os.O_RDONLY)
             os.dup2(null, 0)
             os.close(null)

@@ -2,7 +2,9 @@
 
 ``k8s-file`` (podman's default) writes ``TIMESTAMP STREAM F|P TEXT``;
 ``json-file`` writes Docker's ``{"log": ..., "stream": ..., "time": ...}``
-lines, so tools that read Docker's logs read ours. ``none`` keeps nothing.
+lines, so tools that read Docker's logs read ours. ``none`` keeps nothing, and
+so do ``passthrough`` and ``passthrough-tty``, whose container writes to its
+caller's own streams (the monitor never sees its output).
 
 With a size limit the file is rotated before a write would pass it:
 ``ctr.log`` becomes ``ctr.log.1`` (and so on up to ``max_files - 1``
@@ -23,7 +25,11 @@ import time
 K8S_FILE = "k8s-file"
 JSON_FILE = "json-file"
 NONE = "none"
-DRIVERS = (K8S_FILE, JSON_FILE, NONE)
+PASSTHROUGH = "passthrough"
+PASSTHROUGH_TTY = "passthrough-tty"  # passthrough, allowed where the caller's is a terminal
+PASSTHROUGH_DRIVERS = (PASSTHROUGH, PASSTHROUGH_TTY)
+DRIVERS = (K8S_FILE, JSON_FILE, NONE, *PASSTHROUGH_DRIVERS)
+FILE_DRIVERS = (K8S_FILE, JSON_FILE)  # the drivers whose output the monitor writes
 
 _PARTIAL_LIMIT = 16384  # a line longer than this is written in parts (P)
 
@@ -95,7 +101,8 @@ class LogWriter:
         self._partial: dict[str, bytes] = {"stdout": b"", "stderr": b""}
         self._fd = -1
         self._size = 0
-        if driver != NONE:
+        self._writes = driver in FILE_DRIVERS
+        if self._writes:
             self._open()
 
     def _open(self) -> None:
@@ -104,7 +111,7 @@ class LogWriter:
         self._size = posix.fstat(self._fd).st_size
 
     def write(self, stream: str, data: bytes) -> None:
-        if self.driver == NONE:
+        if not self._writes:
             return
         buf = self._partial[stream] + data
         lines = buf.split(b"\n")
@@ -119,7 +126,7 @@ class LogWriter:
 
     def flush(self) -> None:
         for stream, rest in self._partial.items():
-            if rest and self.driver != NONE:
+            if rest and self._writes:
                 self._emit(format_line(self.driver, stream, rest, False, time.time()))
             self._partial[stream] = b""
 

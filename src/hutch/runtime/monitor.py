@@ -5,8 +5,9 @@
 It mounts the rootfs in a mount namespace of its own, forks the container
 init into a new pid namespace (or into the one it joins, a pod's:
 ``runtime/pidshare.py``), and then, for the container's whole life:
-owns its stdio (pipes, or the terminal master), writes the log in
-k8s-file format, serves attach clients on a unix socket, records state
+owns its stdio (pipes, or the terminal master; with ``--log-driver
+passthrough`` none: the caller's own streams go to the init, see ``streams``),
+writes the log in k8s-file format, serves attach clients on a unix socket, records state
 transitions in ``state.json``, applies the restart policy, and finally runs
 the cleanup command when the container should be removed. It imports only
 the standard library, the runtime modules the init needs and two small util
@@ -45,7 +46,7 @@ from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import HealthRunner
 from hutch.runtime.health_cmd import STARTING, UNHEALTHY
-from hutch.runtime.logfile import LogWriter
+from hutch.runtime.logfile import PASSTHROUGH_DRIVERS, LogWriter
 from hutch.runtime.monitorio import Stdio
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.restart import current as current_policy
@@ -85,6 +86,7 @@ class MonitorArgs:
     preserve_fds: int = 0  # our 3 .. 3+N-1 go to the first run's command (spawn.MonitorConfig)
     listen_fdnames: str | None = None  # socket activation: LISTEN_FDNAMES, and LISTEN_* set
     health_events: bool = True  # a health_status event after each check (spawn.MonitorConfig)
+    streams: bool = False  # the caller sends the first run's stdio (spawn.MonitorConfig)
     argv: tuple[str, ...] = ()  # the options that made these (without --sync-fd)
 
 
@@ -118,6 +120,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         preserve_fds=int(values.get("preserve-fds", "0")),
         listen_fdnames=json.loads(values["listen-fdnames"]) if "listen-fdnames" in values else None,
         health_events=values.get("health-events") != "0",
+        streams=values.get("streams") == "1",
         argv=tuple(given),
     )
 
@@ -172,6 +175,10 @@ class Monitor:
         # --preserve-fds: how many of ours (from 3) the next run's command gets; the
         # first run only (they are closed once its init has them)
         self.passed = Passed(args.preserve_fds, args.listen_fdnames)
+        # --log-driver passthrough: the caller's stdin, stdout and stderr for the first
+        # run (``_receive_streams``), closed here once its init has them; the restart
+        # policy's runs get /dev/null, as podman's (its caller has gone by then)
+        self.streams: list[int] = []
 
     # -- life cycle --------------------------------------------------------
 
@@ -182,6 +189,8 @@ class Monitor:
             signal.signal(sig, self._forward)
 
     def run(self) -> int:
+        if self.args.streams and self.caller is not None:
+            self.streams = _receive_streams(self.caller)
         if os.getsid(0) != os.getpid():
             os.setsid()
         self._signals()
@@ -445,7 +454,10 @@ class Monitor:
         pipes: dict[int, str] = {}
         stdin_w = -1
         child_fds: list[tuple[int, int]] = []
-        if not proc.terminal:
+        if self.spec.log.driver in PASSTHROUGH_DRIVERS and not proc.terminal:
+            # no pipes: the monitor neither reads nor relays a passthrough container's
+            child_fds = list(zip(self._take_streams(), (0, 1, 2), strict=True))
+        elif not proc.terminal:
             out_r, out_w = os.pipe2(os.O_CLOEXEC)
             err_r, err_w = os.pipe2(os.O_CLOEXEC)
             pipes = {out_r: "stdout", err_r: "stderr"}
@@ -467,7 +479,7 @@ class Monitor:
             a.close()
             for src, dst in child_fds:
                 os.dup2(src, dst)  # dup2 clears close-on-exec on the target
-            if not proc.stdin and not proc.terminal:
+            if not proc.terminal and all(dst != 0 for _src, dst in child_fds):
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
             container_main(self.spec, b, self._gid5(), self.passed)
@@ -539,6 +551,14 @@ class Monitor:
         self.idle_at = time.monotonic() + IDLE_AFTER
         code = self._pump(listener, pid, pipes, stdin_w, master)
         return self._end_run(code)
+
+    def _take_streams(self) -> list[int]:
+        """The streams of this run's passthrough init (the caller's; /dev/null when
+        there are none: a run of the restart policy's); its caller closes them."""
+        streams, self.streams = self.streams, []
+        if len(streams) == 3:
+            return streams
+        return [os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC) for _ in range(3)]
 
     def _event(self, action: str, **extra: str) -> None:
         """One container event in the log (none without a log path)."""
@@ -1085,6 +1105,23 @@ def _close_inherited(keep: set[int]) -> None:
         if fd not in keep:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _receive_streams(caller: socket.socket) -> list[int]:
+    """The caller's stdin, stdout and stderr (spawn's ``_send_streams``), close-on-exec;
+    none when the message is not theirs (the caller died)."""
+    try:
+        # (recv_fds drops its flags argument: MSG_CMSG_CLOEXEC would not reach recvmsg)
+        _data, fds, _flags, _addr = socket.recv_fds(caller, 64, 3)
+    except OSError:
+        return []
+    for fd in fds:
+        os.set_inheritable(fd, False)  # no other thread forks meanwhile
+    if len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return []
+    return list(fds)
 
 
 def deferred_args(argv: list[str]) -> list[str] | None:

@@ -11,7 +11,9 @@ the caller's pid namespace instead (``MonitorConfig.own_pidns``,
 The caller and the monitor talk over one SOCK_SEQPACKET pair: the monitor
 reports the init's host pid, forwards each stage of the init (the caller
 answers "go" once it has done its part: attached to the output, attached a
-network), and finally "exec" or the init's error with 125/126/127. A
+network), and finally "exec" or the init's error with 125/126/127. For
+``--log-driver passthrough`` the caller's first message after the options
+carries its stdin, stdout and stderr (SCM_RIGHTS), the init's own. A
 detached caller then hangs up; an attached one stays until the monitor
 says the container exited, records the exit, and lets the monitor go.
 """
@@ -65,6 +67,9 @@ class MonitorConfig:
     listen_fdnames: str | None = None
     # containers.conf's [engine] healthcheck_events: a health_status event after each check
     health_events: bool = True
+    # --log-driver passthrough: our descriptors that become the container's stdin,
+    # stdout and stderr (its first run's; sent over the sync socket, see ``start``)
+    streams: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,8 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         args += ["--listen-fdnames", json.dumps(config.listen_fdnames)]
     if not config.health_events:
         args += ["--health-events", "0"]
+    if config.streams is not None:
+        args += ["--streams", "1"]
     return args
 
 
@@ -189,6 +196,8 @@ def start(
     try:
         if prespawned is not None:
             caller.send(json.dumps(monitor_args(config, not attach)).encode())
+        if config.streams is not None:
+            _send_streams(caller, config.streams, monitor)
         init_pid = 0
         while True:
             message = _receive(caller, monitor)
@@ -242,6 +251,21 @@ def release(started: Started) -> None:
     for sock in (started.output, started.sync):
         if sock is not None:
             sock.close()
+
+
+def _send_streams(caller: socket.socket, streams: tuple[int, int, int], monitor: int) -> None:
+    """Hand the monitor the container's stdin, stdout and stderr (passthrough).
+
+    Over the sync socket, as the message after its options: the monitor is
+    spawned (or prespawned) with /dev/null as its own stdio, so that it never
+    holds ours, and it keeps these only until its init has them.
+    """
+    import socket
+
+    try:
+        socket.send_fds(caller, [b'{"streams": true}'], list(streams))
+    except OSError as exc:
+        raise _monitor_died(monitor, exc) from None
 
 
 def _go(window: tuple[int, int] | None) -> bytes:

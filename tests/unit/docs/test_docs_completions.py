@@ -193,7 +193,7 @@ def test_bash_completes_option_values(fake_bin: Path) -> None:
     # podman's fixed value lists (issue 15)
     assert complete(fake_bin, "hutch", "run", "--pull", "n") == ["never", "newer"]
     assert complete(fake_bin, "hutch", "create", "--log-driver", "") == [
-        "json-file", "k8s-file", "none"
+        "json-file", "k8s-file", "none", "passthrough", "passthrough-tty"
     ]  # fmt: skip
     assert complete(fake_bin, "hutch", "run", "--userns", "") == [
         "auto", "host", "keep-id", "nomap"

@@ -416,3 +416,20 @@ def test_privileged_is_a_switch_of_the_file(flag: bool | None, conf: bool, expec
     assert got.security.privileged is expected
     # a privileged container has the host's devices: the file's are not added
     assert got.security.device == (() if expected else ("/dev/fuse",))
+
+
+@pytest.mark.parametrize("driver", ["passthrough", "passthrough-tty"])
+def test_a_passthrough_default_takes_effect(driver: str) -> None:
+    got = conf_defaults.apply(RunOptions("img"), ContainerDefaults(log_driver=driver))
+    assert got.log.driver == driver
+    # a flag still wins over the file
+    flagged = RunOptions("img", log=LogOptions("k8s-file"))
+    assert conf_defaults.apply(flagged, ContainerDefaults(log_driver=driver)).log.driver == (
+        "k8s-file"
+    )
+
+
+def test_parse_create_refuses_tty_with_the_files_passthrough() -> None:
+    settings = Settings(defaults=ContainerDefaults(log_driver="passthrough"))
+    with pytest.raises(InvalidArgument, match="cannot be used with --tty"):
+        parse_create(RunOptions("img", tty=True), settings)

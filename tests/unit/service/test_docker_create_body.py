@@ -143,6 +143,15 @@ def test_go_zero_values_leave_the_defaults() -> None:
         ({"Mounts": [{"Type": "bind"}]}, "HostConfig.Mounts[0].Target"),
         ({"PortBindings": {"80/tcp": "8080"}}, "HostConfig.PortBindings.80/tcp: expected a list"),
         ({"NanoCpus": -1}, "HostConfig.NanoCpus: cannot be negative"),
+        # the container's streams would be the service's own: podman's remote refusal
+        (
+            {"LogConfig": {"Type": "passthrough"}},
+            "the '--log-driver passthrough' option is not supported in remote mode",
+        ),
+        (
+            {"LogConfig": {"Type": "passthrough-tty"}},
+            "the '--log-driver passthrough-tty' option is not supported in remote mode",
+        ),
     ],
 )
 def test_what_hutch_cannot_do_is_refused_by_name(host: dict[str, Any], message: str | None) -> None:

@@ -42,6 +42,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("IP=10.89.0.5", ["--ip=10.89.0.5"]),
     ("IP6=fd00::5", ["--ip6=fd00::5"]),
     ("LogDriver=json-file", ["--log-driver=json-file"]),
+    ("LogDriver=passthrough", ["--log-driver=passthrough"]),
     ("LogOpt=max-size=1m", ["--log-opt=max-size=1m"]),
     ("Mask=/proc/foo:/proc/bar", ["--security-opt=mask=/proc/foo:/proc/bar"]),
     ("Memory=64m", ["--memory=64m"]),

@@ -243,11 +243,17 @@ def _health(check: Body) -> HealthOptions:
 def _log(config: Body) -> LogOptions:
     """``LogConfig``; without a type, Docker's default ``json-file`` (hutch writes the
     real Docker format), which clients such as docker-py check before they read
-    a container's output through ``logs``."""
-    return LogOptions(
+    a container's output through ``logs``. The passthrough drivers are refused in
+    podman's words: the container's streams would be the service's own."""
+    log = LogOptions(
         driver=config.text("Type") or "json-file",
         opts=tuple(f"{k}={v}" for k, v in config.text_map("Config").items()),
     )
+    if log.passes_streams:
+        raise InvalidArgument(
+            f"the '--log-driver {log.driver}' option is not supported in remote mode"
+        )
+    return log
 
 
 # -- storage: Binds, Mounts, Tmpfs, Config.Volumes ------------------------------------
