@@ -640,10 +640,10 @@ class ContainerService:
         # a static address is claimed and the command started under its lock: a start
         # of the pod it was cloned from (or a clone) waits, then finds this one running
         with address_claim.starting(self._ctx, container):
-            net = netquery.network_of(container)
-            if netquery.start_needs_networks(net):
+            if netquery.start_needs_networks_at(container.dirs.userdata):
                 from hutch.engine import networks as engine_networks
 
+                net = netquery.network_of(container)
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
             # podman writes /etc/hosts and /etc/resolv.conf anew at each start (a pod's
