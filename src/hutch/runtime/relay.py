@@ -28,7 +28,7 @@ from hutch.util.fdio import write_all
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
 if TYPE_CHECKING:
     # the C module's type: spawn's connections are its sockets, not socket.py's (a
-    # subclass), whose import was 4 % of run's CLI (issue 16)
+    # subclass), whose import was 3 % of run's CLI (issue 16)
     import _socket
 
 

@@ -18,7 +18,7 @@ says the container exited, records the exit, and lets the monitor go.
 
 from __future__ import annotations
 
-import _socket  # not socket.py: its enums and selectors were 4 % of run's CLI (issue 16)
+import _socket  # not socket.py: its enums and selectors were 3 % of run's CLI (issue 16)
 import json
 import os
 import sys

@@ -602,7 +602,7 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # notifier, engine/health_notify.py); the name resolution of the verbs on existing
 # containers (engine/container_select.py) and restart's lock; the health check's
 # parsers (runtime/health_cmd.py, util/durations.py), for a container without one;
-# socket.py (its enums, selectors, array: about 4 % of run --rm's instructions), as
+# socket.py (its enums, selectors, array: about 3 % of run --rm's instructions), as
 # spawn talks to the monitor on _socket's sockets, and termios and tty, a terminal's.
 RUN_HALF = (
     "hutch.engine.containers",
