@@ -7,8 +7,6 @@ every flag typed on the command line arrives in its field.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from functools import reduce
 
 import pytest
@@ -155,17 +153,6 @@ def test_value_parsers() -> None:
         run_options("run", {**values, "pull": "sometimes"}, image="i")
     with pytest.raises(TypeError, match="--env takes a list"):
         run_options("run", {**values, "env": "A=1"}, image="i")
-
-
-def test_the_flag_table_loads_no_typing() -> None:
-    # create and run read the table: typing's import was about 3 % of their
-    # instructions (issue 16), and Flag was a typing.NamedTuple
-    probe = (
-        "import sys\nimport hutch.api.container_flags, hutch.api.pod_flags, hutch.api.flagoptions\n"
-        "print('typing' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
 
 
 def test_quadlet_writes_only_flags_run_takes() -> None:
