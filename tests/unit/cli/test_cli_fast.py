@@ -604,7 +604,7 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # parsers (runtime/health_cmd.py, util/durations.py), for a container without one;
 # socket.py (its enums, selectors, array: about 3 % of run --rm's instructions), as
 # spawn talks to the monitor on _socket's sockets, and termios and tty, a terminal's;
-# typing (about 3 % of run's and create's: annotations only, under TYPE_CHECKING).
+# typing (about 7 % of run's and create's: annotations only, under TYPE_CHECKING).
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -675,7 +675,7 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # base64 and resource (--ulimit), and the classes of the events it records but never
 # reads (api/events.py); what only the verbs on existing containers need (their name
 # resolution, engine/stopping.py and the monitor's protocol, restart's lock), and
-# the health check's parsers for a container without one; typing (about 3 % of its
+# the health check's parsers for a container without one; typing (about 7 % of its
 # instructions: annotations only, under TYPE_CHECKING; util/jsondata.py loads it to
 # decode, which create does not).
 NOT_FOR_CREATE = (
