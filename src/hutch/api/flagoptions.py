@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
 from hutch.api import pod_flags
 from hutch.api.container_flags import flags_of
 from hutch.api.flags import Flag
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.container_config import ResourceOptions, RunOptions
     from hutch.api.pods import PodCloneOptions, PodCreateOptions
 
@@ -67,7 +69,9 @@ def pod_clone_options(values: Mapping[str, object], /, **fixed: object) -> PodCl
     from hutch.api.pods import PodCloneOptions
 
     flags = tuple(
-        flag._replace(field=_CHANGES + flag.field) if "pod create" in flag.commands else flag
+        dataclasses.replace(flag, field=_CHANGES + flag.field)
+        if "pod create" in flag.commands
+        else flag
         for flag in pod_flags.flags_of("pod clone")
     )
     options = build(PodCloneOptions, "", flags, values, fixed)

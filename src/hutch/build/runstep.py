@@ -11,6 +11,7 @@ upper dir afterwards, so that they do not end up in the layer.
 
 from __future__ import annotations
 
+import _socket  # the type of spawn's connections (runtime/spawn.py)
 import contextlib
 import os
 import posixpath
@@ -302,14 +303,14 @@ class _Stop:
 
 
 def _pump(
-    conn: socket.socket, out_fd: int, err_fd: int, stop: _Stop, in_fd: int | None = None
+    conn: _socket.socket, out_fd: int, err_fd: int, stop: _Stop, in_fd: int | None = None
 ) -> int | None:
     """The step's output to ``out_fd``/``err_fd`` until its exit; ``in_fd`` (build
     --stdin) is sent to it meanwhile, its end as the end of the step's input."""
     reader = ap.FrameReader()
     while True:
         try:
-            watched: list[socket.socket | int] = [conn] if in_fd is None else [conn, in_fd]
+            watched: list[_socket.socket | int] = [conn] if in_fd is None else [conn, in_fd]
             ready, _, _ = select.select(watched, [], [], stop.timeout)
             stop.check()
             if in_fd is not None and in_fd in ready:
@@ -330,7 +331,7 @@ def _pump(
                 return int(payload)
 
 
-def _send_input(conn: socket.socket, in_fd: int) -> int | None:
+def _send_input(conn: _socket.socket, in_fd: int) -> int | None:
     """One read of ``in_fd`` to the step; None once it ends (STDIN_EOF sent). A closed
     input is an empty one; a step that ended before reading it all takes no more (its
     exit still comes through ``conn``)."""

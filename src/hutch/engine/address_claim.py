@@ -28,7 +28,6 @@ import ipaddress
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING
 
 from hutch.api.errors import Conflict, NoSuchObject
 from hutch.engine import container_state as cs
@@ -37,6 +36,7 @@ from hutch.engine.context import EngineContext
 from hutch.engine.netrun import rundir
 from hutch.runtime.spec_network import Attachment, NetworkSpec
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 # The network store where a claim is made (a user network's start): every start holds
 # ``starting``, and most take no address (issue 16: 1 ms of run --rm --network none).
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from hutch.api.container_config import RunOptions
 from hutch.engine.config_peek import pairs
@@ -29,6 +28,10 @@ from hutch.oci.image import ContainerConfig as ImageRunConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec_network import PortMapping
 from hutch.util.jsondata import from_data, to_data
+
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = 1
 DEFAULT_STOP_TIMEOUT = 10  # seconds, podman's

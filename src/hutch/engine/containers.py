@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from hutch.api.container_actions import (
     ActionReport,
@@ -31,6 +30,7 @@ from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.layers import remove_tree
 from hutch.util import testpoint
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 # What only create, run and start need (the create plan, the spec, the monitor's
 # start, networks, volumes, pods, health checks) loads in those methods: stop, kill,
 # rm and wait import this module too, and the run half was most of their start.
@@ -660,10 +660,10 @@ class ContainerService:
         # a static address is claimed and the command started under its lock: a start
         # of the pod it was cloned from (or a clone) waits, then finds this one running
         with address_claim.starting(self._ctx, container):
-            net = netquery.network_of(container)
-            if netquery.start_needs_networks(net):
+            if netquery.start_needs_networks_at(container.dirs.userdata):
                 from hutch.engine import networks as engine_networks
 
+                net = netquery.network_of(container)
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
             # podman writes /etc/hosts and /etc/resolv.conf anew at each start (a pod's

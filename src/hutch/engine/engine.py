@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
 
 from hutch.engine.context import EngineContext
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.containers import (
         ActionReport,
         AdminVerbs,

@@ -13,16 +13,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 # api.events' classes and the time parser where events are read: every create, start
 # and rm records one and reads none (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.events import Event, EventsOptions
     from hutch.engine.container_record import ContainerConfig
     from hutch.engine.context import EngineContext

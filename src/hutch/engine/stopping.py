@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from hutch.api.errors import HutchError
 from hutch.engine import container_state as cs
@@ -26,6 +25,7 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import state as st
 from hutch.util import signames
 
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 # the socket and select modules (2 ms) where a stop waits: create loads this module
 # through engine/containers.py but stops nothing (issue 16)
 if TYPE_CHECKING:

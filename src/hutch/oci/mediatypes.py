@@ -7,7 +7,10 @@ can be recognised and refused with a clear message.
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Final
+
 
 # OCI image spec v1.1
 OCI_MANIFEST: Final = "application/vnd.oci.image.manifest.v1+json"

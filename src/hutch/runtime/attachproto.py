@@ -11,7 +11,7 @@ import struct
 
 TYPE_CHECKING = False  # not typing's: the idle monitor imports this
 if TYPE_CHECKING:
-    import socket  # its enums cost the idle monitor (runtime/idle.py) memory
+    import _socket  # the C module's type, which socket.py's subclasses
 
 STDOUT = 1
 STDERR = 2
@@ -63,5 +63,5 @@ class FrameReader:
         return bytes(self._buf)
 
 
-def send_frame(sock: socket.socket, kind: int, payload: bytes = b"") -> None:
+def send_frame(sock: _socket.socket, kind: int, payload: bytes = b"") -> None:
     sock.sendall(frame(kind, payload))

@@ -13,7 +13,10 @@ import fcntl
 import ipaddress
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import IO
 
 LOCALHOST = (
     "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"

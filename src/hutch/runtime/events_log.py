@@ -13,7 +13,10 @@ import json
 import os
 import select
 import time
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Any
 
 # POSIX guarantees atomic appends of at most PIPE_BUF bytes only for pipes, but
 # Linux writes a regular file's O_APPEND write under one lock; keeping lines

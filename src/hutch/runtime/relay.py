@@ -17,10 +17,7 @@ import fcntl
 import os
 import select
 import signal
-import socket
 import struct
-import termios
-import tty
 from types import FrameType
 
 from hutch.runtime import attachproto as ap
@@ -28,12 +25,20 @@ from hutch.runtime.detachkeys import DetachMatcher
 from hutch.util import gcpause
 from hutch.util.fdio import write_all
 
+TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
+if TYPE_CHECKING:
+    # the C module's type: spawn's connections are its sockets, not socket.py's (a
+    # subclass), whose import was 3 % of run's CLI (issue 16)
+    import _socket
+
 
 class Detached(Exception):
     """The user typed the detach keys: the container keeps running."""
 
 
 def window_size(fd: int) -> tuple[int, int] | None:
+    import termios  # a terminal's only, as in relay
+
     try:
         raw = fcntl.ioctl(fd, termios.TIOCGWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
     except OSError:
@@ -42,7 +47,7 @@ def window_size(fd: int) -> tuple[int, int] | None:
     return rows, cols
 
 
-def send_size(conn: socket.socket, fd: int) -> None:
+def send_size(conn: _socket.socket, fd: int) -> None:
     size = window_size(fd)
     if size is not None and size[0] and size[1]:
         # The monitor may have closed the connection already: a command as short as
@@ -53,7 +58,7 @@ def send_size(conn: socket.socket, fd: int) -> None:
 
 
 def relay(
-    conn: socket.socket,
+    conn: _socket.socket,
     *,
     stdin: bool,
     terminal: bool,
@@ -67,7 +72,12 @@ def relay(
     gcpause.resume(freeze=True)
     in_fd = stdio[0]
     raw_mode = terminal and stdin and os.isatty(in_fd)
-    saved = termios.tcgetattr(in_fd) if raw_mode else None
+    saved = None
+    if raw_mode:
+        import termios  # a terminal's only: run without -it loads neither (issue 16)
+        import tty
+
+        saved = termios.tcgetattr(in_fd)
     previous = None
     if terminal and os.isatty(in_fd):
         send_size(conn, in_fd)
@@ -91,14 +101,14 @@ def relay(
 
 
 def _pump(
-    conn: socket.socket,
+    conn: _socket.socket,
     in_fd: int | None,
     keys: DetachMatcher,
     out: tuple[int, int] = (1, 2),
     hangup: int | None = None,
 ) -> int | None:
     reader = ap.FrameReader()
-    readers: list[int | socket.socket] = [conn]
+    readers: list[int | _socket.socket] = [conn]
     if in_fd is not None:
         readers.append(in_fd)
     if hangup is not None:

@@ -20,6 +20,7 @@ says the container exited, records the exit, and lets the monitor go.
 
 from __future__ import annotations
 
+import _socket  # not socket.py: its enums and selectors were 3 % of run's CLI (issue 16)
 import json
 import os
 import sys
@@ -37,8 +38,6 @@ from hutch.util import testpoint
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
 if TYPE_CHECKING:
-    # socket (2 ms) where a monitor is spawned: create only writes the bundle (issue 16)
-    import socket
     from typing import Any
 
 
@@ -76,8 +75,8 @@ class MonitorConfig:
 class Started:
     monitor_pid: int
     init_pid: int
-    sync: socket.socket | None  # kept open by attached callers
-    output: socket.socket | None  # the attach connection, when attached
+    sync: _socket.socket | None  # kept open by attached callers
+    output: _socket.socket | None  # the attach connection, when attached
 
 
 def write_bundle(spec: Spec, bundle: Path) -> None:
@@ -145,7 +144,7 @@ class Prespawned:
     """
 
     pid: int
-    caller: socket.socket
+    caller: _socket.socket
 
 
 def prespawn() -> Prespawned:
@@ -154,10 +153,8 @@ def prespawn() -> Prespawned:
 
 def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
     """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
-    import socket
-
-    caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    theirs.set_inheritable(True)
+    caller, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
+    os.set_inheritable(theirs.fileno(), True)
     new_pidns = config is None or config.own_pidns
     try:
         pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns)
@@ -192,7 +189,7 @@ def start(
         prespawned = None
     spawned = prespawned or _spawn_monitor(config, detached=not attach)
     caller, monitor = spawned.caller, spawned.pid
-    output: socket.socket | None = None
+    output: _socket.socket | None = None
     try:
         if prespawned is not None:
             caller.send(json.dumps(monitor_args(config, not attach)).encode())
@@ -211,9 +208,7 @@ def start(
                 testpoint.pause("start-before-go")
                 try:
                     if attach:
-                        import socket
-
-                        output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                        output = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
                         output.connect(config.attach_socket)
                     caller.send(_go(window))
                 except OSError as exc:
@@ -274,7 +269,7 @@ def _go(window: tuple[int, int] | None) -> bytes:
     return f"go {window[0]} {window[1]}".encode()
 
 
-def _receive(caller: socket.socket, monitor: int) -> dict[str, Any]:
+def _receive(caller: _socket.socket, monitor: int) -> dict[str, Any]:
     """The monitor's next start-up message; its death (a hang-up, a reset, a
     message cut short) is an error that says so, never a bare errno."""
     try:
@@ -359,12 +354,10 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
     return int(answer)
 
 
-def _wait_gone(sync: socket.socket) -> None:
+def _wait_gone(sync: _socket.socket) -> None:
     """Tell the monitor we are done and wait until it exits (EOF)."""
-    import socket
-
     try:
-        sync.shutdown(socket.SHUT_WR)
+        sync.shutdown(_socket.SHUT_WR)
         while sync.recv(16):
             pass
     except OSError:

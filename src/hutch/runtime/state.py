@@ -26,10 +26,13 @@ import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from hutch.linux import procfs
 from hutch.util.atomic import write_atomic
+
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Any
 
 STATE_FILE = "state.json"
 # Left in the bundle by `hutch stop` before it signals: the monitor records the

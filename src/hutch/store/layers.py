@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import procfs
 from hutch.util.atomic import write_atomic
+
+TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # Joining the session imports this module (EngineContext.enter_session cleans stale
 # temp dirs), and the API service joins it before its first answer: the database

@@ -22,6 +22,7 @@ from hutch.engine.network_record import decode, encode, pools
 from hutch.engine.networks import _check_address, _check_mtu, _subnets
 from hutch.net import dns, nftrules
 from hutch.net.rootlessd import Responder, upstream_servers
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.store import db
 from hutch.store.networks import AttachmentRecord, NetworkStore, mac_for
 
@@ -347,6 +348,35 @@ def test_network_modes_and_their_checks() -> None:
         with pytest.raises(InvalidArgument):
             netconfig.validate(RunOptions(image="i", network=mode, net=net))
     netconfig.validate(RunOptions(image="i", network="a,b", net=NetworkOptions(ip="10.1.0.5")))
+
+
+@pytest.mark.parametrize(
+    "net",
+    [
+        NetworkSpec(mode="bridge"),
+        NetworkSpec(mode="join", join_container="c" * 64),
+        NetworkSpec(mode="join", join="/proc/1/ns/net"),
+        NetworkSpec(mode="private", backend="pasta"),
+        NetworkSpec(),
+        NetworkSpec(mode="host"),
+    ],
+)
+def test_a_start_reads_its_network_s_needs_as_the_decoded_spec_says(
+    net: NetworkSpec, tmp_path: Path
+) -> None:
+    # run's start reads the spec's network object alone, not the whole spec (issue 16)
+    from hutch.engine.netquery import start_needs_networks, start_needs_networks_at
+    from hutch.runtime.spec import Process, Rootfs, Spec
+    from hutch.runtime.spec_io import spec_to_json
+
+    spec = Spec(id="c" * 64, hostname="h", process=Process(args=("sh",), env=()),
+                rootfs=Rootfs("bind", "/x"), network=net)  # fmt: skip
+    (tmp_path / "config.json").write_bytes(spec_to_json(spec))
+    assert start_needs_networks_at(tmp_path) == start_needs_networks(net)
+    # a spec it cannot read so is decoded, as before: none there, none here
+    (tmp_path / "config.json").write_bytes(b'{"network": {"mode": 1}}')
+    assert not start_needs_networks_at(tmp_path)
+    assert not start_needs_networks_at(tmp_path / "gone")
 
 
 def test_port_lines() -> None:
