@@ -248,17 +248,16 @@ def release(started: Started) -> None:
             sock.close()
 
 
-def _send_streams(caller: socket.socket, streams: tuple[int, int, int], monitor: int) -> None:
+def _send_streams(caller: _socket.socket, streams: tuple[int, int, int], monitor: int) -> None:
     """Hand the monitor the container's stdin, stdout and stderr (passthrough).
 
     Over the sync socket, as the message after its options: the monitor is
     spawned (or prespawned) with /dev/null as its own stdio, so that it never
     holds ours, and it keeps these only until its init has them.
     """
-    import socket
-
+    rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in streams)
     try:
-        socket.send_fds(caller, [b'{"streams": true}'], list(streams))
+        caller.sendmsg([b'{"streams": true}'], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)])
     except OSError as exc:
         raise _monitor_died(monitor, exc) from None
 
