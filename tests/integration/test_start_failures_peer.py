@@ -131,6 +131,33 @@ def test_start_of_a_volume_that_cannot_be_mounted_as_podman(
     assert _both(hutch, podman, *run) == (126, "Error: " + cause.replace("<vm>", "<vr>"))
 
 
+def test_a_bind_volume_of_a_missing_device_is_made_and_fails_at_start_as_podman(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    """type=none,o=bind,device=MISSING: made (only type=bind is refused at create);
+    mount(8) refuses the missing device at each start, in both."""
+    made = [
+        ("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=/missing-h23", "mv"),
+        ("create", "--name", "vb", "-v", "mv:/data", "base", "true"),
+    ]
+    _made(hutch, podman, made)
+    assert _both(hutch, podman, "volume", "inspect", "--format", "{{.Options}}", "mv") == (
+        0,
+        "map[device:/missing-h23 o:bind type:none]\n",
+    )
+    cause = (
+        "mounting volume mv for container <vb>: mount: <volumes>/mv/_data: special device "
+        "/missing-h23 does not exist.\n"
+        "       dmesg(1) may have more information after failed mount system call.\n\n"
+    )
+    assert _both(hutch, podman, "start", "vb") == (
+        125,
+        'Error: unable to start container "<vb>": ' + cause,
+    )
+    run = ("run", "--name", "vr", "-v", "mv:/data", "base", "true")
+    assert _both(hutch, podman, *run) == (126, "Error: " + cause.replace("<vb>", "<vr>"))
+
+
 def test_start_of_an_rm_container_that_fails_removes_it(
     hutch: Hutch, base_image: str, podman: Run
 ) -> None:

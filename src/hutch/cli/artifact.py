@@ -120,7 +120,11 @@ def register(app: typer.Typer) -> None:
             return
         template = fmt if fmt is not None else f"table {DEFAULT_LS}"
         out = render.render_template(
-            template, rows, {"Created": "CREATED"}, type_name="*entities.ArtifactListReport"
+            template,
+            rows,
+            {"Created": "CREATED"},
+            type_name="*entities.ArtifactListReport",
+            header_words=render.HEADER_WORDS,
         )
         if noheading and render.normalize(template)[1]:
             out = "".join(out.splitlines(keepends=True)[1:])

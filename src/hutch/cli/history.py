@@ -129,7 +129,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         if fmt:
             print(
                 render.render_template(
-                    fmt, rows, HEADERS, name="history", type_name="images.historyReporter"
+                    fmt,
+                    rows,
+                    HEADERS,
+                    name="history",
+                    type_name="images.historyReporter",
+                    header_words=render.HEADER_WORDS,
                 ),
                 end="",
             )

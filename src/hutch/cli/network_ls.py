@@ -50,6 +50,7 @@ def register(network_app: typer.Typer) -> None:
                     HEADERS,
                     type_name="network.ListPrintReports",
                     heading=not noheading,
+                    header_words=render.HEADER_WORDS,
                 ),
                 end="",
             )

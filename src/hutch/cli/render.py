@@ -403,6 +403,11 @@ def normalize(template: str) -> tuple[str, bool]:
 _RANGED = re.compile(r"\{\{\s*range\s*\.\s*\}\}.*\{\{\s*end\s*-?\s*\}\}")
 
 
+# podman's words before an error of the header row where its command wraps it
+# (volume, network, secret and artifact ls, history; ps, images and pod ps do not)
+HEADER_WORDS = "failed to write report column headers"
+
+
 class TemplateParseError(InvalidArgument):
     """A format that does not parse: inspect says so without its "printing inspect
     output" words (podman parses before it looks at any object)."""
@@ -417,10 +422,13 @@ def render_template(
     type_name: str = "interface {}",
     heading: bool = True,
     shown_type: str | None = None,
+    header_words: str | None = None,
 ) -> str:
     """Render rows through a Go template, as podman's report formatter does; a
     ``table`` format's header row unless ``heading`` is False (``--noheading``);
-    ``shown_type``: the rows' type in Go's errors where it is not their own."""
+    ``shown_type``: the rows' type in Go's errors where it is not their own;
+    ``header_words``: what the command's podman puts before an error of the header
+    row (volume ls: "failed to write report column headers")."""
     text, table = normalize(template)
     ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
     try:
@@ -430,7 +438,15 @@ def render_template(
     head = ""
     try:
         if table and heading:
-            head = gotemplate.Template(name, text).execute(_Headers(headers or {}))
+            # podman's header row runs the same (ranged) template over a one-element
+            # list of its header map, so an error's column is the rows' one
+            fields = frozenset(rows[0]) if rows else None
+            try:
+                head = body.execute([_Headers(headers or {}, fields)])
+            except gotemplate.TemplateError as e:
+                if header_words:
+                    e.args = (f"{header_words}: {e}",)
+                raise
         data = [as_struct(r, type_name) for r in rows]
         for item in data:
             item.shown_type = shown_type
@@ -454,12 +470,19 @@ class TemplateExecError(InvalidArgument):
 
 
 class _Headers(Mapping[str, str]):
-    """The data a table's header row is rendered from: every field's header name."""
+    """The data a table's header row is rendered from: every field's header name.
+    podman's is a map of its report struct's fields (and its overrides): a name
+    that is neither has no value there (``table {{.Foo}}`` heads with ``<no
+    value>`` before the rows fail). ``fields``: the rows' fields (None: no row to
+    tell them, every name is taken for one)."""
 
-    def __init__(self, overrides: Mapping[str, str]) -> None:
+    def __init__(self, overrides: Mapping[str, str], fields: frozenset[str] | None) -> None:
         self.overrides = overrides
+        self.fields = fields
 
     def __getitem__(self, key: str) -> str:
+        if self.fields is not None and key not in self.fields and key not in self.overrides:
+            raise KeyError(key)
         return header_of(key, self.overrides)
 
     def __iter__(self) -> Iterator[str]:

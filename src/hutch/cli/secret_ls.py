@@ -49,6 +49,7 @@ def register(secret_app: typer.Typer) -> None:
             HEADERS,
             type_name="*entities.SecretListReport",
             heading=not noheading,
+            header_words=render.HEADER_WORDS,
         )
         print(out, end="")
 

@@ -54,6 +54,7 @@ def register(volume_app: typer.Typer) -> None:
                     HEADERS,
                     type_name="*entities.VolumeListReport",
                     heading=not noheading,
+                    header_words=render.HEADER_WORDS,
                 ),
                 end="",
             )

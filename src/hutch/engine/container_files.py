@@ -261,7 +261,9 @@ class ContainerFilesService:
 
         def produce(stream: BinaryIO) -> None:
             root = copytar.SourcePath("/", contents_only=True)
-            copytar.write_source_tar(root, stream, top_name=".", skip_below=skip)
+            copytar.write_source_tar(
+                root, stream, top_name=".", skip_below=skip, storage_headers=True
+            )
 
         def consume(stream: BinaryIO) -> None:
             _pump(stream, out)

@@ -199,8 +199,10 @@ class ContainerService:
         else:
             image_id, image_config = image.id, image.config
             image_name = resolved_name(image.names, options.image)
-            if split_transport(options.image) is not None and image.names:
-                image_name = image.names[0]  # what it was stored as, not the archive's path
+            if split_transport(options.image) is not None:
+                # what it was stored as, not the archive's path; podman's full id when
+                # the copy is nameless
+                image_name = image.names[0] if image.names else image.id
         if not command_line(options, image_config):
             raise InvalidArgument(
                 # podman's words, and its order: before the name is looked at

@@ -907,12 +907,12 @@ def _names_it(desc: Any, pick: str) -> bool:
 
 
 def _name_of_path(source: TransportRef) -> list[str]:
-    """An image the layout does not name: its ref when it is a full name, else
-    ``localhost/PATH:latest`` as podman names it (none when PATH makes no name)."""
+    """An image the layout does not name: its ref when it is a full name, else none.
+    podman (libimage's copy from a transport) stores it nameless, by id: a path is
+    not an image name (4.3.1 still named an ``oci:`` one ``localhost/PATH:latest``)."""
     if source.ref and _is_full(source.ref):
         return [_normal(source.ref)]
-    name = "localhost/" + os.path.abspath(source.path).strip("/").lower()
-    return [_normal(name)] if _is_full(name) else []
+    return []
 
 
 def _load_dir(ctx: EngineContext, src: _Source, ignore_chown: bool) -> _Loaded:

@@ -95,8 +95,9 @@ class VolumeService:
             if value is not None and value < 0:
                 raise InvalidArgument(f"invalid --{key} {value}: must not be negative")
         device = dict(parsed).get("device")
-        if device and dict(parsed).get("type") != "tmpfs" and not os.path.exists(device):
-            # podman's words (libpod's local driver checks the device of type=bind)
+        if device and dict(parsed).get("type") == "bind" and not os.path.exists(device):
+            # podman's words: libpod's local driver checks the device of type=bind only;
+            # type=none,o=bind is made and fails at start (specs.mount_refusal)
             raise InvalidArgument(
                 f"invalid volume option device for driver 'local': stat {device}: "
                 "no such file or directory"

@@ -25,11 +25,12 @@ import stat
 import sys
 import tarfile
 import zlib  # noqa: F401
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Literal
 
 from hutch.api.errors import HutchError, InvalidArgument, UnsafeArchive
+from hutch.store import gotar_headers
 
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
@@ -116,6 +117,7 @@ def write_source_tar(
     top_name: str | None = None,
     skip_below: Collection[str] = (),
     follow_link: bool = True,
+    storage_headers: bool = False,
 ) -> None:
     """Archive ``source`` to ``out``; the top entry is named ``top_name`` or its base name.
 
@@ -123,6 +125,8 @@ def write_source_tar(
     does; docker's only with ``-L``: ``follow_link`` False archives the link
     itself); nothing below it is. ``skip_below`` lists directories whose
     contents are left out (mount points of a running container, for ``export``).
+    ``storage_headers``: headers as podman's export writes them (gotar_headers:
+    type bits in the mode, owner names from the source's /etc/passwd and /etc/group).
     """
     path = source.path
     keep_link = not follow_link and not source.contents_only and os.path.islink(path)
@@ -139,17 +143,45 @@ def write_source_tar(
         real = os.path.realpath(path)
     given = posixpath.basename(path.rstrip("/")) or posixpath.basename(real) or "."
     name = top_name if top_name is not None else given
+    new_entry = _storage_entries(real) if storage_headers else _plain_entry
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as archive:
-        _add_tree(archive, real, name, frozenset(skip_below))
+        _add_tree(archive, real, name, frozenset(skip_below), new_entry)
 
 
-def _add_tree(archive: tarfile.TarFile, path: str, arcname: str, skip: frozenset[str]) -> None:
+_NewEntry = Callable[[str, os.stat_result], tarfile.TarInfo]
+
+
+def _plain_entry(name: str, info: os.stat_result) -> tarfile.TarInfo:
+    return tarfile.TarInfo(name)
+
+
+def _storage_entries(root: str) -> _NewEntry:
+    users = gotar_headers.id_names(root, "etc/passwd")
+    groups = gotar_headers.id_names(root, "etc/group")
+
+    def new_entry(name: str, info: os.stat_result) -> tarfile.TarInfo:
+        entry = gotar_headers.TypedModeTarInfo(name)
+        entry.full_mode = info.st_mode
+        entry.uname = users.get(info.st_uid, "")
+        entry.gname = groups.get(info.st_gid, "")
+        return entry
+
+    return new_entry
+
+
+def _add_tree(
+    archive: tarfile.TarFile,
+    path: str,
+    arcname: str,
+    skip: frozenset[str],
+    new_entry: _NewEntry = _plain_entry,
+) -> None:
     links: dict[tuple[int, int], str] = {}
     pending = [(path, arcname)]
     while pending:
         current, name = pending.pop()
         try:
-            is_dir = _add_one(archive, current, name, links)
+            is_dir = _add_one(archive, current, name, links, new_entry)
         except PermissionError as exc:
             # As podman: a file the session cannot read (a host device bound
             # into a running container) is left out rather than failing the copy.
@@ -167,7 +199,11 @@ def _add_tree(archive: tarfile.TarFile, path: str, arcname: str, skip: frozenset
 
 
 def _add_one(
-    archive: tarfile.TarFile, path: str, name: str, links: dict[tuple[int, int], str]
+    archive: tarfile.TarFile,
+    path: str,
+    name: str,
+    links: dict[tuple[int, int], str],
+    new_entry: _NewEntry,
 ) -> bool:
     """Add one entry (never following a symlink); True if it is a directory to descend.
 
@@ -177,7 +213,7 @@ def _add_one(
     """
     info = os.lstat(path)
     mode = info.st_mode
-    entry = tarfile.TarInfo(name)
+    entry = new_entry(name, info)
     entry.mode = stat.S_IMODE(mode)
     entry.uid, entry.gid = info.st_uid, info.st_gid
     entry.mtime = int(info.st_mtime)

@@ -7,6 +7,7 @@ naming the flag and the cause. Nothing here looks at the file system.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -628,9 +629,14 @@ _MOUNT_FLAGS = frozenset(
 def mount_refusal(options: tuple[tuple[str, str], ...], path: str) -> str | None:
     """What a plain local volume with mount words in ``o=`` (and no uid=/gid= beside
     them) fails with at start: podman mounts it with mount(8), no type, no device,
-    which fails rootless; mount(8)'s words, with the volume's path. None: a volume
-    that is not mounted so."""
+    which fails rootless; mount(8)'s words, with the volume's path. Also a bind of a
+    device that is gone (``type=none,o=bind,device=PATH``: podman makes it, mount(8)
+    fails at start). None: a volume that is not mounted so."""
     given = dict(options)
+    device = given.get("device", "")
+    binds = {"bind", "rbind"} & set(given.get("o", "").split(","))
+    if device and binds and given.get("type", "none") == "none" and not os.path.exists(device):
+        return f"mount: {path}: special device {device} does not exist.\n{_DMESG}"
     if "type" in given or "device" in given or "UID" in given or "GID" in given:
         return None
     words = [w for w in given.get("o", "").split(",") if w]
@@ -642,10 +648,11 @@ def mount_refusal(options: tuple[tuple[str, str], ...], path: str) -> str | None
         else "wrong fs type, bad option, bad superblock on , missing codepage or helper "
         "program, or other error"
     )
-    return (
-        f"mount: {path}: {reason}.\n"
-        "       dmesg(1) may have more information after failed mount system call.\n"
-    )
+    return f"mount: {path}: {reason}.\n{_DMESG}"
+
+
+# mount(8)'s second line after a failed mount
+_DMESG = "       dmesg(1) may have more information after failed mount system call.\n"
 
 
 def volume_owner(

@@ -226,6 +226,19 @@ def test_a_template_failing_half_way_carries_what_podman_prints() -> None:
     assert caught.value.output == "a\nb "
     with pytest.raises(render.TemplateExecError) as caught:
         render.render_template("table {{.Names}} {{.Nope}}", rows, {"Names": "NAMES"})
-    # the header row, then the first row up to its failing cell, unpadded
-    assert caught.value.output == "NAMES       NOPE\na"
+    # the header row (a name that is no field of the rows has no value there, as in
+    # podman's header map), then the first row up to its failing cell, unpadded
+    assert caught.value.output == "NAMES       <no value>\na"
     assert isinstance(caught.value, InvalidArgument)
+
+
+def test_a_header_row_error_has_the_rows_column_and_the_commands_words() -> None:
+    rows = [{"Labels": {"a": "b"}}]
+    with pytest.raises(render.TemplateExecError) as caught:
+        render.render_template("table {{.Labels.x}}", rows, header_words="failed to write")
+    assert str(caught.value) == (
+        'failed to write: template: ls:1:20: executing "ls" at <.Labels.x>: '
+        "can't evaluate field x in type string"
+    )
+    # without rows, every name is taken for a field
+    assert render.render_template("table {{.Foo}}", []) == "FOO\n"

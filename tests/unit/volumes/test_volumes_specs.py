@@ -341,6 +341,14 @@ def test_mount_words_without_an_owner_are_taken_and_fail_at_start() -> None:
     assert mount_refusal(taken, "/v/_data") == "mount: /v/_data: permission denied" + tail
     bogus = mount_refusal((("o", "nodev,bogus"),), "/v/_data")
     assert bogus is not None and bogus.startswith("mount: /v/_data: wrong fs type, bad option")
+    # a bind of a device that is gone (type=none or none given): mount(8)'s words
+    for gone in (
+        (("device", "/gone-h23"), ("o", "bind")),
+        (("type", "none"), ("device", "/gone-h23"), ("o", "rbind")),
+    ):
+        assert mount_refusal(gone, "/v/_data") == (
+            "mount: /v/_data: special device /gone-h23 does not exist" + tail
+        ), gone
     # a plain directory: no words, an owner beside them, a tmpfs, a bound device
     for options in (
         (),
