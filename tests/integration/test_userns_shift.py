@@ -19,7 +19,7 @@ SHIFTS = ("fuse-overlayfs", "copy")
 # base with owners no map below covers, as an image built without a map has them:
 # /shared is writable by all (a step can create in it: its dir is copied up), /shared/f
 # and /shared/keep are writable by all (a step can append: copied up), keep has a
-# second name; /mine's 5 and busybox's 0 are in every map
+# second name; /mine's 5 (two names) and busybox's 0 are in every map
 UNMAPPED = (
     "FROM base\n"
     "RUN mkdir -p /home/user /shared && chown -R 1000:1000 /home/user "
@@ -27,7 +27,8 @@ UNMAPPED = (
     "&& echo x > /shared/f && chown 1500:1500 /shared/f && chmod 0666 /shared/f "
     "&& touch /shared/keep && chown 2000:2000 /shared/keep && chmod 0666 /shared/keep "
     "&& ln /shared/keep /shared/keep.link "
-    "&& touch /mine /high && chown 5:5 /mine && chown 65100:65100 /high\n"
+    "&& touch /mine /high && chown 5:5 /mine && ln /mine /mine.link "
+    "&& chown 65100:65100 /high\n"
 )
 STAT = ("stat", "-c", "%u:%g %n")
 
@@ -65,10 +66,13 @@ def test_a_map_over_the_sessions_65534_shows_its_container_id_with_both_methods(
     hutch: Hutch, unmapped: str
 ) -> None:
     """0:1000:64537 covers session 65534 (container 64534): fuse-overlayfs shows an
-    owner outside the map (65100) as that, and so does the copy."""
-    seen = _run_both(hutch, "--uidmap", "0:1000:64537", unmapped, *STAT, "/high", "/shared")
+    owner outside the map (65100) as that, and so does the copy; a file of two names
+    is chowned once (twice, 5 became session 2005, the container's 1005)."""
+    seen = _run_both(
+        hutch, "--uidmap", "0:1000:64537", unmapped, *STAT, "/high", "/shared", "/mine"
+    )
     assert seen["copy"] == seen["fuse-overlayfs"]
-    assert seen["copy"].splitlines() == ["64534:64534 /high", "1000:1001 /shared"]
+    assert seen["copy"].splitlines() == ["64534:64534 /high", "1000:1001 /shared", "5:5 /mine"]
 
 
 # two steps of one stage (they share an upper dir, shifted again for the second): the
