@@ -206,11 +206,12 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
         return _run(host, request, out_fd, err_fd)
     # No fuse-overlayfs to show the image with the step's maps: chowned copies of the
     # lower layers, and what the step wrote (owned by the session IDs its IDs map
-    # to) back to the IDs it saw, which the layer must have
+    # to) back to the IDs it saw, which the layer must have; what it copied up with an
+    # image ID outside the map (marked in the copies) back to that image ID
     from hutch.runtime.userns_copy import copy_lowers, unshift_tree
 
     rootfs = copy_lowers(
-        request.rootfs, request.workdir / "idmapped", userns.uid_map, userns.gid_map
+        request.rootfs, request.workdir / "idmapped", userns.uid_map, userns.gid_map, mark=True
     )
     try:
         return _run(host, replace(request, rootfs=rootfs), out_fd, err_fd)

@@ -37,8 +37,15 @@ OVERLAY_OPAQUE_XATTR = "user.overlay.opaque"
 _XATTR_PAX_PREFIX = "SCHILY.xattr."
 # Overlay's own metadata must come only from whiteout conversion: a layer
 # that carried it could redirect or hide paths in the merged view (fuse-overlayfs's
-# too: it shows the layers of id-mapped containers and build steps).
-_FORBIDDEN_XATTR_PREFIXES = ("user.overlay.", "trusted.overlay.", "user.fuseoverlayfs.")
+# too: it shows the layers of id-mapped containers and build steps). hutch's own
+# marks (runtime/userns_copy.py) likewise: one would give a file a mapped build step
+# copies up another owner.
+_FORBIDDEN_XATTR_PREFIXES = (
+    "user.overlay.",
+    "trusted.overlay.",
+    "user.fuseoverlayfs.",
+    "user.hutch.",
+)
 
 _DIR_PATH_FLAGS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _DIR_READ_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -600,7 +607,9 @@ class _Extractor:
                 continue
             attr = key[len(_XATTR_PAX_PREFIX) :]
             if attr.startswith(_FORBIDDEN_XATTR_PREFIXES):
-                self.skipped.append(f"{rel}: xattr {attr} (overlay metadata is not accepted)")
+                self.skipped.append(
+                    f"{rel}: xattr {attr} (overlay or hutch metadata is not accepted)"
+                )
                 continue
             # tarfile decoded the raw value with surrogateescape: this restores it.
             value = text.encode("utf-8", "surrogateescape")

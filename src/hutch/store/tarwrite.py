@@ -25,7 +25,7 @@ Source = Literal["overlay-upper", "plain"]
 _XATTR_PAX_PREFIX = "SCHILY.xattr."
 _OPAQUE_XATTRS = ("user.overlay.opaque", "trusted.overlay.opaque")
 _WHITEOUT_MODE = 0o600
-_BOOKKEEPING = ("user.overlay.", "user.fuseoverlayfs.")
+_BOOKKEEPING = ("user.overlay.", "user.fuseoverlayfs.", "user.hutch.")
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def _wanted_xattr(attr: str) -> bool:
     if attr == "security.capability":
         return True
     # user.overlay.* is overlayfs's own bookkeeping, user.fuseoverlayfs.* fuse-overlayfs's,
-    # never part of a layer.
+    # user.hutch.* hutch's (runtime/userns_copy.py's marks): never part of a layer.
     return attr.startswith("user.") and not attr.startswith(_BOOKKEEPING)
 
 

@@ -122,11 +122,12 @@ def test_xattrs_become_schily_records(src: Path) -> None:
     os.setxattr(f, "user.note", b"hi")
     os.setxattr(f, "user.raw", raw)
     os.setxattr(f, "user.overlay.origin", b"skip me")
+    os.setxattr(f, "user.hutch.unmapped", b"1000:1000")  # userns_copy's mark
     data, _ = write(src)
     headers = members(data)[0].pax_headers
     assert headers["SCHILY.xattr.user.note"] == "hi"
     assert headers["SCHILY.xattr.user.raw"].encode("utf-8", "surrogateescape") == raw
-    assert not any("overlay" in key for key in headers)
+    assert not any("overlay" in key or "hutch" in key for key in headers)
 
 
 def test_file_capability_is_written_when_present(src: Path) -> None:
