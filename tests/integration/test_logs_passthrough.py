@@ -202,6 +202,29 @@ def test_outputs_agree_with_podman(
     both(hutch, podman, *args)
 
 
+@pytest.mark.parametrize("verb", [("create",), ("run", "-d")])
+def test_containers_conf_default_prints_no_id_as_podmans(
+    hutch: Hutch,
+    base_image: str,
+    podman: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    verb: tuple[str, ...],
+) -> None:
+    # containers.conf's log_driver alone: podman's create and run -d print nothing,
+    # as with the flag (the id is the driver's to withhold, not the flag's)
+    conf = user_conf(hutch.env, '[containers]\nlog_driver = "passthrough"\n')
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    name = "conf-" + verb[0]
+    code, out, _err = both(hutch, podman, *verb, "--name", name, "base", "sh", "-c", LINGER)
+    assert (code, out) == (0, "")
+    shown = "{{.HostConfig.LogConfig.Type}}"
+    assert both(hutch, podman, "container", "inspect", "--format", shown, name)[1] == (
+        "passthrough\n"
+    )
+    hutch("rm", "-f", "-t", "0", name)
+    podman("rm", "-f", "-t", "0", name)
+
+
 @pytest.mark.parametrize("interactive", [("-i",), ()])
 def test_stdin_agrees_with_podman(
     hutch: Hutch, base_image: str, podman: Run, interactive: tuple[str, ...]

@@ -158,6 +158,40 @@ def test_a_bind_volume_of_a_missing_device_is_made_and_fails_at_start_as_podman(
     assert _both(hutch, podman, *run) == (126, "Error: " + cause.replace("<vb>", "<vr>"))
 
 
+def test_a_device_without_a_bind_or_a_typed_volume_is_made_and_fails_at_start_as_podman(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    """device= without o=bind, and type=ext4: made (hutch refused both at create);
+    mount(8) run unprivileged refuses them at each start, before it looks at the
+    device: "permission denied" in both."""
+    made = [
+        ("volume", "create", "-o", "device=/tmp", "dv"),
+        ("volume", "create", "-o", "type=ext4", "-o", "device=/dev/null", "ev"),
+        ("create", "--name", "vd", "-v", "dv:/data", "base", "true"),
+        ("create", "--name", "ve", "-v", "ev:/data", "base", "true"),
+    ]
+    _made(hutch, podman, made)
+    assert _both(hutch, podman, "volume", "inspect", "--format", "{{.Options}}", "dv", "ev") == (
+        0,
+        "map[device:/tmp]\nmap[device:/dev/null type:ext4]\n",
+    )
+    for volume, name in (("dv", "vd"), ("ev", "ve")):
+        cause = (
+            f"mounting volume {volume} for container <{name}>: mount: <volumes>/{volume}/_data: "
+            "permission denied.\n"
+            "       dmesg(1) may have more information after failed mount system call.\n\n"
+        )
+        assert _both(hutch, podman, "start", name) == (
+            125,
+            f'Error: unable to start container "<{name}>": ' + cause,
+        )
+        run = ("run", "--name", f"r{volume}", "-v", f"{volume}:/data", "base", "true")
+        assert _both(hutch, podman, *run) == (
+            126,
+            "Error: " + cause.replace(f"<{name}>", f"<r{volume}>"),
+        )
+
+
 def test_start_of_an_rm_container_that_fails_removes_it(
     hutch: Hutch, base_image: str, podman: Run
 ) -> None:

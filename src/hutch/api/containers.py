@@ -698,6 +698,11 @@ class LifecycleVerbs(Protocol):
 
     def create(self, options: RunOptions) -> str: ...
 
+    def passes_streams(self, options: RunOptions) -> bool:
+        """Whether a container of these options gets its caller's streams: the
+        passthrough drivers, from the flag or containers.conf's default."""
+        ...
+
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]: ...
 
     def prepare_starts(self, count: int) -> None:

@@ -83,6 +83,11 @@ class VolumeMountFailed(HutchError):
     exit_code = EXIT_CANNOT_INVOKE
 
 
+class NoLogKept(HutchError):
+    """``logs`` of a container whose driver keeps no log (none, passthrough): compose
+    passes over it with a warning, as docker compose does."""
+
+
 class CommandNotFound(HutchError):
     """The container's command does not exist (exit 127)."""
 

@@ -128,6 +128,10 @@ class Foreground:
                     colour=colour,
                     on_exit=on_exit,
                     shown=shown,
+                    # no log to follow (none, passthrough): its end is its exit
+                    unread=lambda name: state.new_engine().containers.wait(
+                        [name], WaitOptions(ignore=True)
+                    ),
                 )
             except KeyboardInterrupt:
                 progress("Gracefully stopping... (press Ctrl+C again to force)")

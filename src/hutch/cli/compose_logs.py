@@ -47,13 +47,18 @@ def multiplex(
     colour: bool = True,
     on_exit: Callable[[str], bool] | None = None,
     shown: Collection[str] | None = None,
+    unread: Callable[[str], object] | None = None,
 ) -> None:
     """Print every container's lines until all streams end (or ``on_exit`` says stop).
 
     ``colour`` is honoured on a terminal only; the lines of containers not in
     ``shown`` (``up --no-attach``) are read, so that their exit is seen, but
-    not printed.
+    not printed. A container whose log driver keeps nothing (none, passthrough)
+    gets docker compose's warning instead of an error, and then ``unread`` (up:
+    the wait for its exit, which its stream's end would have told).
     """
+    from hutch.api.errors import NoLogKept
+
     colour = colour and sys.stdout.isatty()
     heads = prefixes(containers, colour) if prefix else {}
     lines: queue.Queue[tuple[str, object]] = queue.Queue()
@@ -67,6 +72,12 @@ def multiplex(
                 text = line.text.decode(errors="replace")
                 # docker compose: the prefix first, then the time
                 lines.put((name, f"{line.timestamp} {text}" if options.timestamps else text))
+        except NoLogKept as exc:
+            # docker compose's words, one write (threads share stderr)
+            sys.stderr.write(f'WARN: Can\'t retrieve logs for "{name}": {exc}\n')
+            sys.stderr.flush()
+            if unread is not None:
+                unread(name)
         finally:
             lines.put((name, _DONE))
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from hutch.api.images import ImageSummary
     from hutch.cli.state import AppState
 
+# Fields of podman 4.3.1's imageReporter its header map lacks (an embedded field and
+# an accessor): ``table {{.Id}}`` heads with <no value> there
+UNHEADED = frozenset({"CreatedAt", "Id"})
 HEADERS = {
     "Repository": "REPOSITORY",
     "Tag": "TAG",
@@ -146,6 +149,7 @@ def images_command(
             name="images",
             type_name="images.imageReporter",
             heading=not noheading,  # podman: no header row for a table either
+            unheaded=UNHEADED,
         )
         print(out, end="")
         return

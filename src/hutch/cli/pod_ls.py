@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.cli import render
-from hutch.cli.pod_render import HEADERS, json_of, row
+from hutch.cli.pod_render import HEADERS, UNHEADED, json_of, row
 from hutch.cli.state import state_of
 
 
@@ -72,7 +72,7 @@ def register(pod_app: typer.Typer) -> None:
             return
         rows = [row(p, no_trunc=no_trunc) for p in found]
         if not fmt:
-            columns = ["ID", "Name", "Status", "Created", "InfraID"]
+            columns = ["Id", "Name", "Status", "Created", "InfraID"]  # podman's default
             if ns:  # podman's two columns after the infra's id
                 columns += ["Cgroup", "Namespace"]
             columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
@@ -80,7 +80,13 @@ def register(pod_app: typer.Typer) -> None:
                 columns.append("NumberOfContainers")
             fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
         out = render.render_template(  # podman's template name (its command's) and type
-            fmt, rows, HEADERS, name="ps", type_name="pods.ListPodReporter", heading=not noheading
+            fmt,
+            rows,
+            HEADERS,
+            name="ps",
+            type_name="pods.ListPodReporter",
+            heading=not noheading,
+            unheaded=UNHEADED,
         )
         print(out, end="")
 

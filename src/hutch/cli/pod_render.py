@@ -11,8 +11,11 @@ from hutch.cli import render
 if TYPE_CHECKING:
     from hutch.api.pods import PodSummary
 
+# podman 4.3.1's ListPodReporter heads Id (its default table's column) with POD ID,
+# and ID, InfraId and Networks with <no value> (they are no keys of its header map)
+UNHEADED = frozenset({"ID", "InfraId", "Networks"})
 HEADERS = {
-    "ID": "POD ID",
+    "Id": "POD ID",
     "InfraID": "INFRA ID",
     "NumberOfContainers": "# OF CONTAINERS",
     "ContainerIds": "IDS",

@@ -423,12 +423,14 @@ def render_template(
     heading: bool = True,
     shown_type: str | None = None,
     header_words: str | None = None,
+    unheaded: frozenset[str] = frozenset(),
 ) -> str:
     """Render rows through a Go template, as podman's report formatter does; a
     ``table`` format's header row unless ``heading`` is False (``--noheading``);
     ``shown_type``: the rows' type in Go's errors where it is not their own;
     ``header_words``: what the command's podman puts before an error of the header
-    row (volume ls: "failed to write report column headers")."""
+    row (volume ls: "failed to write report column headers"); ``unheaded``: fields
+    of the rows that podman's header map lacks (they head with ``<no value>``)."""
     text, table = normalize(template)
     ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
     try:
@@ -440,9 +442,9 @@ def render_template(
         if table and heading:
             # podman's header row runs the same (ranged) template over a one-element
             # list of its header map, so an error's column is the rows' one
-            fields = frozenset(rows[0]) if rows else None
+            fields = frozenset(rows[0]) - unheaded if rows else None
             try:
-                head = body.execute([_Headers(headers or {}, fields)])
+                head = body.execute([_Headers(headers or {}, fields, unheaded)])
             except gotemplate.TemplateError as e:
                 if header_words:
                     e.args = (f"{header_words}: {e}",)
@@ -474,14 +476,23 @@ class _Headers(Mapping[str, str]):
     podman's is a map of its report struct's fields (and its overrides): a name
     that is neither has no value there (``table {{.Foo}}`` heads with ``<no
     value>`` before the rows fail). ``fields``: the rows' fields (None: no row to
-    tell them, every name is taken for one)."""
+    tell them, every name is taken for one). ``unheaded``: fields the map lacks
+    all the same (podman's accessors and embedded fields: images' ``Id``)."""
 
-    def __init__(self, overrides: Mapping[str, str], fields: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[str, str],
+        fields: frozenset[str] | None,
+        unheaded: frozenset[str] = frozenset(),
+    ) -> None:
         self.overrides = overrides
         self.fields = fields
+        self.unheaded = unheaded
 
     def __getitem__(self, key: str) -> str:
-        if self.fields is not None and key not in self.fields and key not in self.overrides:
+        if key in self.unheaded or (
+            self.fields is not None and key not in self.fields and key not in self.overrides
+        ):
             raise KeyError(key)
         return header_of(key, self.overrides)
 

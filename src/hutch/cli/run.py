@@ -67,10 +67,11 @@ def create_command(
     options = run_options("create", values, image=image, command=tuple(command or ()), detach=True)
     labels = unit_labels(options.labels, os.environ)
     options = replace(options, create_command=state.command_line, labels=labels)
-    container_id = state.engine().containers.create(options)
+    containers = state.engine().containers
+    container_id = containers.create(options)
     # podman's create prints no id for a container whose streams will be the
-    # caller's (the flag's; containers.conf's log_driver is the engine's to know)
-    if not options.log.passes_streams:
+    # caller's: the flag's driver, or containers.conf's where the flag is not given
+    if not containers.passes_streams(options):
         print(container_id)
 
 

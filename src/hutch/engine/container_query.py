@@ -29,7 +29,7 @@ from hutch.api.containers import (
     PortOptions,
     PortReport,
 )
-from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument, NoLogKept
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig, rootfs_dir
 from hutch.engine.container_filters import tree_size
@@ -185,7 +185,7 @@ class ContainerQueries(ContainerList):
     ) -> Iterator[LogLine]:
         log = logconfig.log_spec_of(container.config.options.log, container.dirs.userdata)
         if log.driver not in logfile.FILE_DRIVERS:  # none, passthrough: podman's words
-            raise HutchError(logconfig.without_log_message(log.driver, "read logs"))
+            raise NoLogKept(logconfig.without_log_message(log.driver, "read logs"))
 
         def parsed(raws: Iterable[bytes]) -> Iterator[LogLine]:
             for raw in raws:

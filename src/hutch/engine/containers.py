@@ -371,7 +371,7 @@ class ContainerService:
         from hutch.runtime.relay import Detached
         from hutch.runtime.signalproxy import SignalProxy
 
-        passthrough = self._passes_streams(options)
+        passthrough = self.passes_streams(options)
         if passthrough and options.attach:
             raise InvalidArgument(  # podman's words
                 "cannot specify --attach with --log-driver=passthrough: invalid argument"
@@ -425,9 +425,10 @@ class ContainerService:
             self._remove_quietly(container_id)
         return RunReport(container_id, code)
 
-    def _passes_streams(self, options: RunOptions) -> bool:
+    def passes_streams(self, options: RunOptions) -> bool:
         """Whether the container will have the caller's streams (--log-driver
-        passthrough, or containers.conf's log_driver where the flag is not given)."""
+        passthrough, or containers.conf's log_driver where the flag is not given):
+        run -d and create print no id for it, as podman's."""
         from hutch.api.container_config import LogOptions
         from hutch.runtime.logfile import DRIVERS
 

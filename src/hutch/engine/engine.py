@@ -215,6 +215,7 @@ LIFECYCLE_VERBS = frozenset(
     {
         "run",
         "create",
+        "passes_streams",
         "start",
         "prepare_starts",
         "stop",

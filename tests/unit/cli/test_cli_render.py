@@ -232,6 +232,19 @@ def test_a_template_failing_half_way_carries_what_podman_prints() -> None:
     assert isinstance(caught.value, InvalidArgument)
 
 
+def test_fields_podmans_header_map_lacks_head_with_no_value() -> None:
+    # images' Id and CreatedAt, pod ps' ID, InfraId, Networks (podman 4.3.1): the
+    # rows have them, the header map does not
+    rows = [{"Id": "abc", "ID": "abc", "Name": "n"}]
+    out = render.render_template(
+        "table {{.Id}} {{.ID}} {{.Name}}", rows, {"Id": "POD ID"}, unheaded=frozenset({"ID"})
+    )
+    assert [line.split() for line in out.splitlines()] == [
+        ["POD", "ID", "<no", "value>", "NAME"],
+        ["abc", "abc", "n"],
+    ]
+
+
 def test_a_header_row_error_has_the_rows_column_and_the_commands_words() -> None:
     rows = [{"Labels": {"a": "b"}}]
     with pytest.raises(render.TemplateExecError) as caught:

@@ -9,7 +9,7 @@ import pytest
 
 from hutch.api.compose import ComposeContainer
 from hutch.api.containers import ContainerSummary, LogLine, LogsOptions
-from hutch.api.errors import HutchError
+from hutch.api.errors import HutchError, NoLogKept
 from hutch.cli.compose_logs import docker_until, multiplex
 from hutch.compose.planner import _ready
 
@@ -62,6 +62,34 @@ def test_only_the_shown_containers_are_printed_all_are_waited_for(
     )
     assert capsys.readouterr().out == "web-1  | hello from p-web-1\n"
     assert sorted(ended) == ["p-db-1", "p-web-1"]
+
+
+def test_a_container_without_a_log_is_warned_of_and_handed_to_unread(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # logging driver none or passthrough: docker compose warns and goes on; up waits
+    # for its exit in the reader's thread (unread), not in the printing one
+    def stream(options: LogsOptions) -> Iterator[LogLine]:
+        if options.names == ("p-db-1",):
+            raise NoLogKept("this container is using the 'none' log driver, cannot read logs")
+        yield from _stream(options)
+
+    unread: list[str] = []
+    ended: list[str] = []
+    multiplex(
+        CONTAINERS,
+        stream,
+        LogsOptions(names=()),
+        on_exit=lambda name: ended.append(name) is not None,
+        unread=unread.append,
+    )
+    out, err = capsys.readouterr()
+    assert out == "web-1  | hello from p-web-1\n"
+    assert err == (
+        'WARN: Can\'t retrieve logs for "p-db-1": '
+        "this container is using the 'none' log driver, cannot read logs\n"
+    )
+    assert unread == ["p-db-1"] and sorted(ended) == ["p-db-1", "p-web-1"]
 
 
 def _summary(status: str, health: str = "", code: int = 0) -> ContainerSummary:

@@ -429,6 +429,29 @@ def test_a_passthrough_default_takes_effect(driver: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("conf", "flag", "expected"),
+    [
+        ("passthrough", "", True),  # the file's alone: create and run -d print no id
+        ("passthrough-tty", "", True),
+        ("passthrough", "k8s-file", False),  # the flag wins
+        ("", "passthrough", True),
+        ("json-file", "", False),
+    ],
+)
+def test_the_engine_knows_whose_streams_a_container_gets(
+    tmp_path: Path, conf: str, flag: str, expected: bool
+) -> None:
+    from hutch.config.paths import Paths
+    from hutch.engine.containers import ContainerService
+    from hutch.engine.context import EngineContext
+
+    paths = Paths(tmp_path / "data", tmp_path / "run", tmp_path / "config")
+    ctx = EngineContext(paths, Settings(defaults=ContainerDefaults(log_driver=conf)))
+    options = RunOptions("img", log=LogOptions(flag))
+    assert ContainerService(ctx).passes_streams(options) is expected
+
+
 def test_parse_create_refuses_tty_with_the_files_passthrough() -> None:
     settings = Settings(defaults=ContainerDefaults(log_driver="passthrough"))
     with pytest.raises(InvalidArgument, match="cannot be used with --tty"):
