@@ -324,7 +324,7 @@ class ContainerService:
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:
-            self._discard(record.id, dirs, volumes=True)
+            self._discard(record, dirs, volumes=True)
             raise
         self._event(record, "create", config)
         self._made = (record.id, config)
@@ -957,7 +957,7 @@ class ContainerService:
                 raise err
             self._wait_monitor_gone(container)
             stopping.reap_left_behind(self._ctx, container)
-            self._discard(container.record.id, container.dirs, volumes=options.volumes)
+            self._discard(container.record, container.dirs, volumes=options.volumes)
             # current podman's removal carries the last exit code (.ContainerExitCode)
             self._event(
                 container.record,
@@ -1078,7 +1078,7 @@ class ContainerService:
             container = cs.load(self._ctx, cs.find(self._ctx, cid), lenient=True)
             if container.running:
                 raise Conflict(self._not_cleaned(cid, remove=True))
-            self._discard(cid, container.dirs, volumes=True)
+            self._discard(container.record, container.dirs, volumes=True)
         # as podman records the removal of --rm, with the last exit code
         self._event(
             container.record, "remove", container.config, exitCode=str(container.state.exit_code)
@@ -1148,7 +1148,7 @@ class ContainerService:
             code, config = str(container.state.exit_code), container.given
         except HutchError:
             code = ""
-        self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
+        self._discard(record, self._ctx.containers.dirs(record.id), volumes=True)
         # as podman records the removal of --rm, with the last exit code
         self._event(record, "remove", config, **({"exitCode": code} if code else {}))
 
@@ -1159,11 +1159,17 @@ class ContainerService:
         if not stopping.wait_gone(pid, start, 10.0):
             os.kill(pid, signals.SIGKILL)
 
-    def _discard(self, container_id: str, dirs: ContainerDirs, *, volumes: bool = False) -> None:
+    def _discard(
+        self, record: ContainerRecord, dirs: ContainerDirs, *, volumes: bool = False
+    ) -> None:
         from hutch.engine import netrun
 
+        container_id = record.id
         anonymous: list[str] = []
-        if volumes:
+        # the volume code and store only for a container that mounts a volume: one row
+        # of container_volumes says so, where store/volumes.py and the volume code cost
+        # run --rm's removal 2 M instructions for none (issue 16)
+        if volumes and self._ctx.containers.mounts_volumes(container_id):
             # Anonymous volumes go with the container (rm -v, --rm); named ones never.
             from hutch.engine import container_mounts
 
@@ -1172,7 +1178,10 @@ class ContainerService:
         # sockets, and must never meet a socket whose row is already gone.
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         attached = self._ctx.containers.delete(container_id)
-        self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
+        if record.pod_id:
+            # rm -a: its pod has none now. An infra is always in its pod (create_infra):
+            # a container in none is no pod's infra, and store/pods.py stays unloaded.
+            self._ctx.pods.forget_infra(container_id)
         # the network code only when names are served and the container had addresses
         # to take from them (a --network none or pasta container has none: issue 16)
         if attached and netrun.serves_names(self._ctx):

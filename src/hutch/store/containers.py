@@ -164,6 +164,15 @@ class ContainerStore:
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"the container name {name!r} is already in use") from exc
 
+    def mounts_volumes(self, container_id: str) -> bool:
+        """Whether any volume is linked to the container (store/volumes.py's
+        ``container_volumes``): asked here, so that removing a container with none
+        loads neither the volume store nor the volume code."""
+        row = self._conn.execute(
+            "SELECT 1 FROM container_volumes WHERE container_id = ? LIMIT 1", (container_id,)
+        ).fetchone()
+        return row is not None
+
     def delete(self, container_id: str) -> bool:
         """Drop the record (its network attachments cascade); whether it had any, so
         that ``rm`` of a container on no user network leaves the names served alone."""

@@ -463,24 +463,12 @@ def _alive(pid: int) -> bool:
 
 
 def remove_tree(path: Path) -> None:
-    """rmtree that also copes with directories a container made unwritable."""
-    import shutil
+    """rmtree that also copes with directories a container made unwritable
+    (util/treeremove.py: shutil's import alone was most of run --rm's removal).
+    Imported here: stop and others load this module and remove no tree."""
+    from hutch.util import treeremove
 
-    def fix_and_retry(func: object, failed: str, _exc: object) -> None:
-        parent = os.path.dirname(failed)
-        try:
-            os.chmod(parent, 0o700)
-            os.chmod(failed, 0o700, follow_symlinks=False)
-        except OSError:
-            pass
-        if os.path.isdir(failed) and not os.path.islink(failed):
-            shutil.rmtree(failed, ignore_errors=True)
-        else:
-            with suppress(FileNotFoundError):
-                os.unlink(failed)
-
-    # ``onerror`` is deprecated from 3.12 in favour of ``onexc``; 3.11 has only it.
-    shutil.rmtree(path, onerror=fix_and_retry)
+    treeremove.remove_tree(path)
 
 
 def now() -> float:

@@ -553,11 +553,49 @@ NOT_FOR_STOP = (
 NOT_FOR_STOP_RECORD = ("hutch.engine.container_record", "hutch.api.container_config")
 
 
+# Nor typing (annotations only, under TYPE_CHECKING: cli/rm.py, cli/stop.py, their
+# target rules and reports, engine/container_select.py; 2026-12-06), once the parsed
+# containers.conf is cached (the first command parses the TOML: tomllib imports typing).
+NOT_FOR_STOP_TYPES = ("typing",)
+
+
 @pytest.mark.parametrize("verb", ["stop", "rm"])
 def test_stop_and_rm_load_no_run_half(verb: str, tmp_path: Path) -> None:
+    _imported([verb, "--ignore", "nothing-of-that-name"], tmp_path)  # caches containers.conf
     modules = _imported([verb, "--ignore", "nothing-of-that-name"], tmp_path)
     assert "hutch.engine.containers" in modules
-    assert _matching(modules, (*NOT_FOR_STOP, *NOT_FOR_STOP_RECORD)) == []
+    assert _matching(modules, (*NOT_FOR_STOP, *NOT_FOR_STOP_RECORD, *NOT_FOR_STOP_TYPES)) == []
+
+
+# What the removal of a container in no pod and with no volume leaves out (issue 16,
+# run --rm's and rm's): the pod store (an infra is always in its pod: the record's pod
+# says so), the volume store and code (no row of container_volumes says so), shutil
+# and its bz2 and lzma (util/treeremove.py removes the tree: about 5 M instructions).
+NOT_FOR_PLAIN_REMOVAL = (
+    "typing",
+    "shutil",
+    "bz2",
+    "lzma",
+    "hutch.store.pods",
+    "hutch.store.volumes",
+    "hutch.engine.container_mounts",
+)
+
+
+def test_the_removal_of_a_plain_container_loads_no_pod_volume_or_shutil(tmp_path: Path) -> None:
+    rootfs = tmp_path / "rootfs"
+    rootfs.mkdir()
+    for name in ("first", "plain"):  # the first fills the caches (code, containers.conf)
+        _imported(["create", "--name", name, "--rootfs", str(rootfs), "true"], tmp_path)
+    _imported(["rm", "-v", "first"], tmp_path)
+    modules = _imported(["stop", "plain"], tmp_path)
+    assert _matching(modules, NOT_FOR_PLAIN_REMOVAL) == []
+    modules = _imported(["rm", "-v", "plain"], tmp_path)
+    assert "hutch.util.treeremove" in modules
+    assert _matching(modules, NOT_FOR_PLAIN_REMOVAL) == []
+    assert not (tmp_path / "data" / "hutch" / "storage" / "containers").exists() or not any(
+        (tmp_path / "data" / "hutch" / "storage" / "containers").iterdir()
+    )
 
 
 # What exec leaves out (issue 16): the other container verbs' slices and classes

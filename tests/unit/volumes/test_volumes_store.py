@@ -49,10 +49,12 @@ def test_links_block_deletion_until_the_container_goes(
     containers = ContainerStore(conn, paths)
     image_row(conn, "img")
     containers.create(CTR, "web", "img", "img", b"{}")
+    assert not containers.mounts_volumes(CTR)  # the removal's cue to skip the volume code
     volumes.create("v1", anonymous=True)
     volumes.link(CTR, [("v1", "/data")])
     assert volumes.users("v1") == (CTR,)
     assert volumes.volumes_of(CTR) == ("v1",)
+    assert containers.mounts_volumes(CTR)
     with pytest.raises(Conflict, match="being used"):
         volumes.delete("v1")
     containers.delete(CTR)
