@@ -14,6 +14,7 @@ from hutch.runtime.fuse_upper import to_overlay_form
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.userns_copy import unshift_tree
 from hutch.store.tarwrite import write_layer_tar
+from unit.subid_root import as_namespace_root
 
 
 def _device(path: Path) -> None:
@@ -60,9 +61,8 @@ def test_the_layer_tar_has_one_opaque_marker_and_no_bookkeeping(tmp_path: Path) 
     assert not any("fuseoverlayfs" in key for key in headers)
 
 
+@as_namespace_root  # chowns to other IDs
 def test_unshift_gives_back_the_ids_the_step_saw(tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("chown to other ids needs root")
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "f").write_text("x")
     (tmp_path / "d" / "s").write_text("x")

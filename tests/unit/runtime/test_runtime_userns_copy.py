@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.userns_copy import (
     UNMAPPED_MARK,
@@ -18,6 +16,7 @@ from hutch.runtime.userns_copy import (
     shift_tree,
     unshift_tree,
 )
+from unit.subid_root import as_namespace_root
 
 SMALL = (IdMapEntry(0, 1000, 1000),)  # --uidmap 0:1000:1000: container 0..999
 WIDE = (IdMapEntry(0, 1000, 65000),)  # covers the session's 65534 (container 64534)
@@ -58,9 +57,6 @@ def test_where_the_map_covers_the_overflow_id_the_mark_tells_them_apart() -> Non
     assert inward(WIDE, 65534, 65534, None) == 64534
 
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown to other ids needs root")
-
-
 def _owner(path: Path) -> tuple[int, int]:
     st = os.lstat(path)
     return st.st_uid, st.st_gid
@@ -73,7 +69,7 @@ def _mark(path: Path) -> bytes | None:
         return None
 
 
-@needs_root
+@as_namespace_root  # chowns to other IDs
 def test_a_tree_shifted_and_unshifted_has_its_owners_again(tmp_path: Path) -> None:
     ids = IdShift(SMALL, SMALL, 65534, 65534)
     (tmp_path / "home").mkdir()
@@ -100,7 +96,7 @@ def test_a_tree_shifted_and_unshifted_has_its_owners_again(tmp_path: Path) -> No
     assert _mark(tmp_path / "home") is None and _mark(tmp_path / "home" / "f") is None
 
 
-@needs_root
+@as_namespace_root  # chowns to other IDs
 def test_without_mark_a_container_copy_has_no_xattr(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     os.chown(tmp_path / "f", 1000, 1000)
@@ -108,7 +104,7 @@ def test_without_mark_a_container_copy_has_no_xattr(tmp_path: Path) -> None:
     assert _owner(tmp_path / "f") == (65534, 65534) and _mark(tmp_path / "f") is None
 
 
-@needs_root
+@as_namespace_root  # chowns to other IDs
 def test_a_hard_linked_file_is_shifted_once(tmp_path: Path) -> None:
     """cp -a keeps hard links: a second name's chown would shift the file again."""
     (tmp_path / "a").write_text("x")
@@ -121,7 +117,7 @@ def test_a_hard_linked_file_is_shifted_once(tmp_path: Path) -> None:
     assert _owner(tmp_path / "a") == (5, 5)
 
 
-@needs_root
+@as_namespace_root  # chowns to other IDs
 def test_a_renamed_copy_up_keeps_its_mark(tmp_path: Path) -> None:
     """What the kernel copied up and the step renamed carries the mark with it."""
     (tmp_path / "moved").write_text("x")

@@ -15,6 +15,7 @@ import pytest
 
 from hutch.util import treeremove
 from hutch.util.treeremove import remove_tree
+from unit.subid_root import as_namespace_root
 
 NOBODY = 65534
 
@@ -150,7 +151,7 @@ def test_entries_that_vanish_or_turn_into_a_symlink(
     assert (outside / "f").read_text() == "x"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs directories of another owner")
+@as_namespace_root  # needs directories of another owner
 def test_a_directory_refused_even_so_is_left_and_a_file_raises(base: Path) -> None:
     """What cannot go after the retry (here root's, for nobody): a directory stays for
     the caller to see; a file raises its error, as the shutil handler's unlink did."""
