@@ -25,6 +25,11 @@ class IdMapEntry:
             return self.outside + inside_id - self.inside
         return None
 
+    def to_inside(self, outside_id: int) -> int | None:
+        if self.outside <= outside_id < self.outside + self.count:
+            return self.inside + outside_id - self.outside
+        return None
+
 
 def subordinate_ranges(path: Path, user: str, uid: int) -> tuple[IdRange, ...]:
     """The ranges ``path`` gives ``user`` (matched by name or numeric uid)."""
@@ -70,4 +75,13 @@ def map_to_host(entries: tuple[IdMapEntry, ...], inside_id: int) -> int | None:
         host = entry.to_host(inside_id)
         if host is not None:
             return host
+    return None
+
+
+def map_to_inside(entries: tuple[IdMapEntry, ...], outside_id: int) -> int | None:
+    """``map_to_host`` the other way: the inside id an outside one is, if mapped."""
+    for entry in entries:
+        inside = entry.to_inside(outside_id)
+        if inside is not None:
+            return inside
     return None

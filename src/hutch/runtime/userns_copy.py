@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hutch.runtime.ids import IdMapEntry, map_to_host, parse_map
+from hutch.runtime.ids import IdMapEntry, map_to_host, map_to_inside, parse_map
 from hutch.runtime.spec import Rootfs
 
 UNMAPPED_MARK = "user.hutch.unmapped"  # "UID:GID", an entry's image ids, one left out
@@ -84,10 +84,7 @@ def inward(
         and session_id == outward(entries, overflow, image_id)
     ):
         return image_id
-    for e in entries:
-        if e.outside <= session_id < e.outside + e.count:
-            return e.inside + session_id - e.outside
-    return None
+    return map_to_inside(entries, session_id)
 
 
 def shift_tree(
