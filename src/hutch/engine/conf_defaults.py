@@ -56,10 +56,8 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         init_path=options.lifecycle.init_path or d.init_path or None,
     )
     log = options.log
-    if not log.driver and d.log_driver in DRIVERS:
-        # journald is not hutch's: the default stays (as a key hutch cannot
-        # honour), rather than every run refused for a file
-        log = replace(log, driver=d.log_driver)
+    if (driver := log_driver(log.driver, d)) != log.driver:
+        log = replace(log, driver=driver)
     if d.log_tag and not any(o.startswith("tag=") for o in log.opts):
         log = replace(log, opts=(f"tag={d.log_tag}", *log.opts))
     if (
@@ -104,6 +102,15 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         volumes=volumes,
         namespaces=_namespaces(options, d),
     )
+
+
+def log_driver(given: str, defaults: ContainerDefaults | None) -> str:
+    """The log driver a container gets: the flag's, else the file's where hutch has it.
+    journald is not hutch's: the default stays (as a key hutch cannot honour), rather
+    than every run refused for a file."""
+    if not given and defaults is not None and defaults.log_driver in DRIVERS:
+        return defaults.log_driver
+    return given
 
 
 def _switches(options: RunOptions, d: ContainerDefaults) -> RunOptions:

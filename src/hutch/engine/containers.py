@@ -429,13 +429,10 @@ class ContainerService:
         """Whether the container will have the caller's streams (--log-driver
         passthrough, or containers.conf's log_driver where the flag is not given):
         run -d and create print no id for it, as podman's."""
-        from hutch.api.container_config import LogOptions
-        from hutch.runtime.logfile import DRIVERS
+        from hutch.engine.conf_defaults import log_driver
+        from hutch.engine.logconfig import passes_streams
 
-        defaults = self._ctx.settings.defaults
-        if options.log.driver or defaults is None or defaults.log_driver not in DRIVERS:
-            return options.log.passes_streams
-        return LogOptions(defaults.log_driver).passes_streams  # as conf_defaults fills it in
+        return passes_streams(log_driver(options.log.driver, self._ctx.settings.defaults))
 
     def _prespawn(self) -> spawn.Prespawned | None:
         """Start the monitor now, so its start-up overlaps ``create``.
