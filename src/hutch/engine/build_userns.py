@@ -128,8 +128,8 @@ def step_userns(
         uid_map = _named(plan.user, _SUBUID, session_uids, "user", "subuid") + uid_map
         gid_map = _named(plan.group, _SUBGID, session_gids, "group", "subgid") + gid_map
         # the names' ranges and the triples together: one-to-one still
-        uid_map = um.parse_map(_texts(uid_map), "--userns-uid-map")
-        gid_map = um.parse_map(_texts(gid_map), "--userns-gid-map")
+        um.check_one_to_one(uid_map, "--userns-uid-map")
+        um.check_one_to_one(gid_map, "--userns-gid-map")
     uid_map, gid_map = uid_map or gid_map, gid_map or uid_map
     um.check_within(uid_map, um.map_size(session_uids), "--userns-uid-map")
     um.check_within(gid_map, um.map_size(session_gids), "--userns-gid-map")
@@ -154,7 +154,3 @@ def _named(
         raise InvalidArgument(f'no {kind} ranges found for {what} "{name}" in {path}')
     flag = "--userns-uid-map-user" if kind == "subuid" else "--userns-gid-map-group"
     return subid_map(name, ranges, session, flag)
-
-
-def _texts(entries: tuple[IdMapEntry, ...]) -> tuple[str, ...]:
-    return tuple(f"{e.inside}:{e.outside}:{e.count}" for e in entries)

@@ -69,6 +69,12 @@ def parse_map(items: tuple[str, ...], flag: str) -> tuple[IdMapEntry, ...]:
         if inside + count > 1 << 32 or outside + count > 1 << 32:
             raise InvalidArgument(f"invalid {flag} {item!r}: ids must stay below 2^32")
         entries.append(IdMapEntry(inside, outside, count))
+    check_one_to_one(tuple(entries), flag)
+    return tuple(entries)
+
+
+def check_one_to_one(entries: tuple[IdMapEntry, ...], flag: str) -> None:
+    """Refuse ranges that overlap on either side, or more than the kernel takes."""
     for side in ("inside", "outside"):
         spans = sorted((getattr(e, side), getattr(e, side) + e.count) for e in entries)
         for (_a, end), (start, _b) in itertools.pairwise(spans):
@@ -76,7 +82,6 @@ def parse_map(items: tuple[str, ...], flag: str) -> tuple[IdMapEntry, ...]:
                 raise InvalidArgument(f"invalid {flag}: the ranges overlap on the {side} side")
     if len(entries) > 340:
         raise InvalidArgument(f"invalid {flag}: the kernel accepts at most 340 ranges")
-    return tuple(entries)
 
 
 def check_within(entries: tuple[IdMapEntry, ...], available: int, flag: str) -> None:
