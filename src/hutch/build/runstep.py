@@ -208,7 +208,7 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     # lower layers, and what the step wrote (owned by the session IDs its IDs map
     # to) back to the IDs it saw, which the layer must have; what it copied up with an
     # image ID outside the map (marked in the copies) back to that image ID
-    from hutch.runtime.userns_copy import copy_lowers, unshift_tree
+    from hutch.runtime.userns_copy import copy_lowers, session_shift, unshift_tree
 
     rootfs = copy_lowers(
         request.rootfs, request.workdir / "idmapped", userns.uid_map, userns.gid_map, mark=True
@@ -216,7 +216,7 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     try:
         return _run(host, replace(request, rootfs=rootfs), out_fd, err_fd)
     finally:
-        unshift_tree(Path(rootfs.upper), userns.uid_map, userns.gid_map)
+        unshift_tree(Path(rootfs.upper), session_shift(userns.uid_map, userns.gid_map))
 
 
 def _run(host: BuildHost, request: RunRequest, out_fd: int, err_fd: int) -> int:

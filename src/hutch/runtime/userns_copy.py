@@ -87,17 +87,9 @@ def inward(
     return map_to_inside(entries, session_id)
 
 
-def shift_tree(
-    root: Path,
-    uid_map: tuple[IdMapEntry, ...],
-    gid_map: tuple[IdMapEntry, ...],
-    *,
-    mark: bool = False,
-    shift: IdShift | None = None,
-) -> None:
+def shift_tree(root: Path, ids: IdShift, *, mark: bool = False) -> None:
     """chown every entry under ``root`` (itself included) through the maps; with
     ``mark``, an entry with an id they leave out keeps its ids in ``UNMAPPED_MARK``."""
-    ids = shift or session_shift(uid_map, gid_map)
 
     def out(path: str, st: os.stat_result) -> None:
         uid = outward(ids.uid_map, ids.overflow_uid, st.st_uid)
@@ -116,18 +108,11 @@ def shift_tree(
     _walk(root, out)
 
 
-def unshift_tree(
-    root: Path,
-    uid_map: tuple[IdMapEntry, ...],
-    gid_map: tuple[IdMapEntry, ...],
-    *,
-    shift: IdShift | None = None,
-) -> None:
+def unshift_tree(root: Path, ids: IdShift) -> None:
     """``shift_tree`` undone: an entry owned by the session id a container id maps to
     is given that container id, one marked and still owned by the overflow id its
     image id (what a mapped build step wrote or copied up, back to image ids); the
     marks go."""
-    ids = shift or session_shift(uid_map, gid_map)
 
     def back(path: str, st: os.stat_result) -> None:
         marked = _read_mark(path)
@@ -198,11 +183,11 @@ def copy_lowers(
     ``mark``: a build step's, whose upper dir ``unshift_tree`` shifts back."""
     ids = session_shift(uid_map, gid_map)
     if rootfs.kind == "bind":  # vfs: the container already has its own full copy
-        shift_tree(Path(rootfs.target), uid_map, gid_map, mark=mark, shift=ids)
+        shift_tree(Path(rootfs.target), ids, mark=mark)
         return rootfs
     dest.mkdir(parents=True, exist_ok=True)
     # the root dir shows the upper's owner (a build stage's: its earlier steps' files)
-    shift_tree(Path(rootfs.upper), uid_map, gid_map, mark=mark, shift=ids)
+    shift_tree(Path(rootfs.upper), ids, mark=mark)
     lowers = []
     for i, lower in enumerate(rootfs.lowers):
         target = dest / str(i)
@@ -211,7 +196,7 @@ def copy_lowers(
             check=True,
             capture_output=True,
         )
-        shift_tree(target, uid_map, gid_map, mark=mark, shift=ids)
+        shift_tree(target, ids, mark=mark)
         lowers.append(str(i))
     return Rootfs(
         kind=rootfs.kind,

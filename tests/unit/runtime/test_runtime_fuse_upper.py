@@ -12,7 +12,7 @@ import pytest
 
 from hutch.runtime.fuse_upper import to_overlay_form
 from hutch.runtime.ids import IdMapEntry
-from hutch.runtime.userns_copy import unshift_tree
+from hutch.runtime.userns_copy import session_shift, unshift_tree
 from hutch.store.tarwrite import write_layer_tar
 from unit.subid_root import as_namespace_root
 
@@ -72,7 +72,7 @@ def test_unshift_gives_back_the_ids_the_step_saw(tmp_path: Path) -> None:
     os.chmod(tmp_path / "d" / "s", 0o4755)
     os.chown(tmp_path, 77, 77)  # outside the map: left as it is
     entries = (IdMapEntry(0, 1000, 1000), IdMapEntry(1000, 5000, 10))
-    unshift_tree(tmp_path, entries, entries)
+    unshift_tree(tmp_path, session_shift(entries, entries))
     owners = {p: (os.lstat(tmp_path / p).st_uid, os.lstat(tmp_path / p).st_gid)
               for p in ("d", "d/f", "d/s", ".")}  # fmt: skip
     assert owners == {"d": (0, 0), "d/f": (500, 1003), "d/s": (0, 0), ".": (77, 77)}

@@ -79,7 +79,7 @@ def test_a_tree_shifted_and_unshifted_has_its_owners_again(tmp_path: Path) -> No
     os.chown(tmp_path / "home" / "f", 1000, 5)  # gid 5 is mapped, uid 1000 is not
     os.lchown(tmp_path / "home" / "l", 1000, 1000)
     os.chown(tmp_path, 0, 0)
-    shift_tree(tmp_path, SMALL, SMALL, mark=True, shift=ids)
+    shift_tree(tmp_path, ids, mark=True)
     assert _owner(tmp_path) == (1000, 1000)
     assert _owner(tmp_path / "home") == (65534, 65534)
     assert _owner(tmp_path / "home" / "f") == (65534, 1005)
@@ -87,7 +87,7 @@ def test_a_tree_shifted_and_unshifted_has_its_owners_again(tmp_path: Path) -> No
     assert _mark(tmp_path / "home") == b"1000:1000"
     assert _mark(tmp_path / "home" / "f") == b"1000:5"
     assert _mark(tmp_path) is None
-    unshift_tree(tmp_path, SMALL, SMALL, shift=ids)
+    unshift_tree(tmp_path, ids)
     assert _owner(tmp_path) == (0, 0)
     assert _owner(tmp_path / "home") == (1000, 1000)
     assert _owner(tmp_path / "home" / "f") == (1000, 5)
@@ -100,7 +100,7 @@ def test_a_tree_shifted_and_unshifted_has_its_owners_again(tmp_path: Path) -> No
 def test_without_mark_a_container_copy_has_no_xattr(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     os.chown(tmp_path / "f", 1000, 1000)
-    shift_tree(tmp_path, SMALL, SMALL, shift=IdShift(SMALL, SMALL, 65534, 65534))
+    shift_tree(tmp_path, IdShift(SMALL, SMALL, 65534, 65534))
     assert _owner(tmp_path / "f") == (65534, 65534) and _mark(tmp_path / "f") is None
 
 
@@ -111,9 +111,9 @@ def test_a_hard_linked_file_is_shifted_once(tmp_path: Path) -> None:
     os.link(tmp_path / "a", tmp_path / "b")
     os.chown(tmp_path / "a", 5, 5)
     ids = IdShift(SMALL, SMALL, 65534, 65534)
-    shift_tree(tmp_path, SMALL, SMALL, shift=ids)
+    shift_tree(tmp_path, ids)
     assert _owner(tmp_path / "b") == (1005, 1005)
-    unshift_tree(tmp_path, SMALL, SMALL, shift=ids)
+    unshift_tree(tmp_path, ids)
     assert _owner(tmp_path / "a") == (5, 5)
 
 
@@ -123,5 +123,5 @@ def test_a_renamed_copy_up_keeps_its_mark(tmp_path: Path) -> None:
     (tmp_path / "moved").write_text("x")
     os.chown(tmp_path / "moved", 65534, 65534)
     os.setxattr(tmp_path / "moved", UNMAPPED_MARK, b"1234:1234")
-    unshift_tree(tmp_path, SMALL, SMALL, shift=IdShift(SMALL, SMALL, 65534, 65534))
+    unshift_tree(tmp_path, IdShift(SMALL, SMALL, 65534, 65534))
     assert _owner(tmp_path / "moved") == (1234, 1234)

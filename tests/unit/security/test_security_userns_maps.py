@@ -19,7 +19,7 @@ from hutch.engine.userns_auto import allocate, first_fit
 from hutch.runtime.ids import IdMapEntry, IdRange, map_to_host
 from hutch.runtime.spec_userns import UsernsSpec, maps_cover
 from hutch.runtime.userns import add_identity_entries, map_text
-from hutch.runtime.userns_copy import shift_tree
+from hutch.runtime.userns_copy import session_shift, shift_tree
 
 SESSION = 65537  # the user + 65536 subordinate ids
 
@@ -127,7 +127,7 @@ def test_shift_tree_maps_owners_through_the_container_map(tmp_path: Path) -> Non
     uid, gid = os.getuid(), os.getgid()
     # container id `uid` shows as the same id: the identity keeps owners (the
     # test may not chown to other ids unprivileged).
-    shift_tree(tmp_path, (IdMapEntry(uid, uid, 1),), (IdMapEntry(gid, gid, 1),))
+    shift_tree(tmp_path, session_shift((IdMapEntry(uid, uid, 1),), (IdMapEntry(gid, gid, 1),)))
     assert os.lstat(tmp_path / "d" / "l").st_uid == uid
 
 
