@@ -95,6 +95,8 @@ def _setup_andexec_command(
     sc.unshare(flags)
     if "net" in spec.namespaces and spec.network.mode == "none":
         _loopback_up()
+    # the monitor and the caller open our ns/net now (pasta, a bridge's veth)
+    security.dumpable_again()
     send(sock, {"stage": "namespaces"})
     go = sock.recv(64).split()
     if not go or go[0] != b"go":

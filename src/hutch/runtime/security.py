@@ -10,6 +10,7 @@ user, capabilities, no_new_privs, seccomp). ``apply_sysctls`` runs once
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import resource
 
@@ -52,6 +53,24 @@ def apply_sysctls(sec: SecuritySpec) -> None:
             raise OSError(exc.errno, f"sysctl {name}={value}: {exc.strerror}") from None
 
 
+def dumpable_again() -> None:
+    """Let the user's other processes open our /proc files (``ns/net``, ``ns/pid``...).
+
+    A change of identity (the ids of a user namespace of our own, then the
+    container user's) leaves a process not dumpable, and the kernel then opens
+    those files only to a holder of CAP_SYS_PTRACE in the user namespace that
+    our memory was made in. A monitor exec'd in the session's namespace made
+    that namespace the session's, where the monitor, the CLI and ``hutch exec``
+    hold every capability; a monitor forked from the CLI (``runtime/spawn.py``)
+    keeps memory made in the host's, where they hold none, and so does the init
+    it forks (``--init`` stays that process). Dumpable, the check is the plain
+    one: capabilities over our user namespace, which the session's root has.
+    The command's ``execve`` decides anew.
+    """
+    with contextlib.suppress(OSError):
+        sc.prctl(sc.PR_SET_DUMPABLE, 1)
+
+
 def switch_identity(spec: Spec, user: ResolvedUser) -> None:
     """Become the container user with exactly the capabilities of the spec, then filter."""
     sec = spec.security
@@ -84,6 +103,7 @@ def switch_identity(spec: Spec, user: ResolvedUser) -> None:
     # bounding set lacks some, as under some supervisors, may not raise them).
     held = _permitted_now() & ((1 << (last + 1)) - 1)
     sc.capset(held, held, 0)
+    dumpable_again()  # setresuid made us not dumpable; before the filter, which may refuse it
     bpf = base64.b64decode(sec.seccomp) if sec.seccomp else b""
     nnp = sec.no_new_privileges or spec.process.no_new_privileges
     if nnp:

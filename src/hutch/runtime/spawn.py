@@ -1,8 +1,11 @@
 """Starting a container: the caller's half of the handshake with its monitor.
 
-    caller ──posix_spawn──▶ monitor (hutch.runtime.monitor; own session,
-                               new pid + mount namespaces, mounts the rootfs)
-                               └──fork──▶ init (PID 1: namespaces, mounts, exec)
+    caller ──fork──▶ monitor (hutch.runtime.monitor; own session,
+                         new pid + mount namespaces, mounts the rootfs)
+                         └──fork──▶ init (PID 1: namespaces, mounts, exec)
+
+The monitor is the caller forked, its imports mostly done, or where that is not
+safe a new interpreter (``python -S -m hutch.runtime.monitor``): ``_may_fork``.
 
 A container that joins another's pid namespace (a pod's) has a monitor in
 the caller's pid namespace instead (``MonitorConfig.own_pidns``,
@@ -38,7 +41,7 @@ from hutch.util import testpoint
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 
 @dataclass(frozen=True)
@@ -312,9 +315,10 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
 
     A short-lived child unshares the pid namespace (which affects only its
     children; not with ``new_pidns`` False, the monitor of a container that
-    joins another's) and posix_spawns the monitor with /dev/null as stdio: the
+    joins another's) and starts the monitor with /dev/null as stdio: the
     monitor must not hold our stdout, or a caller reading it would never
-    see EOF while the container lives.
+    see EOF while the container lives. The monitor is that child's fork
+    (``_become_monitor``) when ``_may_fork`` allows, else a new interpreter.
     """
     import hutch
     from hutch.linux import syscalls as sc
@@ -329,6 +333,7 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
     ]
+    fork = _may_fork(argv)
     read_fd, write_fd = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the short-lived intermediate
@@ -337,7 +342,12 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
             os.close(read_fd)
             if new_pidns:
                 sc.unshare(sc.CLONE_NEWPID)
-            pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
+            if fork:
+                pid = os.fork()
+                if pid == 0:
+                    _become_monitor(argv, env)
+            else:
+                pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
             os.write(write_fd, str(pid).encode())
             code = 0
         except BaseException as exc:
@@ -351,6 +361,114 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
     if not answer.isdigit():
         raise HutchError(f"cannot start the container monitor: {answer}")
     return int(answer)
+
+
+# Set (to anything) to start every monitor as a new interpreter, never forked.
+EXEC_ENV = "HUTCH_MONITOR_EXEC"
+
+
+def _may_fork(argv: Sequence[str]) -> bool:
+    """Whether the monitor can be this process, forked, rather than a new interpreter.
+
+    Forked, it starts with the modules this command has imported (the runtime's,
+    the spec's), where a new interpreter spent about 40 ms of CPU on its start and
+    imports before it could read its options: on the critical path of ``run``
+    (``run --rm`` 127 -> 105 ms, ``start`` 147 -> 126, medians, idle machine). Not
+    with another thread running (the API service, a compose up): a thread's locks
+    would be held for ever in the child. Not when our command line is too short
+    to show the monitor's (``linux/proctitle.py``; ``python -m hutch`` can be).
+    """
+    if os.environ.get(EXEC_ENV):
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
+    from hutch.linux import proctitle
+
+    return proctitle.fits(argv[:4], proctitle.arg_area())
+
+
+def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pragma: no cover
+    """The forked monitor: first what ``posix_spawn`` and a new interpreter's
+    start would have given it (a session of its own, /dev/null as stdio, none
+    of our close-on-exec descriptors, no handler of ours, no atexit function of
+    ours, its environment and command line), then the monitor's ``main``."""
+    code = 1
+    try:
+        os.setsid()
+        _stdio_to_null()
+        _close_on_exec_fds()
+        _default_handlers()
+        import atexit
+
+        atexit._clear()  # the command's: its temporary directories, its code cache
+        os.environ.update(env)
+        sys.argv = [argv[3], *argv[4:]]
+        from hutch.linux import proctitle
+
+        if not proctitle.set_cmdline(_shown(argv), comm=os.path.basename(argv[0])):
+            os.execve(argv[0], list(argv), env)  # as posix_spawn would have
+        from hutch.runtime import monitor
+
+        monitor.main(list(argv[4:]))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except BaseException:  # an exec'd monitor's traceback went to /dev/null too
+        pass
+    finally:
+        os._exit(code)
+
+
+def _shown(argv: Sequence[str]) -> list[str]:
+    """The longest head of ``argv`` that our command line has room for (at least
+    the interpreter and the module, which ``_may_fork`` checked)."""
+    from hutch.linux import proctitle
+
+    area = proctitle.arg_area()
+    shown = list(argv[:4])
+    for arg in argv[4:]:
+        if not proctitle.fits([*shown, arg], area):
+            break
+        shown.append(arg)
+    return shown
+
+
+def _stdio_to_null() -> None:
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    if null > 2:
+        os.close(null)
+
+
+def _close_on_exec_fds() -> None:
+    """Close what an exec would have: our close-on-exec descriptors (the store's
+    database, our pipes). Inheritable ones stay, as across an exec: the sync
+    socket, ``--preserve-fds``."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd <= 2:
+            continue
+        try:
+            if not os.get_inheritable(fd):
+                os.close(fd)
+        except OSError:
+            pass  # the listing's own descriptor, closed already
+
+
+def _default_handlers() -> None:
+    """Handlers as a new interpreter has them: an exec turns each handler into
+    the default (an ignored signal stays ignored), then Python sets its own
+    SIGINT handler; our wake-up descriptor is gone."""
+    import _signal  # type: ignore[import-not-found]  # no stubs for the builtin
+
+    _signal.set_wakeup_fd(-1)
+    for sig in _signal.valid_signals():
+        handler = _signal.getsignal(sig)
+        if callable(handler) and handler is not _signal.default_int_handler:
+            wanted = _signal.default_int_handler if sig == _signal.SIGINT else _signal.SIG_DFL
+            _signal.signal(sig, wanted)
 
 
 def _wait_gone(sync: _socket.socket) -> None:
