@@ -54,6 +54,7 @@ from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
+from hutch.util.jsondata import prepare
 
 STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
@@ -1144,7 +1145,9 @@ def main(argv: list[str]) -> None:
         hutch.CODE_CACHE.close()  # the monitor lives on: keep none of the entries
     if "--deferred" in argv:
         # Started ahead of its container (spawn.prespawn): every import above
-        # is done; now wait for the container to exist.
+        # is done, and so is the type walk of the spec's decode below; now wait
+        # for the container to exist.
+        prepare(Spec)
         given = deferred_args(argv)
         if given is None:
             os._exit(0)
