@@ -16,6 +16,7 @@ import time
 
 TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 # POSIX guarantees atomic appends of at most PIPE_BUF bytes only for pipes, but
@@ -52,20 +53,37 @@ def event_line(
 
 def append_event(path: str, line: bytes) -> None:
     """Append one event line; an event that cannot be written is dropped, never fatal."""
-    if not path:
+    append_events(path, (line,))
+
+
+def append_events(path: str, lines: Sequence[bytes]) -> None:
+    """Append event lines in their order, one ``write`` each (each line whole, as
+    ``append_event``'s), through one open of the log: a container's start logs
+    two or three (the monitor's, on ``run``'s path)."""
+    if not path or not lines:
         return
     fd = open_log(path)
     if fd < 0:
         return
     with contextlib.suppress(OSError):
-        os.write(fd, line)
+        for line in lines:
+            os.write(fd, line)
     os.close(fd)
 
 
 def open_log(path: str) -> int:
-    """The log open for appending (close-on-exec); -1 when it cannot be opened."""
+    """The log open for appending (close-on-exec); -1 when it cannot be opened. Its
+    directory is made only when the open says it is missing: once it exists, every
+    event paid a mkdir and a stat for nothing."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return -1
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        return os.open(path, flags, 0o600)
     except OSError:
         return -1

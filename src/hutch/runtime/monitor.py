@@ -43,7 +43,7 @@ from hutch.runtime import monitorio as mio
 from hutch.runtime import state as st
 from hutch.runtime.command_start import Passed, send
 from hutch.runtime.container import container_main
-from hutch.runtime.events_log import append_event, event_line
+from hutch.runtime.events_log import append_events, event_line
 from hutch.runtime.health import HealthRunner
 from hutch.runtime.health_cmd import STARTING, UNHEALTHY
 from hutch.runtime.logfile import PASSTHROUGH_DRIVERS, LogWriter
@@ -54,6 +54,7 @@ from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
+from hutch.util.jsondata import prepare
 
 STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
@@ -309,12 +310,17 @@ class Monitor:
         """Whether the run that ended with ``code`` is followed by another; kept in
         ``next_run`` and recorded (``restarting``) with the exit itself, so that no
         reader sees the container exited for good while a restart is coming."""
+        forced, self.health_restart = self.health_restart, False
+        if self.caller is not None:
+            # An attached caller owns the run (and records its exit): never another,
+            # so neither the stop marker nor the policy file is read on its way out.
+            self.next_run = False
+            return False
         stopped = (self.args.bundle / STOP_MARKER).exists()
-        forced, self.health_restart = self.health_restart and not stopped, False
         # update --restart may have changed the policy since this monitor began
         policy = current_policy(self.args.bundle, self.args.restart)
-        self.next_run = self.caller is None and (
-            forced or policy.should_restart(code, self.state.restart_count, stopped)
+        self.next_run = (forced and not stopped) or policy.should_restart(
+            code, self.state.restart_count, stopped
         )
         return self.next_run
 
@@ -533,14 +539,14 @@ class Monitor:
             # that a command quick to exit cannot have its "died" logged first.
             # podman's order: init (unless `hutch init` logged it), start, then attach
             # when a caller is attached
-            initialized = self.args.bundle / st.INIT_MARKER
-            if initialized.exists():
-                initialized.unlink(missing_ok=True)
-            else:
-                self._event("init")
-            self._event("start")
+            events: list[tuple[str, dict[str, str]]] = [("start", {})]
+            try:
+                (self.args.bundle / st.INIT_MARKER).unlink()
+            except FileNotFoundError:
+                events.insert(0, ("init", {}))
             if not self.args.detached:
-                self._event("attach")
+                events.append(("attach", {}))
+            self._events(events)
             send(self.caller, {"exec": True})
             if self.args.detached:
                 # A detached caller hangs up now; the monitor is on its own.
@@ -562,12 +568,22 @@ class Monitor:
 
     def _event(self, action: str, **extra: str) -> None:
         """One container event in the log (none without a log path)."""
+        self._events([(action, extra)])
+
+    def _events(self, events: Sequence[tuple[str, dict[str, str]]]) -> None:
+        """Container events (action, extra attributes) in the log in this order, through
+        one open of it (none without a log path)."""
         path, name, image = self.args.events[:3]
+        if not path:
+            return
         with contextlib.suppress(OSError):  # renamed while it runs: podman's new name
             name = (self.args.bundle / st.RENAMED).read_text() or name
         attributes = json.loads(self.args.events[3]) if len(self.args.events) > 3 else {}
-        attributes.update(extra)
-        append_event(path, event_line("container", action, self.spec.id, name, image, attributes))
+        lines = [
+            event_line("container", action, self.spec.id, name, image, {**attributes, **extra})
+            for action, extra in events
+        ]
+        append_events(path, lines)
 
     def _end_run(self, code: int) -> int:
         """Record the end of the run (its exit ``code``), tell the clients, log the events."""
@@ -596,11 +612,13 @@ class Monitor:
             stopped_by_user=(self.args.bundle / STOP_MARKER).exists(),
             restarting=self._runs_again(code),
         )
+        events: list[tuple[str, dict[str, str]]] = []
         if self.state.oom_killed:  # Docker's order: oom, then the death
-            self._event("oom")
-        self._event("died", exitCode=str(code))
+            events.append(("oom", {}))
+        events.append(("died", {"exitCode": str(code)}))
         if self.args.events[4:5] != ("rm",):  # podman's: a container that stays is cleaned up
-            self._event("cleanup")
+            events.append(("cleanup", {}))
+        self._events(events)
         for client in list(self.clients):
             self._send(client, ap.EXIT, str(code).encode())
         for client in list(self.clients):
@@ -1144,7 +1162,9 @@ def main(argv: list[str]) -> None:
         hutch.CODE_CACHE.close()  # the monitor lives on: keep none of the entries
     if "--deferred" in argv:
         # Started ahead of its container (spawn.prespawn): every import above
-        # is done; now wait for the container to exist.
+        # is done, and so is the type walk of the spec's decode below; now wait
+        # for the container to exist.
+        prepare(Spec)
         given = deferred_args(argv)
         if given is None:
             os._exit(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass, replace
 
 from hutch.cgroups import v2
@@ -431,9 +432,13 @@ def mask_paths(paths: tuple[str, ...]) -> None:
     """After pivot_root: hide files behind /dev/null, directories behind empty tmpfs."""
     for path in paths:
         try:
-            if os.path.isdir(path) and not os.path.islink(path):
+            mode = os.lstat(path).st_mode  # one lstat a path, not up to three of os.path's
+        except OSError:
+            continue  # missing (most are, in a given kernel's /proc and /sys) or out of reach
+        try:
+            if stat.S_ISDIR(mode):
                 sc.mount("tmpfs", path, "tmpfs", sc.MS_RDONLY, "size=0k,mode=000")
-            elif os.path.exists(path):
+            elif not stat.S_ISLNK(mode) or os.path.exists(path):
                 sc.mount("/dev/null", path, None, sc.MS_BIND)
         except FileNotFoundError:
             continue
@@ -452,7 +457,7 @@ def _ensure_target(target: str, is_file: bool) -> None:
         if not os.path.lexists(target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
-    else:
+    elif not os.path.isdir(target):  # mostly there: one stat, not makedirs's three
         os.makedirs(target, exist_ok=True)
 
 

@@ -1,0 +1,77 @@
+"""The field types jsondata decodes by are typing.get_type_hints's own, for every class
+that hutch decodes records into (the spec, a container's and a pod's config) and for
+the cases it leaves to get_type_hints."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Annotated, Any
+
+import pytest
+
+from hutch.engine.container_record import ContainerConfig
+from hutch.engine.pod_record import PodConfig
+from hutch.runtime.spec import Spec
+from hutch.util import jsondata
+
+
+def _reachable(root: type) -> list[type]:
+    seen: list[type] = []
+    todo: list[Any] = [root]
+    while todo:
+        tp = todo.pop()
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            if tp in seen:
+                continue
+            seen.append(tp)
+            todo += typing.get_type_hints(tp).values()
+        else:
+            todo += typing.get_args(tp)
+    return seen
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    init = {f.name for f in dataclasses.fields(cls) if f.init}
+    return {k: v for k, v in typing.get_type_hints(cls).items() if k in init}
+
+
+def _normal(tp: Any) -> Any:
+    return type(None) if tp is None else tp  # get_type_hints's NoneType for "None"
+
+
+@pytest.mark.parametrize("root", [Spec, ContainerConfig, PodConfig])
+def test_each_record_class_gets_get_type_hints_types(root: type) -> None:
+    classes = _reachable(root)
+    assert len(classes) > 3
+    for cls in classes:
+        ours = {k: _normal(v) for k, v in jsondata._field_types(cls).items()}
+        assert ours == _hints(cls), cls.__name__
+
+
+@dataclasses.dataclass(frozen=True)
+class _Base:
+    inherited: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class _Odd(_Base):
+    # a field named as a class of the module: the module's name wins in an annotation,
+    # as get_type_hints's rule has it
+    _Later: int = 0
+    later: _Later | None = None
+    quoted: tuple["_Later", ...] = ()  # noqa: UP037 - a quoted name: left to get_type_hints
+    extra: Annotated[int, "unit"] = 0  # extras get_type_hints strips
+
+
+@dataclasses.dataclass(frozen=True)
+class _Later:
+    n: int = 0
+
+
+def test_inherited_shadowed_quoted_and_annotated_fields_as_get_type_hints() -> None:
+    assert jsondata._field_types(_Odd) == _hints(_Odd)
+    assert _hints(_Odd)["later"] == _Later | None
+    # (``quoted`` left empty: get_type_hints of Python 3.10 leaves its "_Later" a string)
+    value = _Odd(1, 2, _Later(3), (), 5)
+    assert jsondata.from_data(_Odd, jsondata.to_data(value)) == value
