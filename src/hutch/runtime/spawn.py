@@ -345,6 +345,7 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
             if fork:
                 pid = os.fork()
                 if pid == 0:
+                    os.close(write_fd)  # our caller reads the pid up to EOF
                     _become_monitor(argv, env)
             else:
                 pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
@@ -393,6 +394,12 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
     start would have given it (a session of its own, /dev/null as stdio, none
     of our close-on-exec descriptors, no handler of ours, no atexit function of
     ours, its environment and command line), then the monitor's ``main``."""
+    import gc
+
+    # Whatever the command left for the cycle collector stays uncollected: a
+    # finalizer run here would close a descriptor number by then the monitor's,
+    # or an SQLite connection (which may checkpoint and delete the command's WAL).
+    gc.freeze()
     code = 1
     try:
         os.setsid()
