@@ -48,14 +48,34 @@ def fits(argv: Sequence[str], area: tuple[int, int] | None) -> bool:
     return area is not None and len(encoded(argv)) <= area[1] - area[0]
 
 
-def set_cmdline(argv: Sequence[str], comm: str | None = None) -> bool:
-    """Show ``argv`` as this process's command line (and ``comm`` as its name,
-    at most 15 bytes kept); False when it does not fit or the kernel refuses
-    the write (the caller then execs, which replaces it anyway)."""
+def head_that_fits(
+    argv: Sequence[str], area: tuple[int, int] | None, least: int
+) -> list[str] | None:
+    """The longest head of ``argv`` (of at least ``least`` arguments) that ``area``
+    has room for, or None when even those do not fit."""
+    if area is None:
+        return None
+    room = area[1] - area[0]
+    head: list[str] = []
+    for arg in argv:
+        size = len(os.fsencode(arg)) + 1
+        if size > room:
+            break
+        head.append(arg)
+        room -= size
+    return head if len(head) >= min(least, len(argv)) else None
+
+
+def set_cmdline(argv: Sequence[str], comm: str | None = None, least: int | None = None) -> bool:
+    """Show ``argv`` as this process's command line, or the longest head of it that
+    fits if that keeps at least ``least`` arguments (all, by default), and ``comm``
+    as its name (at most 15 bytes kept); False when it does not fit or the kernel
+    refuses the write (the caller then execs, which replaces it anyway)."""
     area = arg_area()
-    if area is None or not fits(argv, area):
+    head = head_that_fits(argv, area, len(argv) if least is None else least)
+    if area is None or head is None:
         return False
-    data = encoded(argv)
+    data = encoded(head)
     data += b"\0" * (area[1] - area[0] - len(data))
     try:
         fd = os.open("/proc/self/mem", os.O_RDWR | os.O_CLOEXEC)

@@ -413,7 +413,9 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
         sys.argv = [argv[3], *argv[4:]]
         from hutch.linux import proctitle
 
-        if not proctitle.set_cmdline(_shown(argv), comm=os.path.basename(argv[0])):
+        # as much of the monitor's command line as ours has room for: at least the
+        # interpreter and the module (``_may_fork`` checked that much fits)
+        if not proctitle.set_cmdline(argv, comm=os.path.basename(argv[0]), least=4):
             os.execve(argv[0], list(argv), env)  # as posix_spawn would have
         from hutch.runtime import monitor
 
@@ -425,20 +427,6 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
         pass
     finally:
         os._exit(code)
-
-
-def _shown(argv: Sequence[str]) -> list[str]:
-    """The longest head of ``argv`` that our command line has room for (at least
-    the interpreter and the module, which ``_may_fork`` checked)."""
-    from hutch.linux import proctitle
-
-    area = proctitle.arg_area()
-    shown = list(argv[:4])
-    for arg in argv[4:]:
-        if not proctitle.fits([*shown, arg], area):
-            break
-        shown.append(arg)
-    return shown
 
 
 def _stdio_to_null() -> None:

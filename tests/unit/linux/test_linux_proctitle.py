@@ -50,6 +50,23 @@ def test_fits_counts_each_argument_with_its_nul() -> None:
     assert not proctitle.fits(["a"], None)
 
 
+def test_the_head_that_fits_keeps_whole_arguments_and_at_least_some() -> None:
+    head = ["p", "-S", "-m", "m"]  # 10 bytes with their NULs
+    area = (100, 119)  # 9 bytes of room after them
+    assert proctitle.head_that_fits([*head, "a" * 8, "b"], area, 4) == [*head, "a" * 8]
+    assert proctitle.head_that_fits([*head, "a" * 9], area, 4) == head
+    assert proctitle.head_that_fits([*head, "a" * 9], area, 5) is None
+    assert proctitle.head_that_fits(head, None, 1) is None
+
+
+def test_a_child_shows_the_head_that_fits() -> None:
+    before = Path("/proc/self/cmdline").read_bytes()
+    argv = ["py", "-m", "x", "y" * len(before)]
+    ok, cmdline, _comm = _in_child(lambda: proctitle.set_cmdline(argv, least=3))
+    assert ok
+    assert cmdline == b"py\0-m\0x\0".ljust(len(before), b"\0")
+
+
 def test_a_child_shows_the_new_command_line_and_name() -> None:
     before = Path("/proc/self/cmdline").read_bytes()
     ok, cmdline, comm = _in_child(lambda: proctitle.set_cmdline(["py", "-m", "x"], comm="python3"))

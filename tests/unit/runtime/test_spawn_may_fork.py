@@ -54,14 +54,6 @@ def test_not_when_our_command_line_cannot_show_the_monitors() -> None:
     assert not spawn._may_fork(["x" * area, "-S", "-m", "hutch.runtime.monitor"])
 
 
-def test_shown_keeps_what_fits_after_the_module() -> None:
-    area = len(Path("/proc/self/cmdline").read_bytes())
-    head = ["p", "-S", "-m", "m"]  # 11 bytes with their NULs
-    room = area - 11
-    shown = spawn._shown([*head, "a" * (room - 1), "b"])
-    assert shown == [*head, "a" * (room - 1)]
-
-
 def test_the_fork_undoes_the_commands_state() -> None:
     """Handlers, close-on-exec descriptors and stdio as a new interpreter has them."""
     report_r, report_w = os.pipe()
