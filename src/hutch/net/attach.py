@@ -12,11 +12,14 @@ links, addresses and routes are rtnetlink requests of ``linux/rtnl.py``.
 ``attach``: per network, make sure the bridge (``hutchN``, gateway address,
 up) and its nftables table exist, then a veth pair with one end on the
 bridge and the other moved into the container, renamed ``ethN``, given its
-address and MAC, and (first network only) the default route. Published
-ports become slirp4netns host forwards to the namespace plus a DNAT rule to
-the container, so the client's address reaches the container unchanged.
-``detach`` removes those forwards again (the veth pairs vanish with the
-container's namespace).
+address and MAC, and (first network only) the default route. Published TCP
+ports are listening sockets made here, in the host's namespace, and handed
+to the rootless namespace's port proxy (``hutch.net.portproxy``); UDP ones
+(and TCP ones, should the holder predate the proxy) become slirp4netns host
+forwards to the namespace plus a DNAT rule to the container. Both keep the
+client's address. ``detach`` removes the forwards again (the veth pairs
+vanish with the container's namespace; the proxy drops its listeners when
+the init exits).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import errno
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +37,7 @@ from typing import Any
 from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.linux.rtnl import Rtnl
-from hutch.net import nftrules, rootless
+from hutch.net import nftrules, portproxy, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
 from hutch.util.tools import find_tool
 
@@ -163,14 +167,12 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
                     ) from exc
 
 
-def _ports_file(rundir: Path, container_id: str) -> Path:
-    return rundir / "ports" / f"{container_id}.json"
-
-
 def _publish(rundir: Path, container_id: str, address: str, ports: list[dict[str, Any]]) -> None:
     _unpublish(rundir, container_id)
+    if not ports:
+        return
     ids: list[int] = []
-    path = _ports_file(rundir, container_id)
+    path = rootless.forwards_file(rundir, container_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         for p in ports:
@@ -202,7 +204,7 @@ def _publish(rundir: Path, container_id: str, address: str, ports: list[dict[str
 
 
 def _unpublish(rundir: Path, container_id: str) -> None:
-    path = _ports_file(rundir, container_id)
+    path = rootless.forwards_file(rundir, container_id)
     try:
         ids = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -225,15 +227,61 @@ def _enter(path: str) -> None:
         os.close(fd)
 
 
+def _listeners(
+    rundir: Path, container_id: str, ports: list[dict[str, Any]]
+) -> list[tuple[socket.socket, dict[str, Any]]]:
+    """The proxy's listening sockets for the TCP ports, made here in the host's
+    namespace; none when the holder has no proxy (it predates it)."""
+    tcp = [p for p in ports if p["protocol"] == "tcp"]
+    if not tcp or not portproxy.available(rundir):
+        return []
+    # a previous run's listeners, should its clean-up have been missed, hold the ports
+    portproxy.remove(rundir, container_id)
+    made: list[tuple[socket.socket, dict[str, Any]]] = []
+    try:
+        for p in tcp:
+            try:
+                made.append((portproxy.listen(p["host_ip"], p["host_port"]), p))
+            except OSError as exc:
+                raise AttachError(
+                    f"cannot publish port {p['host_port']}/tcp: {exc.strerror or exc}"
+                ) from exc
+    except BaseException:
+        for s, _p in made:
+            s.close()
+        raise
+    return made
+
+
 def attach(req: dict[str, Any]) -> None:
     rundir = Path(req["rundir"])
+    container_id = req["container_id"]
     ctr_fd = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
-    _enter(rootless.netns_path(rundir))
     attachments = req["attachments"]
-    _outer(req["container_id"], attachments, ctr_fd, rundir)
-    ports = req.get("ports") or []
-    if ports and attachments:
-        _publish(rundir, req["container_id"], attachments[0]["address"], ports)
+    ports = (req.get("ports") or []) if attachments else []
+    proxied = _listeners(rundir, container_id, ports)
+    # the init is the container's run: the proxy drops its ports when it exits
+    pidfd = os.pidfd_open(req["pid"]) if proxied else -1
+    _enter(rootless.netns_path(rundir))
+    _outer(container_id, attachments, ctr_fd, rundir)
+    if ports:
+        address = attachments[0]["address"]
+        forwarded = [p for p in ports if not any(p is q for _s, q in proxied)]
+        _publish(rundir, container_id, address, forwarded)
+        if proxied:
+            try:
+                portproxy.add(
+                    rundir,
+                    container_id,
+                    pidfd,
+                    [(s, address, p["container_port"]) for s, p in proxied],
+                )
+            except (OSError, portproxy.PortProxyError) as exc:
+                raise AttachError(f"cannot publish the container's TCP ports: {exc}") from exc
+            finally:
+                for s, _p in proxied:
+                    s.close()
+                os.close(pidfd)
     sc.setns(ctr_fd, sc.CLONE_NEWNET)
     _inner(req["container_id"], attachments)
     procfs.allow_ping()
@@ -241,7 +289,7 @@ def attach(req: dict[str, Any]) -> None:
 
 def detach(req: dict[str, Any]) -> None:
     rundir = Path(req["rundir"])
-    if not _ports_file(rundir, req["container_id"]).exists():
+    if not rootless.forwards_file(rundir, req["container_id"]).exists():
         return
     with contextlib.suppress(rootless.RootlessNetError):
         _enter(rootless.netns_path(rundir))
@@ -261,7 +309,7 @@ def main(argv: list[str]) -> int:
     req = json.loads(raw)
     try:
         {"attach": attach, "detach": detach, "disconnect": disconnect}[action](req)
-    except (AttachError, rootless.RootlessNetError) as exc:
+    except (AttachError, rootless.RootlessNetError, portproxy.PortProxyError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     except Exception as exc:

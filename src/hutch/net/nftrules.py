@@ -13,6 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 TAP = "tap0"
+# The mark (and the routing table) of packets that answer the port proxy's
+# transparent sockets ("hu"); see ``hutch.net.portproxy``.
+PROXY_MARK = 0x6875
+PROXY_TABLE = "hutch_proxy"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,19 @@ def port_rules(container_id: str, forwards: Sequence[Forward]) -> str:
         "  }\n"
     )
     return _replace(container_table(container_id), body)
+
+
+def transparent_rules() -> str:
+    """Mark what comes back to a transparent socket of the port proxy: the
+    container answers the client's address, which routes out through tap0
+    unless the mark's policy route (``rootlessd``) delivers it here."""
+    body = (
+        "  chain prerouting {\n"
+        "    type filter hook prerouting priority mangle; policy accept;\n"
+        f"    meta l4proto tcp socket transparent 1 meta mark set {PROXY_MARK:#x}\n"
+        "  }\n"
+    )
+    return _replace(PROXY_TABLE, body)
 
 
 def delete_table(table: str) -> str:

@@ -172,6 +172,11 @@ def stop(rundir: Path, wait: bool = False) -> None:
         time.sleep(0.01)
 
 
+def forwards_file(rundir: Path, container_id: str) -> Path:
+    """The slirp4netns host forwards of a container's published ports (their ids)."""
+    return rundir / "ports" / f"{container_id}.json"
+
+
 def notify(rundir: Path) -> None:
     """Tell the name server that ``dns.json`` changed."""
     pid = holder_pid(rundir)

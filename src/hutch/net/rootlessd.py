@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from hutch.linux import syscalls as sc
-from hutch.net import dns
+from hutch.net import dns, nftrules, portproxy
+from hutch.util.tools import find_tool
 
 SLIRP_ADDRESS = "10.0.2.100"  # the namespace's own address on slirp4netns's tap0
 TAP = "tap0"
@@ -410,10 +411,30 @@ def _start_slirp(ns_fd: int, rundir: Path) -> tuple[int, int]:
     return pid, exit_w
 
 
-def _run(argv: list[str]) -> None:
+def _run(argv: list[str], text: str = "") -> None:
     import subprocess
 
-    subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+    done = subprocess.run(argv, input=text.encode(), check=False, capture_output=True)
+    if done.returncode != 0:
+        raise OSError(f"{argv[0]} failed: {done.stderr.decode(errors='replace').strip()}")
+
+
+def _route_replies() -> bool:
+    """Rules that bring the container's answers to a transparent socket of the port
+    proxy back here; without them (a kernel without nftables' socket match) the
+    proxy connects from the gateway's address instead, as rootlessport does."""
+    table = nftrules.PROXY_MARK
+    try:
+        _run(
+            [find_tool("ip"), "-batch", "-"],
+            f"rule add fwmark {table:#x} lookup {table}\n"
+            f"route add local 0.0.0.0/0 dev lo table {table}\n",
+        )
+        _run([find_tool("nft"), "-f", "-"], nftrules.transparent_rules())
+    except OSError as exc:
+        sys.stderr.write(f"published ports will not show the client's address: {exc}\n")
+        return False
+    return True
 
 
 def main(rundir: Path, ready_fd: int) -> None:
@@ -433,7 +454,8 @@ def main(rundir: Path, ready_fd: int) -> None:
     sc.setns(ns_fd, sc.CLONE_NEWNET)
     os.close(ns_fd)
     Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
-    _run(["ip", "link", "set", "lo", "up"])
+    _run([find_tool("ip"), "link", "set", "lo", "up"])
+    portproxy.PortProxy(rundir, transparent=_route_replies()).start()
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGHUP, lambda *_: None)

@@ -650,7 +650,11 @@ class Monitor:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         try:
             self.net_pids = nethelper.attach(
-                self.spec.network, host_pid, self.args.bundle, self.args.attach + ".net"
+                self.spec.network,
+                host_pid,
+                self.args.bundle,
+                self.args.attach + ".net",
+                self.init_pid,
             )
         except (nethelper.NetworkAttachError, OSError) as exc:
             return str(exc)

@@ -49,14 +49,18 @@ class NetworkAttachError(Exception):
     """The helper could not be started; the message is for the user."""
 
 
-def attach(net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str) -> list[int]:
+def attach(
+    net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str, own_pid: int = 0
+) -> list[int]:
     """Connect the init's network namespace; return the helper pids to kill later.
 
+    ``init_pid`` is the init's pid in the host's pid namespace (for ``/proc``),
+    ``own_pid`` in ours, where the helper runs (for its ``pidfd_open``).
     ``api_socket`` is a short path for slirp4netns's control socket (unix
     socket paths are limited to 108 bytes; the bundle's path is too long).
     """
     if net.mode == "bridge":
-        _run_attach("attach", _bridge_request(net, init_pid), init_pid)
+        _run_attach("attach", _bridge_request(net, init_pid, own_pid or init_pid), init_pid)
         return []
     if net.mode != "private":
         return []
@@ -71,10 +75,11 @@ def attach(net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str) -> li
         os.close(fd)
 
 
-def _bridge_request(net: NetworkSpec, init_pid: int) -> dict[str, object]:
+def _bridge_request(net: NetworkSpec, init_pid: int, own_pid: int) -> dict[str, object]:
     return {
         "rundir": net.runtime_dir,
         "netns": f"/proc/{init_pid}/ns/net",
+        "pid": own_pid,
         "container_id": net.container_id,
         "attachments": [dataclasses.asdict(a) for a in net.attachments],
         "ports": [dataclasses.asdict(p) for p in net.ports],
@@ -116,7 +121,10 @@ def _run_attach(action: str, request: dict[str, object], init_pid: int) -> None:
 
 def release(net: NetworkSpec) -> None:
     """After a run on user networks: drop its published ports from the rootless namespace."""
-    if net.mode == "bridge" and net.ports:
+    # TCP ports are the rootless namespace's port proxy's, which drops them itself
+    # when the init exits (hutch.net.portproxy): only UDP ones are slirp4netns
+    # forwards that a helper must remove.
+    if net.mode == "bridge" and any(p.protocol == "udp" for p in net.ports):
         request: dict[str, object] = {"rundir": net.runtime_dir, "container_id": net.container_id}
         with contextlib.suppress(NetworkAttachError):
             _run_attach("detach", request, 0)

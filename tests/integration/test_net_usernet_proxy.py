@@ -1,0 +1,122 @@
+"""Published TCP ports of user networks through the rootless namespace's port proxy.
+
+The proxy (``hutch.net.portproxy``) splices between a listening socket of the
+host's namespace and a connection made from a transparent socket in the
+rootless namespace; these tests move real data through it both ways, check
+the client addresses the container sees, and that a port is free again as
+soon as its container stops, or its monitor is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+from harness import Hutch
+from ports import free_port
+from test_net_private import get, host_address
+from test_net_udp_source import ask, free_udp_port, udpecho  # noqa: F401 - a fixture
+from test_net_user_networks import _client
+
+# A CGI that answers the MD5 of what was posted to it, and a 12 MiB file to fetch.
+BULK = (
+    "mkdir -p /www/cgi-bin && "
+    "dd if=/dev/urandom of=/www/big bs=1M count=12 2>/dev/null && "
+    "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\n"
+    "head -c $CONTENT_LENGTH | md5sum\\n' > /www/cgi-bin/sum && chmod +x /www/cgi-bin/sum && "
+    "exec httpd -f -p 80 -h /www"
+)
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_free(port: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _port_is_free(port):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_bulk_data_crosses_both_ways_intact(hutch: Hutch, base_image: str) -> None:
+    hutch("network", "create", "bulknet")
+    port = free_port()
+    hutch("run", "-d", "--name", "bulk", "--network", "bulknet", "-p", f"{port}:80",
+          base_image, "sh", "-c", BULK)  # fmt: skip
+    get(f"http://127.0.0.1:{port}/cgi-bin/sum", timeout=20)  # up
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/big", timeout=30) as r:
+        fetched = r.read()
+    inside = hutch("exec", "bulk", "md5sum", "/www/big").stdout.split()[0]
+    assert len(fetched) == 12 << 20
+    assert hashlib.md5(fetched).hexdigest() == inside
+    payload = os.urandom(20 << 20)
+    request = urllib.request.Request(f"http://{host_address()}:{port}/cgi-bin/sum", payload)
+    with urllib.request.urlopen(request, timeout=30) as r:
+        answered = r.read().decode().split()[0]
+    assert answered == hashlib.md5(payload).hexdigest()
+
+
+def test_a_port_is_free_once_its_container_stops_or_its_monitor_dies(
+    hutch: Hutch, base_image: str
+) -> None:
+    hutch("network", "create", "freenet")
+    port = free_port()
+    hutch("run", "-d", "--name", "holder", "--network", "freenet", "-p", f"{port}:80",
+          base_image, "httpd", "-f", "-p", "80", "-h", "/")  # fmt: skip
+    get(f"http://127.0.0.1:{port}/etc/hostname", timeout=20)
+    assert not _port_is_free(port)
+    hutch("stop", "-t", "0", "holder")
+    assert _wait_free(port)  # the proxy saw the init exit
+    hutch("start", "holder")
+    get(f"http://127.0.0.1:{port}/etc/hostname", timeout=20)
+    # a monitor killed outright cleans nothing up: the proxy sees its init exit
+    monitor = json.loads(hutch("inspect", "holder").stdout)[0]["State"]["ConmonPid"]
+    assert monitor > 0
+    os.kill(monitor, signal.SIGKILL)
+    assert _wait_free(port), "the port stayed taken after the container's monitor died"
+
+
+def test_tcp_and_udp_ports_of_one_container(
+    hutch: Hutch,
+    base_image: str,
+    udpecho: Path,  # noqa: F811 - the fixture imported above
+) -> None:
+    """TCP through the proxy, UDP through slirp4netns: both keep the client's address."""
+    hutch("network", "create", "mixnet")
+    tcp, udp = free_port(), free_udp_port()
+    script = (
+        "/udpecho 5353 & mkdir -p /www/cgi-bin && printf '#!/bin/sh\\necho Content-Type: "
+        "text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip"
+        " && exec httpd -f -p 80 -h /www"
+    )
+    hutch("run", "-d", "--name", "mixed", "--network", "mixnet", "-p", f"{tcp}:80",
+          "-p", f"{udp}:5353/udp", "-v", f"{udpecho}:/udpecho:ro", base_image,
+          "sh", "-c", script)  # fmt: skip
+    remote = host_address()
+    assert _client(get(f"http://{remote}:{tcp}/cgi-bin/ip", timeout=20)) == remote
+    assert _client(get(f"http://127.0.0.1:{tcp}/cgi-bin/ip")) == "10.0.2.2"
+    assert ask(remote, udp, "far") == f"FROM {remote} far"
+    assert hutch("port", "mixed").stdout.splitlines() == [
+        f"80/tcp -> 0.0.0.0:{tcp}",
+        f"5353/udp -> 0.0.0.0:{udp}",
+    ]
+    hutch("stop", "-t", "0", "mixed")
+    assert _wait_free(tcp)
+    # the detach helper removed slirp4netns's forward, which held the host's UDP port
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("0.0.0.0", udp))
