@@ -2,9 +2,10 @@
 
     python -m hutch.net.attach attach|detach|disconnect JSON
 
-Spawned by the container's monitor at the init's "namespaces" stage (and
-by ``network connect``/``disconnect``), as a short-lived process of its own
-(it enters other namespaces, which the monitor must not). It is root of the
+Run by the container's monitor at the init's "namespaces" stage in a child
+forked from it (``runtime/nethelper.py``), and by ``network connect`` and
+``disconnect`` as a process of its own: never in a long-lived process, since
+it enters other namespaces, which the monitor must not. It is root of the
 session user namespace, so it may enter both the rootless network namespace
 (which owns the bridges) and the container's. Standard library only: the
 links, addresses and routes are rtnetlink requests of ``linux/rtnl.py``.
@@ -29,7 +30,6 @@ import errno
 import json
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,6 @@ from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.linux.rtnl import Rtnl
 from hutch.net import nftrules, portproxy, rootless
-from hutch.net.rootlessd import SLIRP_ADDRESS
 from hutch.util.tools import find_tool
 
 # The MTU of a network without ``-o mtu=``: every link between a container and the
@@ -54,6 +53,8 @@ class AttachError(Exception):
 
 
 def _nft(text: str) -> None:
+    import subprocess  # only where a table is written: not for a TCP-only container
+
     proc = subprocess.run([find_tool("nft"), "-f", "-"], input=text, text=True, capture_output=True)
     if proc.returncode != 0:
         raise AttachError(f"nft failed: {proc.stderr.strip()}")
@@ -184,7 +185,7 @@ def _publish(rundir: Path, container_id: str, address: str, ports: list[dict[str
                         "proto": p["protocol"],
                         "host_addr": p["host_ip"] or "0.0.0.0",
                         "host_port": p["host_port"],
-                        "guest_addr": SLIRP_ADDRESS,
+                        "guest_addr": rootless.SLIRP_ADDRESS,
                         "guest_port": p["host_port"],
                     },
                 },

@@ -23,35 +23,20 @@ The holder drops a container's ports when its init exits (the pidfd), so a
 monitor that died without its clean-up leaves no port taken; ``remove``
 drops them at once. UDP ports stay slirp4netns host forwards (``attach``).
 
-Standard library only: the monitor (``remove``) and the holder import it.
+This module is the client's half (``attach``), light to import;
+``portserver`` is the holder's.
+
+Standard library only.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-import os
-import select
 import socket
-import struct
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 SOCKET_NAME = "ports.sock"
-# How a loopback client of the host appears to the container: the host as the
-# container itself reaches it (slirp4netns's gateway), so its replies stay ours.
-HOST_LOOPBACK = "10.0.2.2"
-IP_TRANSPARENT = 19
-F_SETPIPE_SZ = 1031
-# A pipe of 256 KiB moves a TCP window's worth per pair of splices; larger
-# pipes count against the user's pipe-user-pages-soft (64 MiB by default)
-# across all of their processes, past which the kernel gives one page.
-PIPE_SIZE = 1 << 18
-_CONNECT_TIMEOUT = 10.0
-_REPLY_TIMEOUT = 10.0
+REPLY_TIMEOUT = 10.0
 
 
 class PortProxyError(Exception):
@@ -62,12 +47,9 @@ def socket_path(rundir: Path) -> Path:
     return rundir / SOCKET_NAME
 
 
-# --- the client side: hutch.net.attach and the monitor ------------------------
-
-
 def _request(rundir: Path, header: dict[str, object], fds: list[int]) -> None:
     with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC) as s:
-        s.settimeout(_REPLY_TIMEOUT)
+        s.settimeout(REPLY_TIMEOUT)
         s.connect(str(socket_path(rundir)))
         socket.send_fds(s, [json.dumps(header).encode()], fds)
         answer = s.recv(4096).decode(errors="replace")
@@ -118,209 +100,3 @@ def listen(host_ip: str, port: int) -> socket.socket:
         s.close()
         raise
     return s
-
-
-# --- the server side: the holder ------------------------------------------------
-
-
-def source_for(client: str, target: str) -> str | None:
-    """The address to connect to ``target`` from, so that the container sees the
-    client; None: an IPv6 client of an IPv4 container cannot be shown (the
-    proxy's own address is used, as rootlessport's always is)."""
-    address = client.removeprefix("::ffff:")
-    if ":" in address or ":" in target:
-        return None
-    if address.startswith("127."):
-        return HOST_LOOPBACK
-    return address
-
-
-@dataclass
-class _Entry:
-    container_id: str
-    pidfd: int
-    listeners: list[tuple[socket.socket, tuple[str, int]]]
-    wake_r: int
-    wake_w: int
-    done: threading.Event = field(default_factory=threading.Event)
-    conns: set[socket.socket] = field(default_factory=set)
-    # guards conns and closed; closed is set before the descriptors go, so that no
-    # one writes to a wake-up pipe whose number the process may have reused
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    closed: bool = False
-
-
-def _pump(src: socket.socket, dst: socket.socket) -> None:
-    """Move bytes from ``src`` to ``dst`` until EOF; pass the half-close on."""
-    r, w = os.pipe2(os.O_CLOEXEC)
-    try:
-        with contextlib.suppress(OSError):  # over the user's pipe quota: the default size
-            fcntl.fcntl(w, F_SETPIPE_SZ, PIPE_SIZE)
-        s, d = src.fileno(), dst.fileno()
-        while True:
-            n = os.splice(s, w, PIPE_SIZE, flags=os.SPLICE_F_MOVE)
-            if n == 0:
-                break
-            while n:
-                n -= os.splice(r, d, n, flags=os.SPLICE_F_MOVE)
-        with contextlib.suppress(OSError):
-            dst.shutdown(socket.SHUT_WR)
-    except OSError:  # a reset on either side ends both directions
-        for sock in (src, dst):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-    finally:
-        os.close(r)
-        os.close(w)
-
-
-class PortProxy:
-    """The holder's half: a control socket, and per container its listeners."""
-
-    def __init__(self, rundir: Path, transparent: bool) -> None:
-        self.transparent = transparent
-        self._entries: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
-        path = socket_path(rundir)
-        path.unlink(missing_ok=True)
-        self._control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
-        self._control.bind(str(path))
-        self._control.listen(16)
-
-    def start(self) -> None:
-        threading.Thread(target=self._serve_control, daemon=True).start()
-
-    def _serve_control(self) -> None:
-        while True:
-            try:
-                conn, _ = self._control.accept()
-            except OSError:
-                continue
-            with conn:
-                try:
-                    answer = self._handle(conn)
-                except Exception as exc:  # any failure is the caller's answer, not our end
-                    answer = f"error: {exc}"
-                with contextlib.suppress(OSError):
-                    conn.send(answer.encode())
-
-    def _handle(self, conn: socket.socket) -> str:
-        data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 256)
-        try:
-            header = json.loads(data)
-            op = header.get("op")
-            if op == "ping":
-                return "ok"
-            if op == "remove":
-                self.drop(str(header["id"]))
-                return "ok"
-            if op != "add":
-                return f"error: unknown operation {op!r}"
-            targets = [(str(a), int(p)) for a, p in header["targets"]]
-            if len(fds) != len(targets) + 1:
-                return "error: one listening socket per target, after the pidfd"
-        except BaseException:
-            for fd in fds:
-                os.close(fd)
-            raise
-        self.drop(str(header["id"]))
-        listeners = [(socket.socket(fileno=fd), t) for fd, t in zip(fds[1:], targets, strict=True)]
-        self._add(str(header["id"]), fds[0], listeners)
-        return "ok"
-
-    def _add(
-        self, container_id: str, pidfd: int, listeners: list[tuple[socket.socket, tuple[str, int]]]
-    ) -> None:
-        wake_r, wake_w = os.pipe2(os.O_CLOEXEC)
-        entry = _Entry(container_id, pidfd, listeners, wake_r, wake_w)
-        with self._lock:
-            self._entries[container_id] = entry
-        threading.Thread(target=self._watch, args=(entry,), daemon=True).start()
-
-    def drop(self, container_id: str) -> None:
-        """Close a container's listeners and connections; returns when they are."""
-        with self._lock:
-            entry = self._entries.get(container_id)
-        if entry is None:
-            return
-        with entry.lock:
-            if not entry.closed:
-                os.write(entry.wake_w, b"x")
-        entry.done.wait(_REPLY_TIMEOUT)
-
-    def _watch(self, entry: _Entry) -> None:
-        """Accept on the entry's listeners until its init exits or it is dropped."""
-        stops = (entry.pidfd, entry.wake_r)
-        by_fd = {s.fileno(): (s, target) for s, target in entry.listeners}
-        for listener, _target in entry.listeners:
-            listener.setblocking(False)  # a client gone between select and accept
-        try:
-            while True:
-                ready, _, _ = select.select([*stops, *by_fd], [], [])
-                if any(fd in stops for fd in ready):
-                    break
-                for fd in ready:
-                    listener, target = by_fd[fd]
-                    try:
-                        client, addr = listener.accept()
-                    except OSError:
-                        continue
-                    threading.Thread(
-                        target=self._connection, args=(entry, client, str(addr[0]), target),
-                        daemon=True,
-                    ).start()  # fmt: skip
-        finally:
-            self._finish(entry)
-
-    def _finish(self, entry: _Entry) -> None:
-        with self._lock:
-            if self._entries.get(entry.container_id) is entry:
-                del self._entries[entry.container_id]
-        with entry.lock:
-            entry.closed = True
-            for conn in entry.conns:
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-        for listener, _target in entry.listeners:
-            listener.close()
-        for fd in (entry.pidfd, entry.wake_r, entry.wake_w):
-            os.close(fd)
-        entry.done.set()
-
-    def _connection(
-        self, entry: _Entry, client: socket.socket, peer: str, target: tuple[str, int]
-    ) -> None:
-        with client, self._upstream(peer, target) as upstream:
-            if upstream is None:  # reset the client, as a closed port would
-                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                return
-            with entry.lock:
-                if entry.closed:
-                    return
-                entry.conns.update((client, upstream))
-            back = threading.Thread(target=_pump, args=(upstream, client), daemon=True)
-            back.start()
-            _pump(client, upstream)
-            back.join()
-            with entry.lock:
-                entry.conns.difference_update((client, upstream))
-
-    @contextlib.contextmanager
-    def _upstream(self, peer: str, target: tuple[str, int]) -> Iterator[socket.socket | None]:
-        """A connected socket to the container; None when it cannot be made."""
-        family = socket.AF_INET6 if ":" in target[0] else socket.AF_INET
-        s = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-        try:
-            source = source_for(peer, target[0]) if self.transparent else None
-            if source is not None:
-                s.setsockopt(socket.SOL_IP, IP_TRANSPARENT, 1)
-                s.bind((source, 0))
-            s.settimeout(_CONNECT_TIMEOUT)
-            s.connect(target)
-            s.settimeout(None)
-        except OSError:
-            s.close()
-            yield None
-            return
-        with s:
-            yield s

@@ -24,6 +24,8 @@ from hutch.util.atomic import write_atomic
 if TYPE_CHECKING:
     import subprocess
 
+SLIRP_ADDRESS = "10.0.2.100"  # the namespace's own address on slirp4netns's tap0
+
 # The holder is a Python process that starts slirp4netns before it answers: a
 # second on an idle machine, but the cgroup v2 guest under load (TCG) took more
 # than 15 s, which failed whole runs with no word of why.

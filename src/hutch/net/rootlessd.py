@@ -38,10 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from hutch.linux import syscalls as sc
-from hutch.net import dns, nftrules, portproxy
+from hutch.net import dns, nftrules, portserver
 from hutch.util.tools import find_tool
 
-SLIRP_ADDRESS = "10.0.2.100"  # the namespace's own address on slirp4netns's tap0
 TAP = "tap0"
 _FORWARD_TIMEOUT = 5.0
 _TCP_IDLE = 10.0  # RFC 7766 asks servers to close idle connections after seconds
@@ -455,7 +454,7 @@ def main(rundir: Path, ready_fd: int) -> None:
     os.close(ns_fd)
     Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
     _run([find_tool("ip"), "link", "set", "lo", "up"])
-    portproxy.PortProxy(rundir, transparent=_route_replies()).start()
+    portserver.PortProxy(rundir, transparent=_route_replies()).start()
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGHUP, lambda *_: None)

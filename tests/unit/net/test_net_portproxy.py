@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from hutch.net import nftrules, portproxy
+from hutch.net import nftrules, portproxy, portserver
 
 
 @pytest.fixture
 def proxy(tmp_path: Path) -> Iterator[Path]:
-    portproxy.PortProxy(tmp_path, transparent=False).start()
+    portserver.PortProxy(tmp_path, transparent=False).start()
     yield tmp_path
 
 
@@ -164,11 +164,11 @@ def test_refusals_are_answers(proxy: Path, tmp_path: Path) -> None:
 
 
 def test_source_addresses() -> None:
-    assert portproxy.source_for("192.168.1.7", "10.89.0.2") == "192.168.1.7"
-    assert portproxy.source_for("::ffff:192.168.1.7", "10.89.0.2") == "192.168.1.7"
-    assert portproxy.source_for("127.0.0.1", "10.89.0.2") == portproxy.HOST_LOOPBACK
-    assert portproxy.source_for("fd00::5", "10.89.0.2") is None
-    assert portproxy.source_for("192.168.1.7", "fd00::2") is None
+    assert portserver.source_for("192.168.1.7", "10.89.0.2") == "192.168.1.7"
+    assert portserver.source_for("::ffff:192.168.1.7", "10.89.0.2") == "192.168.1.7"
+    assert portserver.source_for("127.0.0.1", "10.89.0.2") == portserver.HOST_LOOPBACK
+    assert portserver.source_for("fd00::5", "10.89.0.2") is None
+    assert portserver.source_for("192.168.1.7", "fd00::2") is None
 
 
 def test_listen_refuses_a_port_in_use() -> None:
