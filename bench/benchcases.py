@@ -477,6 +477,13 @@ def iperf_out_slirp(bench: Bench, side: str) -> Sample:
     return iperf_out(bench, side, _on_slirp(side))
 
 
+def start_iperf_server_rootlesskit(bench: Bench, side: str) -> None:
+    """hutch on slirp4netns with podman's default port handler there (rootlesskit:
+    the rootless namespace's port proxy), against podman's default: like for like."""
+    network = ("--network", "slirp4netns:port_handler=rootlesskit") if side == "hutch" else ()
+    start_iperf_server(bench, side, network)
+
+
 def start_iperf_server_user_net(bench: Bench, side: str) -> None:
     make_user_net(bench, side)
     start_iperf_server(bench, side, _on_user_net(side))
@@ -612,6 +619,12 @@ CASES: tuple[Case, ...] = (
                  Target("ratio_min", 1.0)),),
          iperf_in, setup=start_iperf_server_slirp, teardown=remove_container("bench-iperf-server"),
          max_runs=3, max_warmup=1, needs=("base", "iperf")),
+    Case("iperf-in-rootlesskit", "usernet",
+         (Metric("TCP host -> published port, slirp4netns:port_handler=rootlesskit", "Gbit/s",
+                 Target("ratio_min", 1.0)),),
+         iperf_in, setup=start_iperf_server_rootlesskit,
+         teardown=remove_container("bench-iperf-server"), max_runs=3, max_warmup=1,
+         needs=("base", "iperf")),
     Case("iperf-out-slirp", "usernet",
          (Metric("TCP container -> host, hutch on slirp4netns", "Gbit/s",
                  Target("ratio_min", 1.0)),),

@@ -1,10 +1,13 @@
-"""Published TCP ports of user networks through the rootless namespace's port proxy.
+"""Published TCP ports through the rootless namespace's port proxy.
 
 The proxy (``hutch.net.portproxy``) splices between a listening socket of the
 host's namespace and a connection made from a transparent socket in the
-rootless namespace; these tests move real data through it both ways, check
-the client addresses the container sees, and that a port is free again as
-soon as its container stops, or its monitor is killed.
+rootless namespace (user networks), or from inside the container's own
+namespace (``--network slirp4netns:port_handler=rootlesskit``, as podman's
+rootlessport); these tests move real data through it both ways, check the
+client addresses the container sees (against podman's for rootlesskit), and
+that a port is free again as soon as its container stops, or its monitor is
+killed.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import urllib.request
 from pathlib import Path
 
 from harness import Hutch
+from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 from ports import free_port
-from test_net_private import get, host_address
+from test_net_private import HTTPD, get, host_address
 from test_net_udp_source import ask, free_udp_port, udpecho  # noqa: F401 - a fixture
 from test_net_user_networks import _client
 
@@ -120,3 +124,31 @@ def test_tcp_and_udp_ports_of_one_container(
     # the detach helper removed slirp4netns's forward, which held the host's UDP port
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", udp))
+
+
+def test_rootlesskit_port_handler_is_podmans(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """slirp4netns:port_handler=rootlesskit (podman's default with slirp4netns): the
+    proxy connects from inside the container's namespace, so the container sees its
+    own address as every client's, as podman 4.3.1 shows it; UDP stays slirp4netns's."""
+    remote = host_address()
+    seen: dict[str, list[str]] = {}
+    for tool, net in (("hutch", "slirp4netns:port_handler=rootlesskit"), ("podman", "")):
+        port = free_port()
+        network = ("--network", net) if net else ()
+        run = hutch if tool == "hutch" else podman
+        done = run("run", "-d", "--name", "rk", *network, "-p", f"{port}:80", "base"
+                   if tool == "podman" else base_image, "sh", "-c", HTTPD)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        try:
+            seen[tool] = [
+                _client(get(f"http://{host}:{port}/cgi-bin/ip", timeout=20))
+                for host in ("127.0.0.1", remote)
+            ]
+            if tool == "hutch":
+                with urllib.request.urlopen(f"http://{remote}:{port}/index.html") as r:
+                    assert r.read() == b"hello\n"
+                hutch("stop", "-t", "0", "rk")
+                assert _wait_free(port)
+        finally:
+            run("rm", "-f", "-t", "0", "rk")
+    assert seen["hutch"] == seen["podman"] == ["10.0.2.100", "10.0.2.100"]

@@ -232,6 +232,13 @@ class ContainerService:
                 network = engine_networks.allocate(
                     self._ctx, record.id, options, network, shared=plan.request.shared_address
                 )
+            elif network.port_proxy and network.ports:
+                from hutch.engine.netrun import rundir
+
+                # the rootless namespace's port proxy holds them: where, and for whom
+                network = replace(
+                    network, runtime_dir=str(rundir(self._ctx)), container_id=record.id
+                )
             if source is not None:
                 rootfs = rootfs_dir.rootfs(source, dirs, driver)
             else:

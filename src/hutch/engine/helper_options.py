@@ -55,6 +55,7 @@ class HelperOptions:
     address: str = PRIVATE_ADDRESS
     gateway: str = PRIVATE_GATEWAY
     dns: str = PRIVATE_DNS
+    port_proxy: bool = False  # port_handler=rootlesskit
 
     def spec(self, backend: str, ports: tuple[PortMapping, ...] = ()) -> NetworkSpec:
         """The private network through ``backend`` with these options."""
@@ -66,6 +67,7 @@ class HelperOptions:
             address=self.address,
             gateway=self.gateway,
             dns=self.dns,
+            port_proxy=self.port_proxy,
         )
 
 
@@ -92,6 +94,7 @@ def _bool(key: str, value: str) -> bool:
 def _slirp(items: list[str]) -> HelperOptions:
     args: list[str] = []
     layout = HelperOptions()
+    proxy = False
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
@@ -114,13 +117,15 @@ def _slirp(items: list[str]) -> HelperOptions:
             _check_outbound(key, value)
             args.append(f"--{key.replace('_', '-')}={value}")
         elif key == "port_handler":
-            # published ports always go through slirp4netns's own forwarder here
-            # (what podman's port_handler=slirp4netns gives): both names are taken
+            # slirp4netns's own forwarder keeps the client's address (hutch's default);
+            # rootlesskit, podman's default, is the rootless namespace's splice proxy,
+            # as fast as podman's rootlessport, the container's own address as client
             if value not in _PORT_HANDLERS:
                 raise InvalidArgument(f'unknown port_handler for slirp4netns: "{value}"')
+            proxy = value == "rootlesskit"
         else:
             raise InvalidArgument(f'unknown option for slirp4netns: "{item}"')
-    return HelperOptions(tuple(args), layout.address, layout.gateway, layout.dns)
+    return HelperOptions(tuple(args), layout.address, layout.gateway, layout.dns, proxy)
 
 
 def _cidr(value: str) -> HelperOptions:

@@ -46,7 +46,16 @@ def start_needs_networks(net: NetworkSpec) -> bool:
     """Whether a start has network work to do (``networks.before_start``): a container
     it joins (whose pid changes), or user networks. The default network, none and host
     have none, and their start loads no network code (issue 16)."""
-    return (net.mode == "join" and bool(net.join_container)) or net.mode == "bridge"
+    return (
+        (net.mode == "join" and bool(net.join_container))
+        or net.mode == "bridge"
+        or _proxied(net.mode, net.port_proxy, net.runtime_dir)
+    )
+
+
+def _proxied(mode: str, port_proxy: object, runtime_dir: object) -> bool:
+    """slirp4netns with published ports through the rootless namespace's port proxy."""
+    return mode == "private" and port_proxy is True and bool(runtime_dir)
 
 
 def start_needs_networks_at(bundle: Path) -> bool:
@@ -62,6 +71,8 @@ def start_needs_networks_at(bundle: Path) -> bool:
         net = json.loads(raw)["network"]
         mode, joined = net["mode"], net["join_container"]
         if isinstance(mode, str) and isinstance(joined, str):
+            if _proxied(mode, net.get("port_proxy"), net.get("runtime_dir")):
+                return True
             return start_needs_networks(NetworkSpec(mode=mode, join_container=joined))
     return start_needs_networks(_network_in(raw))
 

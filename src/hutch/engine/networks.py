@@ -288,11 +288,17 @@ def before_start(ctx: EngineContext, container: cs.Container, net: NetworkSpec) 
     elif net.mode == "bridge":
         # an address it was made without holding (a pod clone's infra) is taken now
         address_claim.claim(ctx, container.record.id, net)
-        try:
-            rootless.ensure(rundir(ctx))
-        except (rootless.RootlessNetError, OSError) as exc:
-            raise HostNotReady(str(exc)) from exc
+        _ensure_rootless(ctx)
         publish_dns(ctx)
+    elif net.mode == "private" and net.port_proxy:
+        _ensure_rootless(ctx)  # its holder proxies the published TCP ports
+
+
+def _ensure_rootless(ctx: EngineContext) -> None:
+    try:
+        rootless.ensure(rundir(ctx))
+    except (rootless.RootlessNetError, OSError) as exc:
+        raise HostNotReady(str(exc)) from exc
 
 
 def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:

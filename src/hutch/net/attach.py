@@ -288,6 +288,36 @@ def attach(req: dict[str, Any]) -> None:
     procfs.allow_ping()
 
 
+def proxy(req: dict[str, Any]) -> None:
+    """slirp4netns with port_handler=rootlesskit: the TCP ports to the rootless
+    namespace's port proxy, which connects from inside the container's namespace."""
+    rundir = Path(req["rundir"])
+    container_id = req["container_id"]
+    if not portproxy.available(rundir):
+        raise AttachError(
+            "the rootless network namespace has no port proxy (an older hutch started "
+            "it): `hutch system migrate` restarts it"
+        )
+    made = _listeners(rundir, container_id, req["ports"])
+    netns = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
+    pidfd = os.pidfd_open(req["pid"])
+    try:
+        portproxy.add(
+            rundir,
+            container_id,
+            pidfd,
+            [(s, req["address"], p["container_port"]) for s, p in made],
+            netns=netns,
+        )
+    except (OSError, portproxy.PortProxyError) as exc:
+        raise AttachError(f"cannot publish the container's TCP ports: {exc}") from exc
+    finally:
+        for s, _p in made:
+            s.close()
+        os.close(pidfd)
+        os.close(netns)
+
+
 def detach(req: dict[str, Any]) -> None:
     rundir = Path(req["rundir"])
     if not rootless.forwards_file(rundir, req["container_id"]).exists():
@@ -309,7 +339,7 @@ def main(argv: list[str]) -> int:
     action, raw = argv[0], argv[1]
     req = json.loads(raw)
     try:
-        {"attach": attach, "detach": detach, "disconnect": disconnect}[action](req)
+        {"attach": attach, "detach": detach, "disconnect": disconnect, "proxy": proxy}[action](req)
     except (AttachError, rootless.RootlessNetError, portproxy.PortProxyError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 1

@@ -68,15 +68,26 @@ def available(rundir: Path) -> bool:
 
 
 def add(
-    rundir: Path, container_id: str, pidfd: int, forwards: list[tuple[socket.socket, str, int]]
+    rundir: Path,
+    container_id: str,
+    pidfd: int,
+    forwards: list[tuple[socket.socket, str, int]],
+    netns: int = -1,
 ) -> None:
-    """Hand the holder listening sockets and where each goes (address, port)."""
+    """Hand the holder listening sockets and where each goes (address, port).
+
+    ``netns``: a descriptor of the container's network namespace, for a container
+    that is not on a user network (slirp4netns with port_handler=rootlesskit):
+    the holder connects from inside it, to the container's own address.
+    """
     header: dict[str, object] = {
         "op": "add",
         "id": container_id,
         "targets": [[address, port] for _sock, address, port in forwards],
+        "netns": netns >= 0,
     }
-    _request(rundir, header, [pidfd, *(s.fileno() for s, _a, _p in forwards)])
+    own = [netns] if netns >= 0 else []
+    _request(rundir, header, [pidfd, *own, *(s.fileno() for s, _a, _p in forwards)])
 
 
 def remove(rundir: Path, container_id: str) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hutch.linux import syscalls as sc
 from hutch.net.portproxy import REPLY_TIMEOUT, socket_path
 
 # How a loopback client of the host appears to the container: the host as the
@@ -55,6 +56,7 @@ class _Entry:
     listeners: list[tuple[socket.socket, tuple[str, int]]]
     wake_r: int
     wake_w: int
+    netns: int  # the container's network namespace to connect from; -1: ours
     done: threading.Event = field(default_factory=threading.Event)
     conns: set[socket.socket] = field(default_factory=set)
     # guards conns and closed; closed is set before the descriptors go, so that no
@@ -130,22 +132,31 @@ class PortProxy:
             if op != "add":
                 return f"error: unknown operation {op!r}"
             targets = [(str(a), int(p)) for a, p in header["targets"]]
-            if len(fds) != len(targets) + 1:
+            first = 2 if header.get("netns") else 1
+            if len(fds) != len(targets) + first:
+                for fd in fds:
+                    os.close(fd)
                 return "error: one listening socket per target, after the pidfd"
         except BaseException:
             for fd in fds:
                 os.close(fd)
             raise
         self.drop(str(header["id"]))
-        listeners = [(socket.socket(fileno=fd), t) for fd, t in zip(fds[1:], targets, strict=True)]
-        self._add(str(header["id"]), fds[0], listeners)
+        listeners = [
+            (socket.socket(fileno=fd), t) for fd, t in zip(fds[first:], targets, strict=True)
+        ]
+        self._add(str(header["id"]), fds[0], listeners, fds[1] if first == 2 else -1)
         return "ok"
 
     def _add(
-        self, container_id: str, pidfd: int, listeners: list[tuple[socket.socket, tuple[str, int]]]
+        self,
+        container_id: str,
+        pidfd: int,
+        listeners: list[tuple[socket.socket, tuple[str, int]]],
+        netns: int,
     ) -> None:
         wake_r, wake_w = os.pipe2(os.O_CLOEXEC)
-        entry = _Entry(container_id, pidfd, listeners, wake_r, wake_w)
+        entry = _Entry(container_id, pidfd, listeners, wake_r, wake_w, netns)
         with self._lock:
             self._entries[container_id] = entry
         threading.Thread(target=self._watch, args=(entry,), daemon=True).start()
@@ -196,14 +207,15 @@ class PortProxy:
                     conn.shutdown(socket.SHUT_RDWR)
         for listener, _target in entry.listeners:
             listener.close()
-        for fd in (entry.pidfd, entry.wake_r, entry.wake_w):
-            os.close(fd)
+        for fd in (entry.pidfd, entry.wake_r, entry.wake_w, entry.netns):
+            if fd >= 0:
+                os.close(fd)
         entry.done.set()
 
     def _connection(
         self, entry: _Entry, client: socket.socket, peer: str, target: tuple[str, int]
     ) -> None:
-        with client, self._upstream(peer, target) as upstream:
+        with client, self._upstream(peer, target, entry.netns) as upstream:
             if upstream is None:  # reset the client, as a closed port would
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 return
@@ -219,12 +231,26 @@ class PortProxy:
                 entry.conns.difference_update((client, upstream))
 
     @contextlib.contextmanager
-    def _upstream(self, peer: str, target: tuple[str, int]) -> Iterator[socket.socket | None]:
-        """A connected socket to the container; None when it cannot be made."""
-        family = socket.AF_INET6 if ":" in target[0] else socket.AF_INET
-        s = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    def _upstream(
+        self, peer: str, target: tuple[str, int], netns: int
+    ) -> Iterator[socket.socket | None]:
+        """A connected socket to the container; None when it cannot be made.
+
+        With ``netns``, this thread (one per connection, ended with it) enters the
+        container's namespace first: a socket belongs to the namespace of the
+        thread that makes it, and a thread may change its own network namespace.
+        """
         try:
-            source = source_for(peer, target[0]) if self.transparent else None
+            if netns >= 0:
+                sc.setns(netns, sc.CLONE_NEWNET)
+            family = socket.AF_INET6 if ":" in target[0] else socket.AF_INET
+            s = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        except OSError:
+            yield None
+            return
+        try:
+            transparent = self.transparent and netns < 0
+            source = source_for(peer, target[0]) if transparent else None
             if source is not None:
                 s.setsockopt(socket.SOL_IP, IP_TRANSPARENT, 1)
                 s.bind((source, 0))

@@ -70,7 +70,13 @@ def attach(
         if net.backend == "pasta":
             return [_start_pasta(net, fd, bundle)]
         if net.backend == "slirp4netns":
-            return [_start_slirp(net, fd, bundle, Path(api_socket))]
+            slirp = _start_slirp(net, fd, bundle, Path(api_socket))
+            try:
+                _proxy_ports(net, init_pid, own_pid or init_pid)
+            except NetworkAttachError:
+                detach([slirp])
+                raise
+            return [slirp]
         raise NetworkAttachError(f"unknown network backend {net.backend!r}")
     finally:
         os.close(fd)
@@ -392,12 +398,33 @@ def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> in
     finally:
         os.close(ready_r)
     for port in net.ports:
+        if net.port_proxy and port.protocol == "tcp":
+            continue  # the rootless namespace's port proxy's (_proxy_ports)
         try:
             _slirp_forward(api, port.protocol, port.host_ip, port.host_port, port.container_port)
         except NetworkAttachError:
             detach([pid])
             raise
     return pid
+
+
+def _proxy_ports(net: NetworkSpec, init_pid: int, own_pid: int) -> None:
+    """port_handler=rootlesskit: the TCP ports go to the rootless namespace's port
+    proxy, which connects to the container from inside its namespace (to its own
+    address, which the container then sees as the client's, as with podman's
+    rootlessport) and drops them when the init exits."""
+    tcp = [p for p in net.ports if p.protocol == "tcp"]
+    if not net.port_proxy or not tcp:
+        return
+    request = {
+        "rundir": net.runtime_dir,
+        "container_id": net.container_id,
+        "netns": f"/proc/{init_pid}/ns/net",
+        "pid": own_pid,
+        "address": net.address,
+        "ports": [dataclasses.asdict(p) for p in tcp],
+    }
+    _run_attach("proxy", request, init_pid)
 
 
 def _slirp_forward(api: Path, proto: str, host_ip: str, host_port: int, guest_port: int) -> None:

@@ -72,3 +72,6 @@ class NetworkSpec:
     join_container: str = ""  # container:NAME: the id whose namespace is joined
     runtime_dir: str = ""  # bridge mode: where the rootless netns is found
     container_id: str = ""  # bridge mode: names the veth pairs and port rules
+    # slirp4netns:port_handler=rootlesskit: TCP ports through the rootless network
+    # namespace's port proxy (runtime_dir, container_id), as podman's rootlessport
+    port_proxy: bool = False

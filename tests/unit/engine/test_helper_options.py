@@ -31,6 +31,10 @@ def test_slirp4netns_options_become_its_flags() -> None:
     # the defaults slirp4netns has already: nothing to add
     assert parse("slirp4netns:allow_host_loopback=true,enable_ipv6=0").args == ()
     assert parse("slirp4netns:port_handler=rootlesskit").args == ()
+    # rootlesskit: the rootless namespace's port proxy; slirp4netns's own forwarder else
+    assert parse("slirp4netns:port_handler=rootlesskit").spec("slirp4netns").port_proxy
+    assert not parse("slirp4netns:port_handler=slirp4netns").spec("slirp4netns").port_proxy
+    assert not parse("slirp4netns:mtu=1400").spec("slirp4netns").port_proxy
     assert parse("slirp4netns:outbound_addr=lo").args == ("--outbound-addr=lo",)
 
 

@@ -336,6 +336,10 @@ def test_network_modes_and_their_checks() -> None:
     assert not start_needs_networks(NetworkSpec(mode="join", join="/proc/1/ns/net"))
     for mode in ("none", "host", "private"):
         assert not start_needs_networks(NetworkSpec(mode=mode)), mode
+    # slirp4netns:port_handler=rootlesskit with ports: the holder must run
+    proxied = NetworkSpec(mode="private", port_proxy=True, runtime_dir="/run/x")
+    assert start_needs_networks(proxied)
+    assert not start_needs_networks(NetworkSpec(mode="private", port_proxy=True))
     for mode, net in (
         ("a,a", NetworkOptions()),
         ("bad name", NetworkOptions()),
@@ -357,6 +361,8 @@ def test_network_modes_and_their_checks() -> None:
         NetworkSpec(mode="join", join_container="c" * 64),
         NetworkSpec(mode="join", join="/proc/1/ns/net"),
         NetworkSpec(mode="private", backend="pasta"),
+        NetworkSpec(mode="private", backend="slirp4netns", port_proxy=True, runtime_dir="/r"),
+        NetworkSpec(mode="private", backend="slirp4netns", port_proxy=True),  # no ports
         NetworkSpec(),
         NetworkSpec(mode="host"),
     ],
