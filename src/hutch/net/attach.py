@@ -270,19 +270,7 @@ def attach(req: dict[str, Any]) -> None:
         forwarded = [p for p in ports if not any(p is q for _s, q in proxied)]
         _publish(rundir, container_id, address, forwarded)
         if proxied:
-            try:
-                portproxy.add(
-                    rundir,
-                    container_id,
-                    pidfd,
-                    [(s, address, p["container_port"]) for s, p in proxied],
-                )
-            except (OSError, portproxy.PortProxyError) as exc:
-                raise AttachError(f"cannot publish the container's TCP ports: {exc}") from exc
-            finally:
-                for s, _p in proxied:
-                    s.close()
-                os.close(pidfd)
+            _hand_over(rundir, container_id, pidfd, proxied, address)
     sc.setns(ctr_fd, sc.CLONE_NEWNET)
     _inner(req["container_id"], attachments)
     procfs.allow_ping()
@@ -300,22 +288,30 @@ def proxy(req: dict[str, Any]) -> None:
         )
     made = _listeners(rundir, container_id, req["ports"])
     netns = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
-    pidfd = os.pidfd_open(req["pid"])
+    _hand_over(rundir, container_id, os.pidfd_open(req["pid"]), made, req["address"], netns)
+
+
+def _hand_over(
+    rundir: Path,
+    container_id: str,
+    pidfd: int,
+    made: list[tuple[socket.socket, dict[str, Any]]],
+    address: str,
+    netns: int = -1,
+) -> None:
+    """Give the proxy the listeners (to ``address``); ours close whatever happens,
+    since the holder has its own copies of the descriptors once it answered."""
     try:
-        portproxy.add(
-            rundir,
-            container_id,
-            pidfd,
-            [(s, req["address"], p["container_port"]) for s, p in made],
-            netns=netns,
-        )
+        forwards = [(s, address, int(p["container_port"])) for s, p in made]
+        portproxy.add(rundir, container_id, pidfd, forwards, netns=netns)
     except (OSError, portproxy.PortProxyError) as exc:
         raise AttachError(f"cannot publish the container's TCP ports: {exc}") from exc
     finally:
         for s, _p in made:
             s.close()
-        os.close(pidfd)
-        os.close(netns)
+        for fd in (pidfd, netns):
+            if fd >= 0:
+                os.close(fd)
 
 
 def detach(req: dict[str, Any]) -> None:
