@@ -18,6 +18,7 @@ import select
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,8 @@ class PortProxy:
         while True:
             try:
                 conn, _ = self._control.accept()
-            except OSError:
+            except OSError:  # out of descriptors, say: wait, not spin
+                time.sleep(0.1)
                 continue
             with conn:
                 try:
@@ -176,11 +178,15 @@ class PortProxy:
         """Accept on the entry's listeners until its init exits or it is dropped."""
         stops = (entry.pidfd, entry.wake_r)
         by_fd = {s.fileno(): (s, target) for s, target in entry.listeners}
+        # poll, not select: a holder with many connections has descriptors past 1024
+        poller = select.poll()
+        for fd in (*stops, *by_fd):
+            poller.register(fd, select.POLLIN)
         for listener, _target in entry.listeners:
-            listener.setblocking(False)  # a client gone between select and accept
+            listener.setblocking(False)  # a client gone between poll and accept
         try:
             while True:
-                ready, _, _ = select.select([*stops, *by_fd], [], [])
+                ready = [fd for fd, _events in poller.poll()]
                 if any(fd in stops for fd in ready):
                     break
                 for fd in ready:
@@ -215,7 +221,7 @@ class PortProxy:
     def _connection(
         self, entry: _Entry, client: socket.socket, peer: str, target: tuple[str, int]
     ) -> None:
-        with client, self._upstream(peer, target, entry.netns) as upstream:
+        with client, self._upstream(peer, target, entry) as upstream:
             if upstream is None:  # reset the client, as a closed port would
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 return
@@ -232,7 +238,7 @@ class PortProxy:
 
     @contextlib.contextmanager
     def _upstream(
-        self, peer: str, target: tuple[str, int], netns: int
+        self, peer: str, target: tuple[str, int], entry: _Entry
     ) -> Iterator[socket.socket | None]:
         """A connected socket to the container; None when it cannot be made.
 
@@ -241,15 +247,18 @@ class PortProxy:
         thread that makes it, and a thread may change its own network namespace.
         """
         try:
-            if netns >= 0:
-                sc.setns(netns, sc.CLONE_NEWNET)
+            if entry.netns >= 0:
+                with entry.lock:  # not a descriptor that _finish closed (and the
+                    if entry.closed:  # process may have numbered anew)
+                        raise OSError("the container's ports are gone")
+                    sc.setns(entry.netns, sc.CLONE_NEWNET)
             family = socket.AF_INET6 if ":" in target[0] else socket.AF_INET
             s = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         except OSError:
             yield None
             return
         try:
-            transparent = self.transparent and netns < 0
+            transparent = self.transparent and entry.netns < 0
             source = source_for(peer, target[0]) if transparent else None
             if source is not None:
                 s.setsockopt(socket.SOL_IP, IP_TRANSPARENT, 1)

@@ -418,6 +418,28 @@ def _run(argv: list[str], text: str = "") -> None:
         raise OSError(f"{argv[0]} failed: {done.stderr.decode(errors='replace').strip()}")
 
 
+def _readable(readers: list[Any], timeout: float) -> list[Any]:
+    """Those of ``readers`` (sockets, descriptors) ready to read: ``poll``, since a
+    holder proxying many connections numbers its new sockets past select's 1024."""
+    poller = select.poll()
+    by_fd: dict[int, Any] = {}
+    for r in readers:
+        fd = r if isinstance(r, int) else r.fileno()
+        by_fd[fd] = r
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _events in poller.poll(timeout * 1000)]
+
+
+def _raise_descriptor_limit() -> None:
+    """Up to the hard limit: each proxied connection holds six descriptors (two
+    sockets, two pipes), and the soft limit is often 1024."""
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def _route_replies() -> bool:
     """Rules that bring the container's answers to a transparent socket of the port
     proxy back here; without them (a kernel without nftables' socket match) the
@@ -454,6 +476,7 @@ def main(rundir: Path, ready_fd: int) -> None:
     os.close(ns_fd)
     Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
     _run([find_tool("ip"), "link", "set", "lo", "up"])
+    _raise_descriptor_limit()
     portserver.PortProxy(rundir, transparent=_route_replies()).start()
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
@@ -467,7 +490,7 @@ def main(rundir: Path, ready_fd: int) -> None:
         tcp = {s: name for s, name in responder.tcp_listeners.values()}
         readers: list[Any] = [wake_r, *responder.sockets(), *tcp]
         try:
-            ready, _, _ = select.select(readers, [], [], 30.0)
+            ready = _readable(readers, 30.0)
         except InterruptedError:
             continue
         if wake_r in ready:

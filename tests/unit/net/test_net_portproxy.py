@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import socket
 import subprocess
 import threading
@@ -184,3 +185,25 @@ def test_transparent_rules_mark_the_replies() -> None:
     text = nftrules.transparent_rules()
     assert "socket transparent 1 meta mark set 0x6875" in text
     assert text.startswith(f"table ip {nftrules.PROXY_TABLE}\ndelete table ip")
+
+
+def test_descriptors_past_select_s_limit(proxy: Path) -> None:
+    """A holder with many connections numbers its sockets past 1024, where
+    ``select`` fails: the proxy waits with ``poll``."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    top = min(hard, 4096) if hard != resource.RLIM_INFINITY else 4096
+    resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+    # up to 1100 (past select's reach), or as far as the limit lets a process go,
+    # which is as far as the holder could go too
+    filler = [os.open("/dev/null", os.O_RDONLY) for _ in range(min(1100, top - 40))]
+    server = Server()
+    child = _child()
+    try:
+        port = _publish(proxy, "c5", child.pid, server.port)  # its descriptors past 1024
+        assert _exchange(port, b"far").startswith(hashlib.sha256(b"far").hexdigest().encode())
+    finally:
+        child.kill()
+        child.wait()
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
