@@ -21,6 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from harness import Hutch
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 from ports import free_port
@@ -152,3 +153,19 @@ def test_rootlesskit_port_handler_is_podmans(hutch: Hutch, base_image: str, podm
         finally:
             run("rm", "-f", "-t", "0", "rk")
     assert seen["hutch"] == seen["podman"] == ["10.0.2.100", "10.0.2.100"]
+
+
+@pytest.mark.parametrize("mode", ["fork", "exec"])
+def test_the_attach_helper_runs_under_either_monitor(
+    hutch: Hutch, base_image: str, mode: str
+) -> None:
+    """The monitor forks the attach helper (runpy, by name) whether it is the CLI
+    forked or a new interpreter (HUTCH_MONITOR_EXEC): the modules it has differ."""
+    env = {"HUTCH_MONITOR_EXEC": "1"} if mode == "exec" else {}
+    hutch("network", "create", f"mon{mode}")
+    port = free_port()
+    hutch("run", "-d", "--name", f"att-{mode}", "--network", f"mon{mode}", "-p",
+          f"{port}:80", base_image, "sh", "-c", HTTPD, env=env)  # fmt: skip
+    assert _client(get(f"http://127.0.0.1:{port}/cgi-bin/ip", timeout=20)) == "10.0.2.2"
+    hutch("stop", "-t", "0", f"att-{mode}")
+    assert _wait_free(port)
