@@ -120,6 +120,11 @@ def test_tcp_and_udp_ports_of_one_container(
         f"80/tcp -> 0.0.0.0:{tcp}",
         f"5353/udp -> 0.0.0.0:{udp}",
     ]
+    # a port published on the host's IPv6 loopback: its client is the host's loopback
+    v6 = free_port()
+    hutch("run", "-d", "--name", "six", "--network", "mixnet", "-p", f"[::1]:{v6}:80",
+          base_image, "sh", "-c", HTTPD)  # fmt: skip
+    assert _client(get(f"http://[::1]:{v6}/cgi-bin/ip", timeout=20)) == "10.0.2.2"
     hutch("stop", "-t", "0", "mixed")
     assert _wait_free(tcp)
     # the detach helper removed slirp4netns's forward, which held the host's UDP port

@@ -43,10 +43,12 @@ def source_for(client: str, target: str) -> str | None:
     client; None: an IPv6 client of an IPv4 container cannot be shown (the
     proxy's own address is used, as rootlessport's always is)."""
     address = client.removeprefix("::ffff:")
-    if ":" in address or ":" in target:
+    if ":" in target:
         return None
-    if address.startswith("127."):
+    if address.startswith("127.") or address == "::1":  # a loopback client, either family
         return HOST_LOOPBACK
+    if ":" in address:
+        return None
     return address
 
 
