@@ -39,9 +39,10 @@ BULK = (
 )
 
 
-def _port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+def _port_is_free(port: int, kind: int = socket.SOCK_STREAM) -> bool:
+    with socket.socket(socket.AF_INET, kind) as s:
+        if kind == socket.SOCK_STREAM:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("0.0.0.0", port))
         except OSError:
@@ -49,10 +50,29 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def _wait_free(port: int, seconds: float = 10.0) -> bool:
+def _holder_of(port: int, table: str) -> bytes:
+    """The command line of the process whose socket is bound to ``port``
+    (``/proc/net/tcp`` or ``udp``): the rootless namespace's holder when the proxy
+    holds it, slirp4netns for a host forward."""
+    inodes = set()
+    for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port:
+            inodes.add(fields[9])
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            if any(link.removeprefix("socket:[").rstrip("]") in inodes for link in links):
+                return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+    return b""
+
+
+def _wait_free(port: int, seconds: float = 10.0, kind: int = socket.SOCK_STREAM) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if _port_is_free(port):
+        if _port_is_free(port, kind):
             return True
         time.sleep(0.05)
     return False
@@ -101,7 +121,8 @@ def test_tcp_and_udp_ports_of_one_container(
     base_image: str,
     udpecho: Path,  # noqa: F811 - the fixture imported above
 ) -> None:
-    """TCP through the proxy, UDP through slirp4netns: both keep the client's address."""
+    """TCP and UDP through the proxy: both keep the client's address, and the UDP
+    answers reach each client from the published port."""
     hutch("network", "create", "mixnet")
     tcp, udp = free_port(), free_udp_port()
     script = (
@@ -116,6 +137,10 @@ def test_tcp_and_udp_ports_of_one_container(
     assert _client(get(f"http://{remote}:{tcp}/cgi-bin/ip", timeout=20)) == remote
     assert _client(get(f"http://127.0.0.1:{tcp}/cgi-bin/ip")) == "10.0.2.2"
     assert ask(remote, udp, "far") == f"FROM {remote} far"
+    assert ask("127.0.0.1", udp, "near") == "FROM 10.0.2.2 near"
+    # both held by the proxy in the namespace's holder, not by a slirp4netns forward
+    assert b"hutch.net.rootlessd" in _holder_of(tcp, "tcp")
+    assert b"hutch.net.rootlessd" in _holder_of(udp, "udp")
     assert hutch("port", "mixed").stdout.splitlines() == [
         f"80/tcp -> 0.0.0.0:{tcp}",
         f"5353/udp -> 0.0.0.0:{udp}",
@@ -127,9 +152,7 @@ def test_tcp_and_udp_ports_of_one_container(
     assert _client(get(f"http://[::1]:{v6}/cgi-bin/ip", timeout=20)) == "10.0.2.2"
     hutch("stop", "-t", "0", "mixed")
     assert _wait_free(tcp)
-    # the detach helper removed slirp4netns's forward, which held the host's UDP port
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("0.0.0.0", udp))
+    assert _wait_free(udp, kind=socket.SOCK_DGRAM)  # the UDP one too
 
 
 def test_rootlesskit_port_handler_is_podmans(hutch: Hutch, base_image: str, podman: Run) -> None:

@@ -13,14 +13,13 @@ links, addresses and routes are rtnetlink requests of ``linux/rtnl.py``.
 ``attach``: per network, make sure the bridge (``hutchN``, gateway address,
 up) and its nftables table exist, then a veth pair with one end on the
 bridge and the other moved into the container, renamed ``ethN``, given its
-address and MAC, and (first network only) the default route. Published TCP
-ports are listening sockets made here, in the host's namespace, and handed
-to the rootless namespace's port proxy (``hutch.net.portproxy``); UDP ones
-(and TCP ones, should the holder predate the proxy) become slirp4netns host
-forwards to the namespace plus a DNAT rule to the container. Both keep the
-client's address. ``detach`` removes the forwards again (the veth pairs
-vanish with the container's namespace; the proxy drops its listeners when
-the init exits).
+address and MAC, and (first network only) the default route. Published
+ports are sockets made here, in the host's namespace, and handed to the
+rootless namespace's port proxy (``hutch.net.portproxy``), which keeps the
+client's address; should the holder predate the proxy, they become
+slirp4netns host forwards to the namespace plus a DNAT rule to the
+container, which ``detach`` removes again (the veth pairs vanish with the
+container's namespace; the proxy drops its sockets when the init exits).
 """
 
 from __future__ import annotations
@@ -231,21 +230,20 @@ def _enter(path: str) -> None:
 def _listeners(
     rundir: Path, container_id: str, ports: list[dict[str, Any]]
 ) -> list[tuple[socket.socket, dict[str, Any]]]:
-    """The proxy's listening sockets for the TCP ports, made here in the host's
+    """The proxy's published sockets for ``ports``, made here in the host's
     namespace; none when the holder has no proxy (it predates it)."""
-    tcp = [p for p in ports if p["protocol"] == "tcp"]
-    if not tcp or not portproxy.available(rundir):
+    if not ports or not portproxy.available(rundir):
         return []
-    # a previous run's listeners, should its clean-up have been missed, hold the ports
+    # a previous run's sockets, should its clean-up have been missed, hold the ports
     portproxy.remove(rundir, container_id)
     made: list[tuple[socket.socket, dict[str, Any]]] = []
     try:
-        for p in tcp:
+        for p in ports:
             try:
-                made.append((portproxy.listen(p["host_ip"], p["host_port"]), p))
+                made.append((portproxy.listen(p["host_ip"], p["host_port"], p["protocol"]), p))
             except OSError as exc:
                 raise AttachError(
-                    f"cannot publish port {p['host_port']}/tcp: {exc.strerror or exc}"
+                    f"cannot publish port {p['host_port']}/{p['protocol']}: {exc.strerror or exc}"
                 ) from exc
     except BaseException:
         for s, _p in made:

@@ -81,7 +81,7 @@ def transparent_rules() -> str:
     body = (
         "  chain prerouting {\n"
         "    type filter hook prerouting priority mangle; policy accept;\n"
-        f"    meta l4proto tcp socket transparent 1 meta mark set {PROXY_MARK:#x}\n"
+        f"    meta l4proto {{ tcp, udp }} socket transparent 1 meta mark set {PROXY_MARK:#x}\n"
         "  }\n"
     )
     return _replace(PROXY_TABLE, body)

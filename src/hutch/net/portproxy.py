@@ -95,18 +95,24 @@ def remove(rundir: Path, container_id: str) -> None:
     _request(rundir, {"op": "remove", "id": container_id}, [])
 
 
-def listen(host_ip: str, port: int) -> socket.socket:
-    """A listening socket of the caller's (the host's) namespace, as podman binds:
-    all IPv4 addresses unless ``host_ip`` names one."""
+def listen(host_ip: str, port: int, protocol: str = "tcp") -> socket.socket:
+    """A published socket of the caller's (the host's) namespace, as podman binds:
+    all IPv4 addresses unless ``host_ip`` names one. TCP listens; UDP is bound
+    (without SO_REUSEADDR, which would let a second one share the port)."""
     address = host_ip or "0.0.0.0"
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    s = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    udp = protocol == "udp"
+    s = socket.socket(
+        family, (socket.SOCK_DGRAM if udp else socket.SOCK_STREAM) | socket.SOCK_CLOEXEC
+    )
     try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if not udp:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         s.bind((address, port))
-        s.listen(socket.SOMAXCONN)
+        if not udp:
+            s.listen(socket.SOMAXCONN)
     except BaseException:
         s.close()
         raise

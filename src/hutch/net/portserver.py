@@ -1,9 +1,10 @@
 """The holder's half of the port proxy (``hutch.net.portproxy`` says what it is).
 
-Per container, one thread accepts on its listening sockets until the init's
-pidfd says it exited or the container is dropped; per connection, one thread
-connects to the container (from the client's address when the namespace
-routes the replies back: ``transparent``) and two move the bytes.
+Per container, one thread watches its published sockets until the init's
+pidfd says it exited or the container is dropped: it accepts on the TCP ones
+and moves the UDP ones' datagrams (``udpflows``). Per TCP connection, one
+thread connects to the container (from the client's address when the
+namespace routes the replies back: ``transparent``) and two move the bytes.
 
 Standard library only; imported by ``hutch.net.rootlessd``.
 """
@@ -25,17 +26,18 @@ from pathlib import Path
 
 from hutch.linux import syscalls as sc
 from hutch.net.portproxy import REPLY_TIMEOUT, socket_path
+from hutch.net.udpflows import IP_TRANSPARENT, UdpFlows
 
 # How a loopback client of the host appears to the container: the host as the
 # container itself reaches it (slirp4netns's gateway), so its replies stay ours.
 HOST_LOOPBACK = "10.0.2.2"
-IP_TRANSPARENT = 19
 F_SETPIPE_SZ = 1031
 # A pipe of 256 KiB moves a TCP window's worth per pair of splices; larger
 # pipes count against the user's pipe-user-pages-soft (64 MiB by default)
 # across all of their processes, past which the kernel gives one page.
 PIPE_SIZE = 1 << 18
 _CONNECT_TIMEOUT = 10.0
+_SWEEP = 10.0  # how often idle UDP flows are looked for, while there are any
 
 
 def source_for(client: str, target: str) -> str | None:
@@ -50,6 +52,11 @@ def source_for(client: str, target: str) -> str | None:
     if ":" in address:
         return None
     return address
+
+
+def _no_source(_client: str, _target: str) -> None:
+    """Without the namespace's rules for them: no transparent socket."""
+    return None
 
 
 @dataclass
@@ -149,6 +156,13 @@ class PortProxy:
         listeners = [
             (socket.socket(fileno=fd), t) for fd, t in zip(fds[first:], targets, strict=True)
         ]
+        if first == 2 and any(s.type == socket.SOCK_DGRAM for s, _t in listeners):
+            for s, _t in listeners:
+                s.close()
+            for fd in fds[:first]:
+                os.close(fd)
+            # flows are made by the watcher, which stays in the rootless namespace
+            return "error: UDP ports of a container off the user networks are slirp4netns's"
         self._add(str(header["id"]), fds[0], listeners, fds[1] if first == 2 else -1)
         return "ok"
 
@@ -186,13 +200,23 @@ class PortProxy:
             poller.register(fd, select.POLLIN)
         for listener, _target in entry.listeners:
             listener.setblocking(False)  # a client gone between poll and accept
+        source = source_for if self.transparent else _no_source
+        flows = UdpFlows(
+            source, lambda fd: poller.register(fd, select.POLLIN), poller.unregister, time.monotonic
+        )
         try:
             while True:
-                ready = [fd for fd, _events in poller.poll()]
+                ready = [fd for fd, _events in poller.poll(_SWEEP * 1000 if flows else None)]
                 if any(fd in stops for fd in ready):
                     break
                 for fd in ready:
+                    if flows.owns(fd):
+                        flows.reply(fd)
+                        continue
                     listener, target = by_fd[fd]
+                    if listener.type == socket.SOCK_DGRAM:
+                        flows.forward(listener, target)
+                        continue
                     try:
                         client, addr = listener.accept()
                     except OSError:
@@ -201,7 +225,9 @@ class PortProxy:
                         target=self._connection, args=(entry, client, str(addr[0]), target),
                         daemon=True,
                     ).start()  # fmt: skip
+                flows.sweep()
         finally:
+            flows.close()
             self._finish(entry)
 
     def _finish(self, entry: _Entry) -> None:

@@ -188,12 +188,19 @@ def _helper_child(err: int, action: str, payload: str) -> NoReturn:
         os._exit(code)
 
 
+def forwards_file(net: NetworkSpec) -> Path:
+    """``hutch.net.rootless.forwards_file`` (the network layer's, which the runtime
+    does not import; a unit test keeps the two the same)."""
+    return Path(net.runtime_dir) / "ports" / f"{net.container_id}.json"
+
+
 def release(net: NetworkSpec) -> None:
     """After a run on user networks: drop its published ports from the rootless namespace."""
-    # TCP ports are the rootless namespace's port proxy's, which drops them itself
-    # when the init exits (hutch.net.portproxy): only UDP ones are slirp4netns
-    # forwards that a helper must remove.
-    if net.mode == "bridge" and any(p.protocol == "udp" for p in net.ports):
+    # The ports are the rootless namespace's port proxy's, which drops them itself
+    # when the init exits (hutch.net.portproxy); only a holder older than the proxy
+    # left slirp4netns forwards, on record where hutch.net.rootless.forwards_file
+    # says, for a helper to remove.
+    if net.mode == "bridge" and net.ports and forwards_file(net).exists():
         request: dict[str, object] = {"rundir": net.runtime_dir, "container_id": net.container_id}
         with contextlib.suppress(NetworkAttachError):
             _run_attach("detach", request, 0)

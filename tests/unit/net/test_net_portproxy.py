@@ -209,3 +209,98 @@ def test_descriptors_past_select_s_limit(proxy: Path) -> None:
         for fd in filler:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+class UdpEcho:
+    """A container's UDP service: answers each datagram with its sender and payload."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except OSError:
+                return
+            self.sock.sendto(f"{addr[1]} ".encode() + data, addr)
+
+
+def test_udp_datagrams_go_both_ways_one_flow_per_client(proxy: Path) -> None:
+    echo = UdpEcho()
+    child = _child()
+    try:
+        published = portproxy.listen("127.0.0.1", 0, "udp")
+        port = published.getsockname()[1]
+        pidfd = os.pidfd_open(child.pid)
+        try:
+            portproxy.add(proxy, "u1", pidfd, [(published, "127.0.0.1", echo.port)])
+        finally:
+            published.close()
+            os.close(pidfd)
+        clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+        seen: list[set[str]] = [set(), set()]
+        for round_ in range(3):
+            for i, c in enumerate(clients):
+                c.settimeout(5)
+                c.sendto(f"c{i}-{round_}".encode(), ("127.0.0.1", port))
+                answer, sender = c.recvfrom(65535)
+                assert sender == ("127.0.0.1", port)  # from the published port
+                flow_port, payload = answer.decode().split()
+                assert payload == f"c{i}-{round_}"
+                seen[i].add(flow_port)
+        # each client kept one flow; the two clients had two
+        assert len(seen[0]) == len(seen[1]) == 1
+        assert seen[0] != seen[1]
+        portproxy.remove(proxy, "u1")
+        portproxy.listen("127.0.0.1", port, "udp").close()  # the port is free again
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_idle_udp_flows_are_forgotten() -> None:
+    from hutch.net import udpflows
+
+    now = [0.0]
+    registered: set[int] = set()
+    flows = udpflows.UdpFlows(
+        lambda _c, _t: None, registered.add, registered.discard, lambda: now[0]
+    )
+    echo = UdpEcho()
+    published = portproxy.listen("127.0.0.1", 0, "udp")
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        client.sendto(b"hi", published.getsockname())
+        flows.forward(published, ("127.0.0.1", echo.port))
+        assert len(flows) == 1 and len(registered) == 1
+        now[0] = udpflows.IDLE - 1
+        flows.sweep()
+        assert len(flows) == 1  # not idle long enough
+        now[0] = 2 * udpflows.IDLE
+        flows.sweep()
+        assert len(flows) == 0 and not registered
+    finally:
+        client.close()
+        published.close()
+
+
+def test_udp_is_refused_for_a_container_off_the_user_networks(proxy: Path) -> None:
+    child = _child()
+    try:
+        published = portproxy.listen("127.0.0.1", 0, "udp")
+        pidfd = os.pidfd_open(child.pid)
+        netns = os.open("/proc/self/ns/net", os.O_RDONLY)
+        try:
+            with pytest.raises(portproxy.PortProxyError, match="slirp4netns's"):
+                portproxy.add(proxy, "u2", pidfd, [(published, "127.0.0.1", 9)], netns=netns)
+        finally:
+            published.close()
+            os.close(pidfd)
+            os.close(netns)
+    finally:
+        child.kill()
+        child.wait()

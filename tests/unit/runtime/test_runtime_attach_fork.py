@@ -19,3 +19,11 @@ def test_a_helpers_last_word_is_the_error(tmp_path: Path) -> None:
         nethelper._run_attach("attach", {"rundir": str(tmp_path)}, 0)
     text = str(caught.value)
     assert text.startswith("cannot attach the container to its networks: attach failed: KeyError")
+
+
+def test_the_monitor_looks_for_forwards_where_the_helper_records_them(tmp_path: Path) -> None:
+    from hutch.net import rootless
+    from hutch.runtime.spec_network import NetworkSpec
+
+    net = NetworkSpec(mode="bridge", runtime_dir=str(tmp_path), container_id="e" * 64)
+    assert nethelper.forwards_file(net) == rootless.forwards_file(tmp_path, "e" * 64)
