@@ -352,3 +352,19 @@ def test_containers_on_podmans_network_reach_each_other_by_address(
         125,
         "Error: default network podman cannot be removed\n",
     )
+
+
+def test_a_renamed_container_answers_to_its_new_name(hutch: Hutch, base_image: str) -> None:
+    """rename publishes the names (a start no longer does unless they changed)."""
+    hutch("network", "create", "renames")
+    hutch("run", "-d", "--network", "renames", "--name", "before", base_image, "sleep", "100")
+    hutch("rename", "before", "after")
+    look = ("run", "--rm", "--network", "renames", base_image, "nslookup")
+    assert "Address:" in hutch(*look, "after").stdout.split("after", 1)[-1]
+    gone = hutch(*look, "before", check=False)
+    assert "Address:" not in gone.stdout.split("before", 1)[-1]
+    # stopped, renamed, started: the new name still
+    hutch("stop", "-t", "0", "after")
+    hutch("rename", "after", "again")
+    hutch("start", "again")
+    assert "Address:" in hutch(*look, "again").stdout.split("again", 1)[-1]

@@ -74,14 +74,15 @@ def _spelled(address: str) -> str:
         return address
 
 
-def claim(ctx: EngineContext, container_id: str, net: NetworkSpec) -> None:
+def claim(ctx: EngineContext, container_id: str, net: NetworkSpec) -> bool:
     """Before a start (under ``starting``): the addresses of the container's spec
     that it does not hold are taken from their holders, unless one of those runs
-    (podman's IPAM error, exit 125)."""
+    (podman's IPAM error, exit 125). Whether it took any (the names change)."""
     from hutch.store.networks import NetworkStore
 
     store = NetworkStore(ctx.conn)
     held = {a.network: a for a in store.attachments(container_id=container_id)}
+    took = False
     for wanted in net.attachments:
         mine = held.get(wanted.network)
         if mine and (mine.address, mine.address6) == (wanted.address, wanted.address6):
@@ -91,6 +92,8 @@ def claim(ctx: EngineContext, container_id: str, net: NetworkSpec) -> None:
         except NoSuchObject as exc:
             raise Conflict(f"the container's network {wanted.network} is gone") from exc
         store.take(record(container_id, wanted), lambda holder: not _running(ctx, holder))
+        took = True
+    return took
 
 
 def _running(ctx: EngineContext, container_id: str) -> bool:

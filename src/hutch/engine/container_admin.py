@@ -46,6 +46,12 @@ class ContainerAdmin:
         with contextlib.suppress(OSError):  # for a running monitor's later events
             (self._ctx.containers.dirs(record.id).userdata / st.RENAMED).write_text(new_name)
         engine_events.container_event(self._ctx, replace(record, name=new_name), "rename")
+        from hutch.engine.netrun import serves_names
+
+        if serves_names(self._ctx):  # a container on user networks answers to its new name
+            from hutch.engine.networks import publish_dns
+
+            publish_dns(self._ctx)
         return record.id
 
     def exists(self, name: str) -> bool:

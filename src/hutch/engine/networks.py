@@ -287,9 +287,13 @@ def before_start(ctx: EngineContext, container: cs.Container, net: NetworkSpec) 
         _rewrite_network(container, replace(net, join=f"/proc/{other.state.pid}/ns/net"))
     elif net.mode == "bridge":
         # an address it was made without holding (a pod clone's infra) is taken now
-        address_claim.claim(ctx, container.record.id, net)
+        took = address_claim.claim(ctx, container.record.id, net)
         _ensure_rootless(ctx)
-        publish_dns(ctx)
+        # The names were published by whatever changed them (create, connect, rm,
+        # rename): again only when this start took an address back, or when none
+        # are on record (the runtime directory emptied: a reboot, system migrate).
+        if took or not serves_names(ctx):
+            publish_dns(ctx)
     elif net.mode == "private" and net.port_proxy:
         _ensure_rootless(ctx)  # its holder proxies the published TCP ports
 
