@@ -146,6 +146,15 @@ TAKEN = [
     ["compose", "images"],
     ["compose", "images", "-q", "web"],
     ["compose", "--profile", "x", "images", "web", "--quiet=false"],
+    ["build", "-q", "--build-arg", "BASE=x", "-f", "ctx/Containerfile", "ctx"],
+    ["build", "--pull", "ctx"],  # bare: always, and ctx is the context (cli/build.py)
+    ["build", "--pull=never", "-t", "a", "--tag", "b", "--tag=c", "."],
+    ["build", "--pull-never", "--pull", "newer"],  # newer is the context
+    ["build", "--layers=false", "--no-cache", "--retry", "3", "--squash", "-D"],
+    ["build", "--tls-verify=false", "--jobs", "2", "-v", "/a:/b", "-m", "64m", "ctx"],
+    ["build", "ctx", "--label", "a=b", "--layers"],  # options after the context
+    ["build", "--", "-ctx"],
+    ["--root", "/r", "build", "--iidfile", "/tmp/i", "--timestamp", "0", "-c", "5", "."],
 ]
 
 
@@ -230,6 +239,16 @@ LEFT = [
     ["compose", "top", "--help"],
     ["compose", "top", "-a"],
     ["compose", "images", "--format", "json"],  # not an option of images (yet)
+    ["build", "--help"],
+    ["build", "-h"],
+    ["build", "a", "b"],  # one context: click's message
+    ["build", "--retry", "-1", "."],  # unsigned: typer's (pflag's) message
+    ["build", "--retry", "+1", "."],
+    ["build", "--bogus", "."],
+    ["build", "--layers=maybe", "."],
+    ["build", "-f"],
+    ["image", "build", "."],  # build's other names stay typer's
+    ["buildx", "build", "."],
 ]
 
 
