@@ -30,12 +30,16 @@ from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageS
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
-from hutch.runtime.spec import DEFAULT_PATH
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, remove_tree
 
 BASE_DIGEST = "org.opencontainers.image.base.digest"
 BASE_NAME = "org.opencontainers.image.base.name"
+# The PATH buildah's FROM gives a base without one (imagebuilder's default): the
+# runtime's default too (runtime/spec.py DEFAULT_PATH; a unit test holds them
+# equal), written here so that a build whose steps all come from the cache loads
+# none of the runtime's spec for it.
+FROM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _METADATA = (
     ins.Env,
     ins.Label,
@@ -476,7 +480,7 @@ def with_path(config: ImageConfig) -> ImageConfig:
     does: the built image has it in its Env."""
     if "PATH" in metadata.env_dict(config.config):
         return config
-    env = (*config.config.env, f"PATH={DEFAULT_PATH}")
+    env = (*config.config.env, f"PATH={FROM_PATH}")
     return replace(config, config=replace(config.config, env=env))
 
 

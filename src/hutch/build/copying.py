@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -215,6 +214,8 @@ def _place(
             os.mkdir(target, 0o700)
         deferred.append((target, info))
     elif stat.S_ISREG(mode):
+        import shutil  # a cached COPY copies nothing: its import (bz2, lzma) waits for a file
+
         shutil.copyfile(src, target, follow_symlinks=False)
     elif stat.S_ISLNK(mode):
         os.symlink(os.readlink(src), target)

@@ -14,8 +14,6 @@ import json
 import os
 import posixpath
 import re
-import secrets
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +38,11 @@ from hutch.build.stepstate import (
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
-from hutch.runtime.ids import IdMapEntry, map_to_host
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
+    from hutch.runtime.ids import IdMapEntry
     from hutch.runtime.spec import Mount
 
 _HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
@@ -56,6 +54,8 @@ _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_
 
 def _mapped(entries: tuple[IdMapEntry, ...], inside: int, what: str) -> int:
     """The session ID a mapped step's ``inside`` ID is; refused when the map lacks it."""
+    from hutch.runtime.ids import map_to_host
+
     outside = map_to_host(entries, inside)
     if outside is None:
         raise InvalidArgument(
@@ -99,6 +99,8 @@ class FsSteps:
         key_text = json.dumps([text, list(specs), instruction.network or ""])
 
         def produce(current: StageState) -> LayerInfo | None:
+            import secrets
+
             from hutch.build import runstep  # the monitor's client: only on a cache miss
             from hutch.runtime.spec import Mount
 
@@ -220,7 +222,7 @@ class FsSteps:
     def _cache_dir(self, m: ins.Mount) -> Path:
         ident = m.id or m.target or ""
         uid, gid = m.uid or 0, m.gid or 0
-        userns = self.request.run.userns
+        userns = self.request.run.userns_spec()
         if userns.enabled:
             # steps with their own IDs (build --userns-uid-map): a cache of those maps'
             # own, made owned by the session IDs its uid and gid map to
@@ -255,6 +257,8 @@ class FsSteps:
             raise InvalidArgument(f"--mount source {m.source or '.'}: no such file or directory")
         if not m.readonly:
             # A writable bind mount must not change its source: give it a copy.
+            import shutil
+
             copy = self.builder.scratch_dir() / "bind"
             if os.path.isdir(path):
                 shutil.copytree(path, copy, symlinks=True)
