@@ -28,7 +28,6 @@ from hutch.api.build import (
 )
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument, NoSuchObject
-from hutch.api.images import RegistryAccess
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
@@ -49,6 +48,7 @@ from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
 
 if TYPE_CHECKING:
+    from hutch.api.images import RegistryAccess
     from hutch.cgroups.limits import ResourceSpec
     from hutch.runtime.spec import Rootfs
 
@@ -62,7 +62,7 @@ class LocalBuildHost:
         self,
         ctx: EngineContext,
         quiet: bool,
-        access: RegistryAccess | None = None,
+        access: RegistryAccess | None = None,  # None: the defaults (no flag given)
         cancelled: Callable[[], bool] | None = None,  # the build's: its FROM pulls stop too
         retry: tuple[int | None, str | None] = (None, None),  # --retry, --retry-delay
     ) -> None:
@@ -158,7 +158,7 @@ class LocalBuildHost:
                 reference=name,
                 quiet=self._quiet,
                 policy=policy,
-                access=self._access or RegistryAccess(),
+                access=self._registry(),
                 cancelled=self._cancelled,
                 retry=self._retry[0],
                 retry_delay=self._retry[1],
@@ -168,6 +168,11 @@ class LocalBuildHost:
         if record is None:
             raise NoSuchObject(f"{name}: image not known")
         return record
+
+    def _registry(self) -> RegistryAccess:
+        from hutch.api.images import RegistryAccess  # for a pull or push only
+
+        return self._access or RegistryAccess()
 
     def get_image(self, image_id: str) -> ImageRecord | None:
         return self._ctx.images.get(image_id)
@@ -182,7 +187,7 @@ class LocalBuildHost:
                 PullOptions(
                     reference=reference,
                     quiet=True,
-                    access=self._access or RegistryAccess(),
+                    access=self._registry(),
                     cancelled=self._cancelled,
                     retry=0,  # a miss is the usual answer: no retries for it
                 )
@@ -209,7 +214,7 @@ class LocalBuildHost:
                 source=image_id,
                 destination=reference,
                 quiet=True,
-                access=self._access or RegistryAccess(),
+                access=self._registry(),
                 cancelled=self._cancelled,
                 retry=self._retry[0],
                 retry_delay=self._retry[1],
@@ -305,9 +310,7 @@ class BuildService:
             if not output.to_stdout:  # the build changes directory while it mounts
                 output = replace(output, dest=os.path.abspath(output.dest))
         named = _named_contexts(options.build_contexts)
-        access = RegistryAccess(
-            options.tls_verify, options.creds, options.authfile, options.cert_dir
-        )
+        access = _registry_access(options)
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
         run_settings = self._step_userns(options, run_settings)
@@ -331,7 +334,7 @@ class BuildService:
             if options.from_image:
                 cf = with_first_base(cf, options.from_image)
             if options.all_platforms:
-                self._check_all_platforms(cf, build_args, access)
+                self._check_all_platforms(cf, build_args, access or _default_access())
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             ssh = _ssh_agents(options.ssh, agents) if options.ssh else {}
@@ -440,6 +443,22 @@ class BuildService:
 
         host = host_platform()
         check_all_platforms(base_names(cf, build_args, host), platforms_of, host)
+
+
+def _registry_access(options: BuildOptions) -> RegistryAccess | None:
+    """The registry flags, or None where none is given (their classes load for a pull)."""
+    given = (options.tls_verify, options.creds, options.authfile, options.cert_dir)
+    if given == (None, None, None, None):
+        return None
+    from hutch.api.images import RegistryAccess
+
+    return RegistryAccess(*given)
+
+
+def _default_access() -> RegistryAccess:
+    from hutch.api.images import RegistryAccess
+
+    return RegistryAccess()
 
 
 def _ssh_agents(items: Sequence[str], agents: contextlib.ExitStack) -> dict[str, Path]:
