@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.resource_options import ResourceOptions
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
 _TRUE = ("true", "1", "t", "yes")

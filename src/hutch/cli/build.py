@@ -161,7 +161,7 @@ def build_command(state: "AppState", **values: "Any") -> None:
         log_path,
         parse_output,
     )
-    from hutch.api.container_config import ResourceOptions
+    from hutch.api.resource_options import ResourceOptions
     from hutch.cli.globals_ import warn_hooks_dirs, warn_runtime_flags
 
     v = values

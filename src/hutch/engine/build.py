@@ -26,8 +26,8 @@ from hutch.api.build import (
     log_path,
     parse_output,
 )
-from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument, NoSuchObject
+from hutch.api.resource_options import ResourceOptions
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
@@ -635,6 +635,8 @@ def _run_resources(options: ResourceOptions, settings: Settings) -> ResourceSpec
     """RUN's cgroup limits, placed as run places a container's (each step gets a cgroup
     of its own, made and removed by its monitor), or refused on a host that cannot
     enforce them. No limit asked: None, and no probe of the host's cgroups at all."""
+    if options == ResourceOptions():
+        return None  # no flag at all: given_limits' flag table is not even loaded
     if not options.given_limits() and options.cgroup_parent is None:
         return None
     from hutch.cgroups.manager import DISABLE_HINT
