@@ -9,7 +9,6 @@ returns the layer made from the upper dir (None when nothing changed).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import posixpath
@@ -40,6 +39,7 @@ from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
+from hutch.util.sha256 import hexdigest, sha256
 
 if TYPE_CHECKING:
     from hutch.runtime.ids import IdMapEntry
@@ -156,7 +156,7 @@ class FsSteps:
             config,
             produce,
             key_args=state.args,
-            sources=hashlib.sha256(key_text.encode()).hexdigest(),
+            sources=hexdigest(key_text.encode()),
             created_by=run_created_by(instruction, state),
         )
 
@@ -228,7 +228,7 @@ class FsSteps:
             # own, made owned by the session IDs its uid and gid map to
             ident += f"\0{userns.uid_map}{userns.gid_map}"
             uid, gid = _mapped(userns.uid_map, uid, "uid"), _mapped(userns.gid_map, gid, "gid")
-        name = hashlib.sha256(ident.encode()).hexdigest()[:32]
+        name = hexdigest(ident.encode())[:32]
         directory = self.host.cache_dir / name
         if not directory.exists():
             directory.parent.mkdir(parents=True, exist_ok=True)
@@ -344,7 +344,7 @@ class FsSteps:
             keep_git = isinstance(instruction, ins.Add) and instruction.keep_git_dir
             checkouts = [self._clone(g, keep_git) for g in gits]
             repos = [Source(str(c.tree), "", c.name, True) for c in checkouts]
-            digest = hashlib.sha256()
+            digest = sha256()
             digest.update(
                 digest_sources(sources, ignore, owners=from_ is not None, exclude=exclude).encode()
             )
@@ -352,9 +352,9 @@ class FsSteps:
             if link:  # the layer stands alone: what it depends on of the image goes in here
                 digest.update(f"workdir\0{state.config.config.working_dir}\n".encode())
             for name, data in heredocs:
-                digest.update(f"heredoc\0{name}\0".encode() + hashlib.sha256(data).digest())
+                digest.update(f"heredoc\0{name}\0".encode() + sha256(data).digest())
             for d in downloads:
-                digest.update(f"url\0{d.url}\0".encode() + hashlib.sha256(d.data).digest())
+                digest.update(f"url\0{d.url}\0".encode() + sha256(d.data).digest())
             for g, c in zip(gits, checkouts, strict=True):
                 # the commit decides the content (.git itself varies from clone to clone)
                 digest.update(f"git\0{g}\0{c.commit}\0{int(keep_git)}\n".encode())
@@ -490,6 +490,8 @@ class FsSteps:
             algorithm, _, expected = checksum.partition(":")
             if algorithm not in ("sha256", "sha384", "sha512") or not expected:
                 raise InvalidArgument(f"--checksum {checksum}: expected sha256:HEX")
+            import hashlib
+
             actual = hashlib.new(algorithm, data).hexdigest()
             if actual != expected.lower():
                 raise InvalidArgument(
