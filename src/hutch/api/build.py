@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.resource_options import ResourceOptions
@@ -167,7 +166,11 @@ class BuildReport:
     names: tuple[str, ...]
 
 
-OutputKind = Literal["local", "tar"]
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Literal
+
+    OutputKind = Literal["local", "tar"]
 _BAD_OUTPUT = "failed to parse build output: "  # podman's prefix
 
 

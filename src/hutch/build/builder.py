@@ -24,7 +24,6 @@ from hutch.build import instructions as ins
 from hutch.build import metadata, stages
 from hutch.build.cache import CacheIndex, cache_reference, step_key
 from hutch.build.fssteps import FsSteps
-from hutch.build.host import BuildHost
 from hutch.build.parser import parse
 from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageState
 from hutch.build.substitute import substitute
@@ -32,6 +31,10 @@ from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, remove_tree
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from hutch.build.host import BuildHost
 
 BASE_DIGEST = "org.opencontainers.image.base.digest"
 BASE_NAME = "org.opencontainers.image.base.name"

@@ -16,12 +16,15 @@ import posixpath
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build.ignore import IgnoreMatcher
 from hutch.build.sources import Source, walk
 from hutch.runtime.paths_in_root import resolve_in_root
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 MULTI_SOURCE_ERROR = (
     "when using COPY with more than one source file, the destination must be a directory "

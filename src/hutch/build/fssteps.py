@@ -16,20 +16,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build import copying, metadata
 from hutch.build import instructions as ins
 from hutch.build.gitsource import Checkout, is_git_url
-from hutch.build.host import BuildHost
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
 from hutch.build.stepstate import (
     BuildRequest,
     StageState,
     StepFailed,
-    StepRunner,
     run_environment,
     step_network,
     with_proxy,
@@ -41,7 +38,10 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
 from hutch.util.sha256 import hexdigest, sha256
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from hutch.build.host import BuildHost
+    from hutch.build.stepstate import StepRunner
     from hutch.runtime.ids import IdMapEntry
     from hutch.runtime.spec import Mount
 

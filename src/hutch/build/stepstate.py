@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
 
 from hutch.api.build import BuildOutput
 from hutch.api.errors import HutchError
@@ -23,7 +22,10 @@ from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.store.layers import LayerInfo
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Protocol, TextIO
+
     from hutch.runtime.spec import ResourceSpec
     from hutch.runtime.spec_network import NetworkSpec
     from hutch.runtime.spec_security import Device, Ulimit
@@ -219,35 +221,39 @@ class Progress:
         return (2, 2) if self.quiet or self.stdout_taken else (1, 2)
 
 
-class StepRunner(Protocol):
-    """The builder as a step sees it (``builder.Builder`` is the one implementation)."""
+# The builder as a step sees it: a protocol for mypy only (no class at run time, so
+# that a build loads no typing for it; cgroups/manager.py does the same).
+if TYPE_CHECKING:
 
-    @property
-    def cf(self) -> ins.Containerfile: ...
-    @property
-    def progress(self) -> Progress: ...
+    class StepRunner(Protocol):
+        """The builder as a step sees it (``builder.Builder`` is the one implementation)."""
 
-    def scratch_dir(self) -> Path: ...
+        @property
+        def cf(self) -> ins.Containerfile: ...
+        @property
+        def progress(self) -> Progress: ...
 
-    def finish(
-        self,
-        state: StageState,
-        text: str,
-        config: ContainerConfig,
-        produce: Callable[[StageState], LayerInfo | None] | None,
-        *,
-        key_args: Mapping[str, str] | None = None,
-        sources: str | None = None,
-        author: str | None = None,
-        link: bool = False,
-        created_by: str | None = None,
-    ) -> StageState: ...
+        def scratch_dir(self) -> Path: ...
 
-    def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...
+        def finish(
+            self,
+            state: StageState,
+            text: str,
+            config: ContainerConfig,
+            produce: Callable[[StageState], LayerInfo | None] | None,
+            *,
+            key_args: Mapping[str, str] | None = None,
+            sources: str | None = None,
+            author: str | None = None,
+            link: bool = False,
+            created_by: str | None = None,
+        ) -> StageState: ...
 
-    def mounted_layers(
-        self, layers: list[LayerInfo]
-    ) -> contextlib.AbstractContextManager[Path]: ...
+        def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...
+
+        def mounted_layers(
+            self, layers: list[LayerInfo]
+        ) -> contextlib.AbstractContextManager[Path]: ...
 
 
 def run_environment(state: StageState) -> tuple[str, ...]:

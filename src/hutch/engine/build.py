@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from hutch.api.build import (
     PULL_POLICIES,
@@ -47,7 +46,10 @@ from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.images import RegistryAccess
     from hutch.cgroups.limits import ResourceSpec
     from hutch.runtime.spec import Rootfs

@@ -9,7 +9,6 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, LayerNotTar, NoSuchObject
@@ -23,7 +22,10 @@ from hutch.store.layers import LayerInfo
 
 # api.images' option and report classes (31) load in the methods that make one: a
 # build, the engine's busiest user of this service, makes none (issue 16)
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.build import BuildOptions, BuildReport  # see api/images.py
     from hutch.api.image_scp import ScpOptions, ScpReport
     from hutch.api.images import (
