@@ -506,6 +506,55 @@ def test_start_up_imports_almost_nothing(argv: list[str], tmp_path: Path) -> Non
     assert len(hutch) <= 8, hutch
 
 
+# What a build loads before its first step (issue 16: a cached build is almost all
+# start-up): no typer (build is a fast verb), no RUN machinery or parser of a flag not
+# given (the runtime's spec, run's security, namespace and network code), no registry
+# classes, no typing, OpenSSL, shutil, subprocess or csv. A step that runs loads them.
+NOT_FOR_A_BUILD_START = (
+    *NEVER,
+    "typing",
+    "hashlib",
+    "_hashlib",
+    "shutil",
+    "subprocess",
+    "csv",
+    "hutch.api.images",
+    "hutch.api.container_config",
+    "hutch.api.container_flags",
+    "hutch.runtime.spec",
+    "hutch.engine.specbuild",
+    "hutch.engine.security",
+    "hutch.engine.nsmodes",
+    "hutch.engine.netconfig",
+    "hutch.engine.build_namespaces",
+    "hutch.build.runstep",
+    "hutch.build.host",
+)
+
+
+def test_a_build_starts_without_the_step_machinery(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from hutch.cli import fast\n"
+        "argv = ['build', '-q', '--build-arg', 'A=1', '-f', 'x/Containerfile', 'x']\n"
+        "assert fast.parse(argv).verb == 'build'\n"
+        "import hutch.cli.build, hutch.engine.build, hutch.engine.images\n"
+        "from hutch.api.build import BuildOptions\n"
+        "from hutch.build.builder import with_path, step_line\n"
+        "from hutch.build.cache import step_key\n"
+        "from hutch.config.settings import Settings\n"
+        "from hutch.engine.build import _validate\n"
+        "_validate(BuildOptions(context='.'), Settings())\n"
+        "step_key('p', 'RUN x', {'A': '1'}, 'd')\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    env = _own_dirs(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert _matching(done.stdout.split(), NOT_FOR_A_BUILD_START) == []
+
+
 def test_the_api_service_starts_without_typer() -> None:
     """Socket activation waits for the service's start-up: its body and the
     server load neither typer nor click."""
