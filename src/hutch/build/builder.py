@@ -426,6 +426,12 @@ class Builder:
                 def produce(_current: StageState) -> LayerInfo | None:
                     return linked
 
+        if produce is not None:
+            # a step that runs or copies: the build goes on for long from here, so the
+            # collector the fast path held off for the start-up works again
+            from hutch.util import gcpause
+
+            gcpause.resume(freeze=True)
         layer = produce(state) if produce is not None else None
         created = self.created()
         entry = HistoryEntry(
