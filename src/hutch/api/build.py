@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.resource_options import ResourceOptions
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
 _TRUE = ("true", "1", "t", "yes")
@@ -167,7 +166,11 @@ class BuildReport:
     names: tuple[str, ...]
 
 
-OutputKind = Literal["local", "tar"]
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Literal
+
+    OutputKind = Literal["local", "tar"]
 _BAD_OUTPUT = "failed to parse build output: "  # podman's prefix
 
 

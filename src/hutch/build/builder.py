@@ -24,18 +24,25 @@ from hutch.build import instructions as ins
 from hutch.build import metadata, stages
 from hutch.build.cache import CacheIndex, cache_reference, step_key
 from hutch.build.fssteps import FsSteps
-from hutch.build.host import BuildHost
 from hutch.build.parser import parse
 from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageState
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
-from hutch.runtime.spec import DEFAULT_PATH
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, remove_tree
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from hutch.build.host import BuildHost
+
 BASE_DIGEST = "org.opencontainers.image.base.digest"
 BASE_NAME = "org.opencontainers.image.base.name"
+# The PATH buildah's FROM gives a base without one (imagebuilder's default): the
+# runtime's default too (runtime/spec.py DEFAULT_PATH; a unit test holds them
+# equal), written here so that a build whose steps all come from the cache loads
+# none of the runtime's spec for it.
+FROM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _METADATA = (
     ins.Env,
     ins.Label,
@@ -419,6 +426,12 @@ class Builder:
                 def produce(_current: StageState) -> LayerInfo | None:
                     return linked
 
+        if produce is not None:
+            # a step that runs or copies: the build goes on for long from here, so the
+            # collector the fast path held off for the start-up works again
+            from hutch.util import gcpause
+
+            gcpause.resume(freeze=True)
         layer = produce(state) if produce is not None else None
         created = self.created()
         entry = HistoryEntry(
@@ -476,7 +489,7 @@ def with_path(config: ImageConfig) -> ImageConfig:
     does: the built image has it in its Env."""
     if "PATH" in metadata.env_dict(config.config):
         return config
-    env = (*config.config.env, f"PATH={DEFAULT_PATH}")
+    env = (*config.config.env, f"PATH={FROM_PATH}")
     return replace(config, config=replace(config.config, env=env))
 
 

@@ -10,13 +10,13 @@ database (table ``build_cache``); a removed image takes its entries with it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
 from collections.abc import Mapping
 
 from hutch.store.db import transaction
+from hutch.util.sha256 import hexdigest
 
 
 def step_key(
@@ -33,7 +33,7 @@ def step_key(
         "sources": sources,
     }
     raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(raw).hexdigest()
+    return hexdigest(raw)
 
 
 class CacheIndex:

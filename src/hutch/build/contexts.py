@@ -11,9 +11,12 @@ wins over a stage or an image of the same name, as in buildah.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from hutch.api.errors import InvalidArgument
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Literal
 
 _IMAGE_PREFIXES = ("docker-image://", "container-image://", "docker://")
 

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build.ignore import IgnoreMatcher
 from hutch.build.sources import Source, walk
 from hutch.runtime.paths_in_root import resolve_in_root
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 MULTI_SOURCE_ERROR = (
     "when using COPY with more than one source file, the destination must be a directory "
@@ -215,6 +217,8 @@ def _place(
             os.mkdir(target, 0o700)
         deferred.append((target, info))
     elif stat.S_ISREG(mode):
+        import shutil  # a cached COPY copies nothing: its import (bz2, lzma) waits for a file
+
         shutil.copyfile(src, target, follow_symlinks=False)
     elif stat.S_ISLNK(mode):
         os.symlink(os.readlink(src), target)

@@ -9,30 +9,24 @@ returns the layer made from the upper dir (None when nothing changed).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import posixpath
 import re
-import secrets
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build import copying, metadata
 from hutch.build import instructions as ins
 from hutch.build.gitsource import Checkout, is_git_url
-from hutch.build.host import BuildHost
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
 from hutch.build.stepstate import (
     BuildRequest,
     StageState,
     StepFailed,
-    StepRunner,
     run_environment,
     step_network,
     with_proxy,
@@ -40,11 +34,15 @@ from hutch.build.stepstate import (
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
-from hutch.runtime.ids import IdMapEntry, map_to_host
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
+from hutch.util.sha256 import hexdigest, sha256
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from hutch.build.host import BuildHost
+    from hutch.build.stepstate import StepRunner
+    from hutch.runtime.ids import IdMapEntry
     from hutch.runtime.spec import Mount
 
 _HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
@@ -56,6 +54,8 @@ _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_
 
 def _mapped(entries: tuple[IdMapEntry, ...], inside: int, what: str) -> int:
     """The session ID a mapped step's ``inside`` ID is; refused when the map lacks it."""
+    from hutch.runtime.ids import map_to_host
+
     outside = map_to_host(entries, inside)
     if outside is None:
         raise InvalidArgument(
@@ -99,6 +99,8 @@ class FsSteps:
         key_text = json.dumps([text, list(specs), instruction.network or ""])
 
         def produce(current: StageState) -> LayerInfo | None:
+            import secrets
+
             from hutch.build import runstep  # the monitor's client: only on a cache miss
             from hutch.runtime.spec import Mount
 
@@ -154,7 +156,7 @@ class FsSteps:
             config,
             produce,
             key_args=state.args,
-            sources=hashlib.sha256(key_text.encode()).hexdigest(),
+            sources=hexdigest(key_text.encode()),
             created_by=run_created_by(instruction, state),
         )
 
@@ -220,13 +222,13 @@ class FsSteps:
     def _cache_dir(self, m: ins.Mount) -> Path:
         ident = m.id or m.target or ""
         uid, gid = m.uid or 0, m.gid or 0
-        userns = self.request.run.userns
+        userns = self.request.run.userns_spec()
         if userns.enabled:
             # steps with their own IDs (build --userns-uid-map): a cache of those maps'
             # own, made owned by the session IDs its uid and gid map to
             ident += f"\0{userns.uid_map}{userns.gid_map}"
             uid, gid = _mapped(userns.uid_map, uid, "uid"), _mapped(userns.gid_map, gid, "gid")
-        name = hashlib.sha256(ident.encode()).hexdigest()[:32]
+        name = hexdigest(ident.encode())[:32]
         directory = self.host.cache_dir / name
         if not directory.exists():
             directory.parent.mkdir(parents=True, exist_ok=True)
@@ -255,6 +257,8 @@ class FsSteps:
             raise InvalidArgument(f"--mount source {m.source or '.'}: no such file or directory")
         if not m.readonly:
             # A writable bind mount must not change its source: give it a copy.
+            import shutil
+
             copy = self.builder.scratch_dir() / "bind"
             if os.path.isdir(path):
                 shutil.copytree(path, copy, symlinks=True)
@@ -340,7 +344,7 @@ class FsSteps:
             keep_git = isinstance(instruction, ins.Add) and instruction.keep_git_dir
             checkouts = [self._clone(g, keep_git) for g in gits]
             repos = [Source(str(c.tree), "", c.name, True) for c in checkouts]
-            digest = hashlib.sha256()
+            digest = sha256()
             digest.update(
                 digest_sources(sources, ignore, owners=from_ is not None, exclude=exclude).encode()
             )
@@ -348,9 +352,9 @@ class FsSteps:
             if link:  # the layer stands alone: what it depends on of the image goes in here
                 digest.update(f"workdir\0{state.config.config.working_dir}\n".encode())
             for name, data in heredocs:
-                digest.update(f"heredoc\0{name}\0".encode() + hashlib.sha256(data).digest())
+                digest.update(f"heredoc\0{name}\0".encode() + sha256(data).digest())
             for d in downloads:
-                digest.update(f"url\0{d.url}\0".encode() + hashlib.sha256(d.data).digest())
+                digest.update(f"url\0{d.url}\0".encode() + sha256(d.data).digest())
             for g, c in zip(gits, checkouts, strict=True):
                 # the commit decides the content (.git itself varies from clone to clone)
                 digest.update(f"git\0{g}\0{c.commit}\0{int(keep_git)}\n".encode())
@@ -486,6 +490,8 @@ class FsSteps:
             algorithm, _, expected = checksum.partition(":")
             if algorithm not in ("sha256", "sha384", "sha512") or not expected:
                 raise InvalidArgument(f"--checksum {checksum}: expected sha256:HEX")
+            import hashlib
+
             actual = hashlib.new(algorithm, data).hexdigest()
             if actual != expected.lower():
                 raise InvalidArgument(

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,10 @@ from pathlib import Path
 from hutch.api.errors import HostNotReady, HutchError, InvalidArgument
 from hutch.build.sources import clean_source
 from hutch.runtime.paths_in_root import resolve_in_root
+
+TYPE_CHECKING = False  # a build that clones nothing loads no subprocess (issue 16)
+if TYPE_CHECKING:
+    import subprocess
 
 _COMMIT = re.compile(r"[0-9a-fA-F]{7,64}")
 _TIMEOUT = 600
@@ -67,6 +69,8 @@ def parse_git_url(text: str, what: str = "ADD") -> GitSource:
 def clone(source: GitSource, work: Path, *, keep_git_dir: bool, what: str = "ADD") -> Checkout:
     """Check ``source`` out into the new directory ``work``; ``what`` begins the
     error messages (ADD, or the build context)."""
+    import shutil
+
     if shutil.which("git") is None:
         raise HostNotReady(
             f"{what} of a git repository needs git on the host (apt-get install git)"
@@ -129,6 +133,8 @@ def clone(source: GitSource, work: Path, *, keep_git_dir: bool, what: str = "ADD
 def _git(
     source: GitSource, what: str, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
     env = dict(os.environ)
     # Never wait for a password on a terminal the build does not own.
     env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="true", GIT_SSH_COMMAND=_ssh_command(env))

@@ -15,10 +15,13 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from hutch.api.build import BuildOutput
 from hutch.api.errors import InvalidArgument
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 
 def check_output(output: BuildOutput) -> None:

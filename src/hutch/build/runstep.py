@@ -57,7 +57,7 @@ class RunRequest:
     env: tuple[str, ...]
     cwd: str
     user: str
-    network: str  # host, none, private or ns:PATH (settings.private: private's helper)
+    network: str  # host, none, private or ns:PATH (settings.private_spec(): private's helper)
     rootfs: Rootfs
     mounts: tuple[Mount, ...]
     workdir: Path  # private scratch dir of this step (bundle, etc files)
@@ -84,7 +84,7 @@ def write_etc_files(
     if network == "host":
         hosts = etcfiles.host_hosts() + f"127.0.1.1\t{hostname}\n"
     elif network == "private":
-        private = settings.private
+        private = settings.private_spec()
         hosts = etcfiles.private_hosts(private.address, hostname, private.gateway)
         host_resolv = etcfiles.private_resolv(host_resolv, private.dns)
     else:
@@ -167,9 +167,9 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         ),
         security=SecuritySpec(ulimits=settings.ulimits, devices=settings.devices),
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
-        resources=settings.resources,
-        network=step_network_spec(request.network, settings.private),
-        userns=settings.userns,
+        resources=settings.resource_spec(),
+        network=step_network_spec(request.network, settings.private_spec()),
+        userns=settings.userns_spec(),
     )
 
 
@@ -194,7 +194,7 @@ def _masked(settings: RunSettings) -> tuple[str, ...]:
 
 def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) -> int:
     """Run the command to its end; its exit code (125/126/127 raise as errors)."""
-    userns = request.settings.userns
+    userns = request.settings.userns_spec()
     if userns.shift == SHIFT_FUSE:
         from hutch.runtime.fuse_upper import to_overlay_form
 

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TextIO
 
 from hutch.api.build import BuildOutput
 from hutch.api.errors import HutchError
@@ -21,11 +20,16 @@ from hutch.build import metadata
 from hutch.build.contexts import NamedContext
 from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
-from hutch.runtime.spec import ResourceSpec
-from hutch.runtime.spec_network import NetworkSpec
-from hutch.runtime.spec_security import Device, Ulimit
-from hutch.runtime.spec_userns import UsernsSpec
 from hutch.store.layers import LayerInfo
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Protocol, TextIO
+
+    from hutch.runtime.spec import ResourceSpec
+    from hutch.runtime.spec_network import NetworkSpec
+    from hutch.runtime.spec_security import Device, Ulimit
+    from hutch.runtime.spec_userns import UsernsSpec
 
 
 class StepFailed(HutchError):
@@ -53,14 +57,20 @@ class StepNamespaces:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """What build's flags set on every RUN step's container."""
+    """What build's flags set on every RUN step's container.
+
+    The fields of the runtime's spec classes are None where no flag set them, and
+    made (``private_spec``, ``resource_spec``, ``userns_spec``) by the step that
+    runs: a build whose steps all come from the cache never loads the runtime's
+    spec (about 20 classes; issue 16)."""
 
     # host, none, private (pasta or slirp4netns: ``backend``) or ns:PATH; a step's
     # RUN --network=none|host wins, RUN --network=default keeps this one (buildah's)
     network: str = "host"
     # the private network: its helper (chosen before the build starts), the helper's
     # options of build --network slirp4netns:OPTS or pasta:OPTS and their layout
-    private: NetworkSpec = field(default_factory=lambda: NetworkSpec(mode="private"))
+    # (None: the default helper's, with no options)
+    private: NetworkSpec | None = None
     volumes: tuple[tuple[str, str, bool], ...] = ()  # (host source, destination, read-only)
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()
@@ -77,13 +87,34 @@ class RunSettings:
     ulimits: tuple[Ulimit, ...] = ()
     shm_size: int | None = None  # /dev/shm's bytes (0: no limit); None: the runtime's 64m
     # --memory, --cpu-shares, ...: each RUN step's cgroup, placed as run places one
-    resources: ResourceSpec = field(default_factory=ResourceSpec)
+    resources: ResourceSpec | None = None  # None: no limit
     namespaces: StepNamespaces = field(default_factory=StepNamespaces)
     devices: tuple[Device, ...] = ()  # --device: bound in (rootless), as run's
     stdin: bool = False  # --stdin: the build's standard input is RUN's (else /dev/null)
     # --userns-uid-map and the like: a user namespace of each step's own with these
     # maps (session IDs) and how the image is shown with them; empty: the session's
-    userns: UsernsSpec = field(default_factory=UsernsSpec)
+    userns: UsernsSpec | None = None  # None: the session's
+
+    def private_spec(self) -> NetworkSpec:
+        if self.private is not None:
+            return self.private
+        from hutch.runtime.spec_network import NetworkSpec
+
+        return NetworkSpec(mode="private")
+
+    def resource_spec(self) -> ResourceSpec:
+        if self.resources is not None:
+            return self.resources
+        from hutch.runtime.spec import ResourceSpec
+
+        return ResourceSpec()
+
+    def userns_spec(self) -> UsernsSpec:
+        if self.userns is not None:
+            return self.userns
+        from hutch.runtime.spec_userns import UsernsSpec
+
+        return UsernsSpec()
 
 
 def step_network(step: str | None, build: str) -> str:
@@ -126,7 +157,7 @@ class BuildRequest:
     # --cache-from/--cache-to: registry repositories (normalised) whose tags are step keys
     cache_from: tuple[str, ...] = ()
     cache_to: tuple[str, ...] = ()
-    run: RunSettings = RunSettings()
+    run: RunSettings = field(default_factory=RunSettings)
     squash_all: bool = False  # the final image is one layer, history one entry
     skip_unused_stages: bool = True  # False: every stage up to the target is built
     output: BuildOutput | None = None  # -o: the final stage's files exported too
@@ -190,35 +221,39 @@ class Progress:
         return (2, 2) if self.quiet or self.stdout_taken else (1, 2)
 
 
-class StepRunner(Protocol):
-    """The builder as a step sees it (``builder.Builder`` is the one implementation)."""
+# The builder as a step sees it: a protocol for mypy only (no class at run time, so
+# that a build loads no typing for it; cgroups/manager.py does the same).
+if TYPE_CHECKING:
 
-    @property
-    def cf(self) -> ins.Containerfile: ...
-    @property
-    def progress(self) -> Progress: ...
+    class StepRunner(Protocol):
+        """The builder as a step sees it (``builder.Builder`` is the one implementation)."""
 
-    def scratch_dir(self) -> Path: ...
+        @property
+        def cf(self) -> ins.Containerfile: ...
+        @property
+        def progress(self) -> Progress: ...
 
-    def finish(
-        self,
-        state: StageState,
-        text: str,
-        config: ContainerConfig,
-        produce: Callable[[StageState], LayerInfo | None] | None,
-        *,
-        key_args: Mapping[str, str] | None = None,
-        sources: str | None = None,
-        author: str | None = None,
-        link: bool = False,
-        created_by: str | None = None,
-    ) -> StageState: ...
+        def scratch_dir(self) -> Path: ...
 
-    def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...
+        def finish(
+            self,
+            state: StageState,
+            text: str,
+            config: ContainerConfig,
+            produce: Callable[[StageState], LayerInfo | None] | None,
+            *,
+            key_args: Mapping[str, str] | None = None,
+            sources: str | None = None,
+            author: str | None = None,
+            link: bool = False,
+            created_by: str | None = None,
+        ) -> StageState: ...
 
-    def mounted_layers(
-        self, layers: list[LayerInfo]
-    ) -> contextlib.AbstractContextManager[Path]: ...
+        def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...
+
+        def mounted_layers(
+            self, layers: list[LayerInfo]
+        ) -> contextlib.AbstractContextManager[Path]: ...
 
 
 def run_environment(state: StageState) -> tuple[str, ...]:

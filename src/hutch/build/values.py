@@ -8,7 +8,6 @@ it (``RUN --mount=type=cache,target=$DIR``, ``EXPOSE $PORT``).
 
 from __future__ import annotations
 
-import csv
 import posixpath
 import re
 
@@ -102,6 +101,8 @@ def parse_mount(spec: str) -> Mount:
     Numeric values that still contain ``$`` are left unset: they can only be
     read once the builder has substituted the spec.
     """
+    import csv  # a RUN --mount's only
+
     fields = next(csv.reader([spec]), [])
     values: dict[str, str] = {}
     flags: dict[str, bool] = {}

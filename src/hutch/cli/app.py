@@ -337,7 +337,7 @@ def build_app(
         globals_.warn_builtin_parts(
             runtime=runtime, runtime_flags=runtime_flag or (), conmon=conmon
         )
-        build_flags.warn_hooks_dirs(hooks_dir)
+        globals_.warn_hooks_dirs(hooks_dir)
         globals_.check_storage_opts(storage_opt or ())
         if tmpdir is not None:
             globals_.use_tmpdir(tmpdir)

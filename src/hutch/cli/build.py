@@ -1,45 +1,44 @@
-"""``hutch build`` (also ``hutch buildx build`` and ``hutch image build``)."""
+"""``hutch build`` (also ``hutch buildx build`` and ``hutch image build``).
 
-from __future__ import annotations
+``build_command`` does the work: the fast path (cli/fast.py) calls it without
+typer, the typer command of ``register`` with the same values (a cached build
+is mostly start-up: typer's import and its click command were about a third of
+it). No ``from __future__ import annotations`` (as in cli/run.py): register's
+typer annotations are evaluated inside register, which imports typer.
+"""
 
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
-from typer.core import TyperCommand
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import build_flags as bf
-from hutch.cli import flags_registry as fr
-from hutch.cli.state import state_of
 
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads it alike
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Mapping
+    from typing import Any
+
+    import typer
+
+    from hutch.cli.state import AppState
 
 # Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal) and
 # that take other words than true and false (the switches, --layers and
 # --tls-verify, take =true|false through cli/pflag.py): bare, they mean this
-# value; a following word is never taken as their value.
-_BARE_VALUES = {"--pull": "always"}
+# value; a following word is never taken as their value. The fast path's table
+# carries them too (cli/fastgen.py reads the command's ``bare_values``).
+BARE_VALUES = {"--pull": "always"}
 
 
-class _BuildCommand(TyperCommand):
-    @staticmethod
-    def rewrite_args(args: list[str]) -> list[str]:
-        """A bare --pull as --pull=always (cli/usage.py counts the arguments of a
-        refused command line through this too: ``--pull newer`` is two)."""
-        rewritten: list[str] = []
-        for arg in args:
-            if arg == "--":
-                rewritten.extend(args[len(rewritten) :])
-                break
-            rewritten.append(f"{arg}={_BARE_VALUES[arg]}" if arg in _BARE_VALUES else arg)
-        return rewritten
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, self.rewrite_args(args))
+def rewrite_args(args: list[str]) -> list[str]:
+    """A bare --pull as --pull=always (cli/usage.py counts the arguments of a
+    refused command line through this too: ``--pull newer`` is two)."""
+    rewritten: list[str] = []
+    for arg in args:
+        if arg == "--":
+            rewritten.extend(args[len(rewritten) :])
+            break
+        rewritten.append(f"{arg}={BARE_VALUES[arg]}" if arg in BARE_VALUES else arg)
+    return rewritten
 
 
 def _default_context(context: str | None, file: str | None) -> tuple[str, str | None]:
@@ -66,7 +65,7 @@ def _pull_flags(pull: str, always: bool, never: bool) -> str:
     return "always" if always else "never" if never else pull_policy(pull)
 
 
-def _check_isolation(flag: str | None, environ: Mapping[str, str]) -> None:
+def _check_isolation(flag: str | None, environ: "Mapping[str, str]") -> None:
     """--isolation, else $BUILDAH_ISOLATION (podman's override)."""
     from hutch.api.build import check_isolation
 
@@ -88,7 +87,156 @@ def _refuse_crypto(decryption_keys: list[str] | None, sign_by: str | None) -> No
         )
 
 
-def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) -> None:
+# BuildOptions' fields that take the value of the option of their name
+_AS_GIVEN = (
+    "target",
+    "no_cache",
+    "squash",
+    "squash_all",
+    "iidfile",
+    "platform",
+    "arch",
+    "variant",
+    "timestamp",
+    "quiet",
+    "logfile",
+    "manifest",
+    "omit_history",
+    "ignorefile",
+    "cache_ttl",
+    "tls_verify",
+    "creds",
+    "authfile",
+    "cert_dir",
+    "retry",
+    "retry_delay",
+    "network",
+    "no_hostname",
+    "no_hosts",
+    "skip_unused_stages",
+    "identity_label",
+    "http_proxy",
+    "shm_size",
+    "stdin",
+    "os_version",
+    "all_platforms",
+    "logsplit",
+)
+# BuildOptions' tuple fields, by the repeatable option that fills each
+_REPEATED = {
+    "tags": "tag",
+    "build_args": "build_arg",
+    "labels": "label",
+    "build_contexts": "build_context",
+    "secrets": "secret",
+    "ssh": "ssh",
+    "add_hosts": "add_host",
+    "env": "env",
+    "unsetenv": "unsetenv",
+    "annotations": "annotation",
+    "cache_from": "cache_from",
+    "cache_to": "cache_to",
+    "volumes": "volume",
+    "dns": "dns",
+    "dns_search": "dns_search",
+    "dns_options": "dns_option",
+    "cap_add": "cap_add",
+    "cap_drop": "cap_drop",
+    "security_opts": "security_opt",
+    "ulimits": "ulimit",
+    "devices": "device",
+    "os_features": "os_feature",
+    "cpp_flags": "cpp_flag",
+}
+
+
+def build_command(state: "AppState", **values: "Any") -> None:
+    """Build an image from a Containerfile and a context (``values``: the options by
+    the names of register's parameters)."""
+    from hutch.api.build import (
+        BuildNamespaces,
+        BuildOptions,
+        BuildUserns,
+        keeps_layers,
+        log_path,
+        parse_output,
+    )
+    from hutch.api.resource_options import ResourceOptions
+    from hutch.cli.globals_ import warn_hooks_dirs, warn_runtime_flags
+
+    v = values
+    # accepted for podman's and docker's scripts (layers are stored uncompressed):
+    # rm, force_rm, progress, compress, disable_compression, disable_content_trust
+    warn_hooks_dirs(v["hooks_dir"])
+    warn_runtime_flags(v["runtime_flag"])
+    _refuse_crypto(v["decryption_key"], v["sign_by"])
+    _check_isolation(v["isolation"], os.environ)
+    jobs = v["jobs"]
+    if jobs is not None and jobs < 0:
+        raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
+    context_dir, file = _default_context(v["context"], v["file"])
+    output = v["output"]
+    tabled: dict[str, Any] = {field: v[field] for field in _AS_GIVEN}
+    tabled.update((field, tuple(v[option] or ())) for field, option in _REPEATED.items())
+    options = BuildOptions(
+        context=context_dir,
+        containerfile=file,
+        pull=_pull_flags(v["pull"], v["pull_always"], v["pull_never"]),
+        layers=keeps_layers(v["layers"], v["squash"], v["squash_all"]),
+        format=v["format_"],
+        os=v["os_"],
+        from_image=v["from_"],
+        output=output,
+        userns=BuildUserns(
+            v["userns"],
+            tuple(v["userns_uid_map"] or ()),
+            tuple(v["userns_gid_map"] or ()),
+            v["userns_uid_map_user"],
+            v["userns_gid_map_group"],
+        ),
+        resources=ResourceOptions(
+            memory=v["memory"],
+            memory_swap=v["memory_swap"],
+            cpu_shares=v["cpu_shares"],
+            cpu_period=v["cpu_period"],
+            cpu_quota=v["cpu_quota"],
+            cpuset_cpus=v["cpuset_cpus"],
+            cpuset_mems=v["cpuset_mems"],
+            cgroup_parent=v["cgroup_parent"],
+        ),
+        namespaces=BuildNamespaces(v["pid"], v["ipc"], v["uts"], v["cgroupns"]),
+        **tabled,
+    )
+    if output is not None:
+        parse_output(output)  # a bad value is refused before anything runs
+    report = state.engine().images.build(options)
+    steps_log = log_path(options)
+    if steps_log is not None:
+        # the id goes where the steps went, as podman writes it: stdout stays empty
+        with open(steps_log, "a", encoding="utf-8") as log:
+            log.write(report.id + "\n")
+        return
+    # -o - puts the tar on stdout: the id goes with the steps, to stderr
+    to_stdout = output is not None and parse_output(output).to_stdout
+    print(report.id, file=sys.stderr if to_stdout else sys.stdout)
+
+
+def register(app: "typer.Typer", image_app: "typer.Typer", buildx_app: "typer.Typer") -> None:
+    from typing import Annotated, Any
+
+    import typer
+    from typer.core import TyperCommand
+
+    from hutch.cli import build_flags as bf
+    from hutch.cli import flags_registry as fr
+
+    class BuildCommand(TyperCommand):
+        bare_values = BARE_VALUES  # the fast path's table reads them (cli/fastgen.py)
+        rewrite_args = staticmethod(rewrite_args)
+
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            return super().parse_args(ctx, rewrite_args(args))
+
     def build(
         ctx: typer.Context,
         context: Annotated[
@@ -473,121 +621,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         disable_content_trust: bf.DisableContentTrust = False,
     ) -> None:
         """Build an image from a Containerfile and a context."""
-        from hutch.api.build import (
-            BuildNamespaces,
-            BuildOptions,
-            BuildUserns,
-            keeps_layers,
-            log_path,
-            parse_output,
-        )
-        from hutch.api.container_config import ResourceOptions
+        # the parameters, by name, before any other local exists
+        values = dict(locals())
+        from hutch.cli.state import state_of
 
-        # accepted for podman's and docker's scripts (layers are stored uncompressed)
-        del rm, force_rm, progress, compress, disable_compression, disable_content_trust
-        bf.warn_hooks_dirs(hooks_dir)
-        bf.warn_runtime_flags(runtime_flag)
-        _refuse_crypto(decryption_key, sign_by)
-        _check_isolation(isolation, os.environ)
-        if jobs is not None and jobs < 0:
-            raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
-        context_dir, file = _default_context(context, file)
-        options = BuildOptions(
-            context=context_dir,
-            containerfile=file,
-            tags=tuple(tag or ()),
-            build_args=tuple(build_arg or ()),
-            target=target,
-            no_cache=no_cache,
-            pull=_pull_flags(pull, pull_always, pull_never),
-            labels=tuple(label or ()),
-            layers=keeps_layers(layers, squash, squash_all),
-            squash=squash,
-            squash_all=squash_all,
-            output=output,
-            build_contexts=tuple(build_context or ()),
-            iidfile=iidfile,
-            format=format_,
-            secrets=tuple(secret or ()),
-            ssh=tuple(ssh or ()),
-            platform=platform,
-            arch=arch,
-            os=os_,
-            variant=variant,
-            timestamp=timestamp,
-            quiet=quiet,
-            logfile=logfile,
-            manifest=manifest,
-            add_hosts=tuple(add_host or ()),
-            env=tuple(env or ()),
-            unsetenv=tuple(unsetenv or ()),
-            annotations=tuple(annotation or ()),
-            omit_history=omit_history,
-            ignorefile=ignorefile,
-            cache_ttl=cache_ttl,
-            cache_from=tuple(cache_from or ()),
-            cache_to=tuple(cache_to or ()),
-            tls_verify=tls_verify,
-            creds=creds,
-            authfile=authfile,
-            cert_dir=cert_dir,
-            retry=retry,
-            retry_delay=retry_delay,
-            network=network,
-            userns=BuildUserns(
-                userns,
-                tuple(userns_uid_map or ()),
-                tuple(userns_gid_map or ()),
-                userns_uid_map_user,
-                userns_gid_map_group,
-            ),
-            volumes=tuple(volume or ()),
-            dns=tuple(dns or ()),
-            dns_search=tuple(dns_search or ()),
-            dns_options=tuple(dns_option or ()),
-            cap_add=tuple(cap_add or ()),
-            cap_drop=tuple(cap_drop or ()),
-            no_hostname=no_hostname,
-            no_hosts=no_hosts,
-            from_image=from_,
-            skip_unused_stages=skip_unused_stages,
-            identity_label=identity_label,
-            http_proxy=http_proxy,
-            security_opts=tuple(security_opt or ()),
-            ulimits=tuple(ulimit or ()),
-            shm_size=shm_size,
-            resources=ResourceOptions(
-                memory=memory,
-                memory_swap=memory_swap,
-                cpu_shares=cpu_shares,
-                cpu_period=cpu_period,
-                cpu_quota=cpu_quota,
-                cpuset_cpus=cpuset_cpus,
-                cpuset_mems=cpuset_mems,
-                cgroup_parent=cgroup_parent,
-            ),
-            namespaces=BuildNamespaces(pid, ipc, uts, cgroupns),
-            devices=tuple(device or ()),
-            stdin=stdin,
-            os_version=os_version,
-            os_features=tuple(os_feature or ()),
-            cpp_flags=tuple(cpp_flag or ()),
-            all_platforms=all_platforms,
-            logsplit=logsplit,
-        )
-        if output is not None:
-            parse_output(output)  # a bad value is refused before anything runs
-        report = state_of(ctx).engine().images.build(options)
-        steps_log = log_path(options)
-        if steps_log is not None:
-            # the id goes where the steps went, as podman writes it: stdout stays empty
-            with open(steps_log, "a", encoding="utf-8") as log:
-                log.write(report.id + "\n")
-            return
-        # -o - puts the tar on stdout: the id goes with the steps, to stderr
-        to_stdout = output is not None and parse_output(output).to_stdout
-        print(report.id, file=sys.stderr if to_stdout else sys.stdout)
+        del values["ctx"]
+        build_command(state_of(ctx), **values)
 
-    app.command("build", cls=_BuildCommand)(build)
-    image_app.command("build", cls=_BuildCommand)(build)
-    buildx_app.command("build", cls=_BuildCommand)(build)
+    app.command("build", cls=BuildCommand)(build)
+    image_app.command("build", cls=BuildCommand)(build)
+    buildx_app.command("build", cls=BuildCommand)(build)

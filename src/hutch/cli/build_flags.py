@@ -4,8 +4,6 @@ takes for a runtime or for docker that hutch accepts with a word of what it does
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -65,24 +63,3 @@ DisableContentTrust = Annotated[
     bool,
     typer.Option("--disable-content-trust", help="Accepted (docker's): no effect."),
 ]
-
-
-def warn_hooks_dirs(dirs: list[str] | None) -> None:
-    """podman's RUN would run the OCI hooks of these directories; hutch runs none, so a
-    directory that holds some (*.json) is named: an empty or missing one changes
-    nothing, and passes in silence as podman's does."""
-    for directory in dirs or ():
-        if any(Path(directory).glob("*.json")):
-            print(
-                f"WARN: --hooks-dir {directory}: hutch runs no OCI hooks; its hooks are not run",
-                file=sys.stderr,
-            )
-
-
-def warn_runtime_flags(flags: list[str] | None) -> None:
-    # podman passes them to its OCI runtime (crun, runc); hutch has none to pass them to
-    for flag in flags or ():
-        print(
-            f"WARN: --runtime-flag {flag}: hutch's runtime is built in and takes no flags; ignored",
-            file=sys.stderr,
-        )

@@ -234,6 +234,8 @@ def _options(spec: dict[str, Any], args: Sequence[str]) -> tuple[dict[str, Any],
                 continue
             if eq:
                 value = inline
+            elif extra is not None:
+                value = extra  # taken bare: its own value, never the next word's
             elif i < len(args):
                 value = args[i]
                 i += 1
@@ -272,10 +274,10 @@ def _store(
 ) -> bool:
     if kind == "list":
         given.setdefault(key, []).append(value)
-    elif kind == "int":
-        digits = value[1:] if value.startswith("-") else value
+    elif kind in ("int", "uint"):
+        digits = value[1:] if value.startswith("-") and kind == "int" else value
         if not (digits.isascii() and digits.isdigit()):
-            return False  # click's message for it is typer's to print
+            return False  # click's message for it (a sign on a uint too) is typer's to print
         values[key] = int(value)
     else:
         values[key] = value

@@ -33,6 +33,8 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "pod rm": ("pod_rm", "pod_rm_command"),
     # socket activation: the service's start-up is its first client's wait
     "system service": ("system_service", "service_command"),
+    # a cached build is mostly start-up (issue 16)
+    "build": ("build", "build_command"),
     # scripts and test suites reset between runs
     "system reset": ("system_reset", "reset_command"),
     # a group with options of its own: the body takes them as ``group`` (cli/fast.py)
@@ -92,8 +94,20 @@ def verb_command(verb: str) -> Command:
     return command
 
 
+def _kind(param: Any) -> str | None:
+    """The fast path's kind of a parameter's type: str, int, uint (click's IntRange
+    from 0 with no top: pflag's unsigned flags), else None."""
+    name = type(param.type).__name__
+    if name == "IntRange":
+        bounds = (param.type.min, param.type.max, param.type.min_open, param.type.clamp)
+        return "uint" if bounds == (0, None, False, False) else None
+    return _KINDS.get(name)
+
+
 def verb_spec(command: Command) -> dict[str, Any]:
     """The parse table of one click command (see cli/fast.py for its shape)."""
+    # options taken bare as a value (build's --pull: always), never with the next word
+    bare: dict[str, str] = getattr(command, "bare_values", {})
     options: dict[str, tuple[str, str, Any]] = {}
     defaults: dict[str, Any] = {}
     arguments: list[tuple[str, int, bool, str]] = []
@@ -101,7 +115,7 @@ def verb_spec(command: Command) -> dict[str, Any]:
         key = param.name
         assert key is not None
         if param.param_type_name == "argument":
-            kind = _KINDS.get(type(param.type).__name__)
+            kind = _kind(param)
             if kind is None:
                 raise ValueError(f"{command.name} {key}: no fast path for {param.type!r}")
             arguments.append((key, param.nargs, param.required, kind))
@@ -116,13 +130,13 @@ def verb_spec(command: Command) -> dict[str, Any]:
             for name in param.secondary_opts:
                 options[name] = (key, "flag", (False, None))
             continue
-        kind = _KINDS.get(type(param.type).__name__)
+        kind = _kind(param)
         if kind is None or getattr(param, "is_flag", False) or getattr(param, "count", False):
             raise ValueError(f"{command.name} {param.opts}: no fast path for {param.type!r}")
         if getattr(param, "multiple", False):
             kind = "list"
         for name in (*param.opts, *param.secondary_opts):
-            options[name] = (key, kind, None)
+            options[name] = (key, kind, bare.get(name))
     interspersed = command.context_settings.get(
         "allow_interspersed_args", command.allow_interspersed_args
     )

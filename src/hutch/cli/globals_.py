@@ -79,10 +79,31 @@ def warn_builtin_parts(
                 f"WARN: {flag} {value}: hutch's runtime and container monitor are built in; "
                 "ignored\n"
             )
-    # build's words, one place; loaded here, as REMOTE_HINT's readers need no typer
-    from hutch.cli.build_flags import warn_runtime_flags
-
     warn_runtime_flags(list(runtime_flags))
+
+
+def warn_hooks_dirs(dirs: list[str] | None) -> None:
+    """The global --hooks-dir and build's (here for both: build's fast path has no
+    typer). podman's RUN would run the OCI hooks of these directories; hutch runs
+    none, so a directory that holds some (*.json) is named: an empty or missing one
+    changes nothing, and passes in silence as podman's does."""
+    import pathlib
+
+    for directory in dirs or ():
+        if any(pathlib.Path(directory).glob("*.json")):
+            print(
+                f"WARN: --hooks-dir {directory}: hutch runs no OCI hooks; its hooks are not run",
+                file=sys.stderr,
+            )
+
+
+def warn_runtime_flags(flags: list[str] | None) -> None:
+    # podman passes them to its OCI runtime (crun, runc); hutch has none to pass them to
+    for flag in flags or ():
+        print(
+            f"WARN: --runtime-flag {flag}: hutch's runtime is built in and takes no flags; ignored",
+            file=sys.stderr,
+        )
 
 
 def check_storage_opts(options: Sequence[str]) -> None:

@@ -15,18 +15,18 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hutch.api.build import (
     PULL_POLICIES,
+    BuildNamespaces,
     BuildOptions,
     BuildReport,
+    BuildUserns,
     log_path,
     parse_output,
 )
-from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument, NoSuchObject
-from hutch.api.images import RegistryAccess
+from hutch.api.resource_options import ResourceOptions
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
@@ -34,10 +34,8 @@ from hutch.build.instructions import Containerfile
 from hutch.build.output import check_output
 from hutch.build.stages import with_first_base
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
-from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
 from hutch.engine.build_source import prepare_context
-from hutch.engine.build_ssh import ssh_agents
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
@@ -48,7 +46,12 @@ from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
 
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Any
+
+    from hutch.api.images import RegistryAccess
+    from hutch.cgroups.limits import ResourceSpec
     from hutch.runtime.spec import Rootfs
 
 _DEFAULT_FILES = ("Containerfile", "Dockerfile")
@@ -61,7 +64,7 @@ class LocalBuildHost:
         self,
         ctx: EngineContext,
         quiet: bool,
-        access: RegistryAccess | None = None,
+        access: RegistryAccess | None = None,  # None: the defaults (no flag given)
         cancelled: Callable[[], bool] | None = None,  # the build's: its FROM pulls stop too
         retry: tuple[int | None, str | None] = (None, None),  # --retry, --retry-delay
     ) -> None:
@@ -157,7 +160,7 @@ class LocalBuildHost:
                 reference=name,
                 quiet=self._quiet,
                 policy=policy,
-                access=self._access or RegistryAccess(),
+                access=self._registry(),
                 cancelled=self._cancelled,
                 retry=self._retry[0],
                 retry_delay=self._retry[1],
@@ -167,6 +170,11 @@ class LocalBuildHost:
         if record is None:
             raise NoSuchObject(f"{name}: image not known")
         return record
+
+    def _registry(self) -> RegistryAccess:
+        from hutch.api.images import RegistryAccess  # for a pull or push only
+
+        return self._access or RegistryAccess()
 
     def get_image(self, image_id: str) -> ImageRecord | None:
         return self._ctx.images.get(image_id)
@@ -181,7 +189,7 @@ class LocalBuildHost:
                 PullOptions(
                     reference=reference,
                     quiet=True,
-                    access=self._access or RegistryAccess(),
+                    access=self._registry(),
                     cancelled=self._cancelled,
                     retry=0,  # a miss is the usual answer: no retries for it
                 )
@@ -208,7 +216,7 @@ class LocalBuildHost:
                 source=image_id,
                 destination=reference,
                 quiet=True,
-                access=self._access or RegistryAccess(),
+                access=self._registry(),
                 cancelled=self._cancelled,
                 retry=self._retry[0],
                 retry_delay=self._retry[1],
@@ -304,9 +312,7 @@ class BuildService:
             if not output.to_stdout:  # the build changes directory while it mounts
                 output = replace(output, dest=os.path.abspath(output.dest))
         named = _named_contexts(options.build_contexts)
-        access = RegistryAccess(
-            options.tls_verify, options.creds, options.authfile, options.cert_dir
-        )
+        access = _registry_access(options)
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
         run_settings = self._step_userns(options, run_settings)
@@ -330,10 +336,10 @@ class BuildService:
             if options.from_image:
                 cf = with_first_base(cf, options.from_image)
             if options.all_platforms:
-                self._check_all_platforms(cf, build_args, access)
+                self._check_all_platforms(cf, build_args, access or _default_access())
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
-            ssh = ssh_agents(options.ssh, os.environ, agents) if options.ssh else {}
+            ssh = _ssh_agents(options.ssh, agents) if options.ssh else {}
             platform = host_platform()
             request = BuildRequest(
                 containerfile=cf,
@@ -408,6 +414,8 @@ class BuildService:
     def _step_userns(self, options: BuildOptions, run: RunSettings) -> RunSettings:
         """RUN's user namespace, in the session (the maps name its IDs, a path must be
         its namespace)."""
+        if options.userns == BuildUserns():
+            return run  # the session's: nothing to parse
         from hutch.engine.build_userns import check_path, parse_build_userns, step_userns
 
         plan = parse_build_userns(options.userns)
@@ -437,6 +445,28 @@ class BuildService:
 
         host = host_platform()
         check_all_platforms(base_names(cf, build_args, host), platforms_of, host)
+
+
+def _registry_access(options: BuildOptions) -> RegistryAccess | None:
+    """The registry flags, or None where none is given (their classes load for a pull)."""
+    given = (options.tls_verify, options.creds, options.authfile, options.cert_dir)
+    if given == (None, None, None, None):
+        return None
+    from hutch.api.images import RegistryAccess
+
+    return RegistryAccess(*given)
+
+
+def _default_access() -> RegistryAccess:
+    from hutch.api.images import RegistryAccess
+
+    return RegistryAccess()
+
+
+def _ssh_agents(items: Sequence[str], agents: contextlib.ExitStack) -> dict[str, Path]:
+    from hutch.engine.build_ssh import ssh_agents  # subprocess, tempfile: for --ssh only
+
+    return ssh_agents(items, os.environ, agents)
 
 
 def _cache_repositories(texts: Sequence[str], flag: str) -> tuple[str, ...]:
@@ -526,24 +556,36 @@ def _check_platform(options: BuildOptions) -> None:
 
 
 def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
-    from hutch.engine.nsmodes import shm_size
-    from hutch.engine.security import parse_security_opts, parse_ulimits
+    """RUN's settings, each flag parsed (and a bad one refused) before the build starts.
+    A flag not given is not parsed: its parser (run's security, namespace and network
+    code, about a tenth of a cached build's start) loads only for a flag that needs it."""
+    fields: dict[str, Any] = {}
+    if options.security_opts:
+        from hutch.engine.security import parse_security_opts
 
-    security = parse_security_opts(options.security_opts)
-    if security.seccomp not in ("", "unconfined"):
-        raise InvalidArgument(
-            f"--security-opt seccomp={security.seccomp}: "
-            "a build's RUN steps take no seccomp profile"
+        security = parse_security_opts(options.security_opts)
+        if security.seccomp not in ("", "unconfined"):
+            raise InvalidArgument(
+                f"--security-opt seccomp={security.seccomp}: "
+                "a build's RUN steps take no seccomp profile"
+            )
+        fields.update(
+            no_new_privileges=security.no_new_privileges,
+            mask=security.mask,
+            unmask=security.unmask,
         )
-    from hutch.engine.build_namespaces import build_network
-    from hutch.engine.build_run_modes import step_devices, step_namespaces
-    from hutch.engine.build_userns import parse_build_userns
+    if options.userns != BuildUserns():
+        from hutch.engine.build_userns import parse_build_userns
 
-    parse_build_userns(options.userns)  # refused before anything runs (build: the maps)
-    network = build_network(options.network, settings.network_backend)
+        parse_build_userns(options.userns)  # refused before anything runs (build: the maps)
+    if options.network is not None:
+        from hutch.engine.build_namespaces import build_network
+
+        network = build_network(options.network, settings.network_backend)
+        fields.update(network=network.mode, private=network.private)
     # containers.conf's defaults where the flags set nothing, as buildah reads them
     from hutch.config.container_defaults import ContainerDefaults
-    from hutch.engine.specbuild import proxy_environment
+    from hutch.engine.environment import proxy_environment
 
     conf = settings.defaults or ContainerDefaults()
     no_hosts = conf.no_hosts if options.no_hosts is None else options.no_hosts
@@ -556,14 +598,27 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
         from hutch.engine.conf_defaults import decimal_size
 
         shm = str(decimal_size(conf.shm_size))
+    if shm is not None:
+        from hutch.engine.nsmodes import shm_size
+
+        fields["shm_size"] = shm_size(shm)
     ulimits = options.ulimits
     if conf.ulimits:
         from hutch.engine.conf_defaults import unnamed
 
         ulimits = (*unnamed(conf.ulimits, ulimits), *ulimits)
+    if ulimits:
+        from hutch.engine.security import parse_ulimits
+
+        fields["ulimits"] = parse_ulimits(ulimits)
+    if options.namespaces != BuildNamespaces() or options.devices:
+        from hutch.engine.build_run_modes import step_devices, step_namespaces
+
+        fields.update(
+            namespaces=step_namespaces(options.namespaces),
+            devices=step_devices(options.devices),
+        )
     return RunSettings(
-        network=network.mode,
-        private=network.private,
         volumes=tuple(_volume(item) for item in options.volumes),
         dns=options.dns or conf.dns_servers,
         dns_search=options.dns_search or conf.dns_searches,
@@ -572,24 +627,20 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
         no_hostname=options.no_hostname,
         no_hosts=no_hosts,
         proxy_env=proxy_environment() if http_proxy else (),
-        no_new_privileges=security.no_new_privileges,
-        mask=security.mask,
-        unmask=security.unmask,
-        ulimits=parse_ulimits(ulimits),
-        shm_size=None if shm is None else shm_size(shm),
         resources=_run_resources(options.resources, settings),
-        namespaces=step_namespaces(options.namespaces),
-        devices=step_devices(options.devices),
         stdin=options.stdin,
+        **fields,
     )
 
 
-def _run_resources(options: ResourceOptions, settings: Settings) -> ResourceSpec:
+def _run_resources(options: ResourceOptions, settings: Settings) -> ResourceSpec | None:
     """RUN's cgroup limits, placed as run places a container's (each step gets a cgroup
     of its own, made and removed by its monitor), or refused on a host that cannot
-    enforce them. No limit asked: no probe of the host's cgroups at all."""
+    enforce them. No limit asked: None, and no probe of the host's cgroups at all."""
+    if options == ResourceOptions():
+        return None  # no flag at all: given_limits' flag table is not even loaded
     if not options.given_limits() and options.cgroup_parent is None:
-        return ResourceSpec()
+        return None
     from hutch.cgroups.manager import DISABLE_HINT
     from hutch.engine.resources import plan_for_create
 
@@ -606,6 +657,8 @@ def _capabilities(
 ) -> tuple[str, ...] | None:
     """RUN's set: --cap-add and --cap-drop on podman's default one (ALL: every known),
     or on containers.conf's ``default_capabilities``; None: podman's default."""
+    if not add and not drop and default is None:
+        return None  # no flag, no containers.conf list: nothing to parse
     from hutch.linux.caps import CAPABILITIES, DEFAULT_CAPABILITIES
     from hutch.runtime.capsets import parse_names
 
@@ -656,9 +709,11 @@ def _hosts(items: Sequence[str], run: RunSettings) -> tuple[tuple[str, str], ...
     """--add-host HOST:IP as run's; host-gateway is the private network's gateway
     with --network private, else the host's own loopback (RUN shares the host's
     network, or has none)."""
+    if not items:
+        return ()
     from hutch.engine.netconfig import parse_add_host
 
-    gateway = run.private.gateway if run.network == "private" else "127.0.0.1"
+    gateway = run.private_spec().gateway if run.network == "private" else "127.0.0.1"
     hosts = []
     for item in items:
         name, address = parse_add_host(item)

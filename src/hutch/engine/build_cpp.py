@@ -10,9 +10,6 @@ context directory (``#include "part"`` finds the context's files), ``-traditiona
 
 from __future__ import annotations
 
-import shlex
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -31,6 +28,10 @@ def preprocess(
     environ: Mapping[str, str],
 ) -> str:
     """``text`` (the Containerfile ``name``) as cpp prints it."""
+    import shlex  # here: every build asks wants_cpp, few run cpp
+    import shutil
+    import subprocess
+
     cpp = shutil.which("cpp")
     if cpp is None:
         raise InvalidArgument(

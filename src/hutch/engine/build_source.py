@@ -13,14 +13,16 @@ caller removes.
 from __future__ import annotations
 
 import os
-import shutil
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
+
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # buildah writes a Containerfile that came alone under this name
 _LONE_FILE = "Dockerfile"
@@ -78,6 +80,8 @@ def _from_stream(src: BinaryIO, work: Path, what: str) -> Path:
     """A tar (the context) or a Containerfile (an empty context besides it)."""
     saved = work / "input"
     with saved.open("wb") as out:
+        import shutil  # here: its import loads bz2 and lzma, which a local context never needs
+
         shutil.copyfileobj(src, out, 1 << 20)
     return _context_of_file(saved, work, what)
 
@@ -104,6 +108,8 @@ def _from_url(url: str, work: Path, what: str) -> Path:
     saved = work / "download"
     try:
         with urllib.request.urlopen(url, timeout=_TIMEOUT) as response, saved.open("wb") as out:
+            import shutil
+
             shutil.copyfileobj(response, out, 1 << 20)
     except OSError as exc:
         raise HutchError(f"prepping temporary context directory: {what} {url}: {exc}") from None

@@ -12,6 +12,19 @@ from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
 
+# The variables of --http-proxy (containers.conf's http_proxy), podman's list
+PROXY_VARIABLES = tuple(
+    name
+    for lower in ("http_proxy", "https_proxy", "ftp_proxy", "no_proxy")
+    for name in (lower, lower.upper())
+)
+
+
+def proxy_environment() -> tuple[str, ...]:
+    """hutch's own proxy variables set, as KEY=VALUE (run's and build's --http-proxy;
+    here, not with run's spec builder, which a build's start does not load)."""
+    return tuple(f"{k}={os.environ[k]}" for k in PROXY_VARIABLES if k in os.environ)
+
 
 def merge_environment(
     base: Iterable[str],

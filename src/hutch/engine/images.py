@@ -9,39 +9,9 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, LayerNotTar, NoSuchObject
-from hutch.api.images import (
-    HistoryLine,
-    ImageChange,
-    ImageGraphDriver,
-    ImageInspect,
-    ImageMount,
-    ImagePruneOptions,
-    ImageRootFS,
-    ImageSummary,
-    ImageTree,
-    ImportOptions,
-    ImportReport,
-    LoginOptions,
-    LogoutOptions,
-    ManifestAddOptions,
-    ManifestAnnotateOptions,
-    ManifestCreateOptions,
-    ManifestPushOptions,
-    PullOptions,
-    PullReport,
-    PushOptions,
-    PushReport,
-    RegistryAccess,
-    RemoveImageOptions,
-    RemoveReport,
-    SaveOptions,
-    SearchOptions,
-    SearchResult,
-)
 from hutch.engine.context import EngineContext
 from hutch.engine.image_parents import Lineage, parents
 from hutch.engine.resolve import find_image
@@ -50,9 +20,41 @@ from hutch.oci.platform import host_platform
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 
+# api.images' option and report classes (31) load in the methods that make one: a
+# build, the engine's busiest user of this service, makes none (issue 16)
+TYPE_CHECKING = False  # typing costs a cached build an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.api.build import BuildOptions, BuildReport  # see api/images.py
     from hutch.api.image_scp import ScpOptions, ScpReport
+    from hutch.api.images import (
+        HistoryLine,
+        ImageChange,
+        ImageInspect,
+        ImageMount,
+        ImagePruneOptions,
+        ImageSummary,
+        ImageTree,
+        ImportOptions,
+        ImportReport,
+        LoginOptions,
+        LogoutOptions,
+        ManifestAddOptions,
+        ManifestAnnotateOptions,
+        ManifestCreateOptions,
+        ManifestPushOptions,
+        PullOptions,
+        PullReport,
+        PushOptions,
+        PushReport,
+        RegistryAccess,
+        RemoveImageOptions,
+        RemoveReport,
+        SaveOptions,
+        SearchOptions,
+        SearchResult,
+    )
     from hutch.engine.distribution import Distribution
     from hutch.engine.image_tools import ImageTools
     from hutch.engine.manifests import Manifests
@@ -108,6 +110,8 @@ class ImageService:
         return report
 
     def _import(self, options: ImportOptions) -> ImportReport:
+        from hutch.api.images import ImportReport
+
         names: tuple[str, ...] = ()
         if options.reference:  # tag's parsing and words (podman's libimage names the name)
             from hutch.engine.image_tools import local_name
@@ -172,6 +176,8 @@ class ImageService:
                 ) from None
 
     def ls(self) -> list[ImageSummary]:
+        from hutch.api.images import ImageSummary
+
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
@@ -211,6 +217,7 @@ class ImageService:
         self, names: Sequence[str], options: RemoveImageOptions
     ) -> list[RemoveReport]:
         """``remove`` without events (prune, which records none)."""
+        from hutch.api.images import RemoveReport
         from hutch.engine.image_volumes import link_listed_mounts
 
         self._ctx.enter_session()
@@ -231,6 +238,8 @@ class ImageService:
         return reports
 
     def _remove_one(self, name: str, force: bool, no_prune: bool = False) -> RemoveReport:
+        from hutch.api.images import RemoveReport
+
         image = find_image(self._ctx.images, name, lists=True)
         by_id = image.id.startswith(name.removeprefix("sha256:"))
         named = None if by_id else next((n for n in image.names if n == name), None)
@@ -359,6 +368,7 @@ class ImageService:
 
     def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
         """Remove dangling images (every unused one with ``all``), repeatedly."""
+        from hutch.api.images import RemoveImageOptions
         from hutch.engine.image_volumes import link_listed_mounts, volume_images
         from hutch.engine.prune_filters import parse_prune_filters
 
@@ -550,6 +560,8 @@ def _manifest_fields(raw: bytes | None) -> tuple[dict[str, str], str]:
 
 def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     """The shape of ``podman image inspect`` that users script against."""
+    from hutch.api.images import ImageGraphDriver, ImageInspect, ImageRootFS
+
     config = image.config
     raw_config = json.loads(image.config_raw)
     found = raw_config.get("config")

@@ -9,7 +9,12 @@ from dataclasses import replace
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import netconfig, nsmodes, run_flags, security
-from hutch.engine.environment import merge_environment, merge_variables, unset_defaults
+from hutch.engine.environment import (
+    merge_environment,
+    merge_variables,
+    proxy_environment,
+    unset_defaults,
+)
 from hutch.engine.hostsfile import HostsConf
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
@@ -97,14 +102,6 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -
     return merge_variables(merged, options.env_merge)
 
 
-# The variables of --http-proxy (containers.conf's http_proxy), podman's list
-PROXY_VARIABLES = tuple(
-    name
-    for lower in ("http_proxy", "https_proxy", "ftp_proxy", "no_proxy")
-    for name in (lower, lower.upper())
-)
-
-
 def host_environment(options: RunOptions) -> tuple[str, ...]:
     """What the container takes of hutch's own environment, over the image's: all of
     it with --env-host, else its proxy variables (--http-proxy, on unless turned
@@ -115,11 +112,6 @@ def host_environment(options: RunOptions) -> tuple[str, ...]:
     if options.http_proxy is False:
         return ()
     return proxy_environment()
-
-
-def proxy_environment() -> tuple[str, ...]:
-    """hutch's own proxy variables set, as KEY=VALUE (run's and build's --http-proxy)."""
-    return tuple(f"{k}={os.environ[k]}" for k in PROXY_VARIABLES if k in os.environ)
 
 
 def own_env(options: RunOptions, image: ImageConfig, hostname_given: bool) -> tuple[str, ...]:

@@ -41,6 +41,6 @@ def parse_digest(text: str) -> Digest:
 
 
 def sha256_of(data: bytes) -> Digest:
-    import hashlib  # here: loading OpenSSL costs ``hutch images`` 2.5 ms it never needs
+    from hutch.util.sha256 import hexdigest  # OpenSSL's for bulk data only (its comment)
 
-    return Digest("sha256", hashlib.sha256(data).hexdigest())
+    return Digest("sha256", hexdigest(data))

@@ -9,7 +9,7 @@ import pytest
 
 from hutch.api.errors import InvalidArgument
 from hutch.build import metadata, stages
-from hutch.build.builder import _final_env
+from hutch.build.builder import FROM_PATH, _final_env, with_path
 from hutch.build.cache import CacheIndex, step_key
 from hutch.build.copying import container_dest, parse_chmod, parse_chown, plan_targets
 from hutch.build.fssteps import SCRIPT_PATH, run_command
@@ -51,6 +51,17 @@ def test_cache_ttl_skips_older_entries() -> None:
 
 
 # -- build --env / --unsetenv -------------------------------------------------------
+
+
+def test_a_base_without_path_gets_the_runtime_s_default() -> None:
+    # the builder's copy of the string (it loads no runtime spec for it) is the runtime's
+    from hutch.runtime.spec import DEFAULT_PATH
+
+    assert FROM_PATH == DEFAULT_PATH
+    bare = ImageConfig("amd64", "linux", (), config=ContainerConfig(env=("A=1",)))
+    assert with_path(bare).config.env == ("A=1", f"PATH={DEFAULT_PATH}")
+    own = ImageConfig("amd64", "linux", (), config=ContainerConfig(env=("PATH=/x",)))
+    assert with_path(own) == own
 
 
 def test_final_env_sets_then_unsets() -> None:

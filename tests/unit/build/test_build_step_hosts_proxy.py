@@ -13,7 +13,7 @@ from hutch.build.stepstate import RunSettings, with_proxy
 from hutch.config.container_defaults import ContainerDefaults
 from hutch.config.settings import Settings
 from hutch.engine.build import _validate
-from hutch.engine.specbuild import PROXY_VARIABLES
+from hutch.engine.environment import PROXY_VARIABLES
 
 
 @pytest.mark.parametrize("network", ["host", "private", "none", "ns:/proc/1/ns/net"])

@@ -496,3 +496,20 @@ def test_hooks_dir_and_runtime_flag_are_accepted_with_a_word(
         f"WARN: --hooks-dir {hooks}: hutch runs no OCI hooks; its hooks are not run\n"
         "WARN: --runtime-flag debug: hutch's runtime is built in and takes no flags; ignored\n"
     )
+
+
+def test_the_body_sets_every_field_the_command_line_has() -> None:
+    """build_command fills most fields from two tables (by the option of the field's
+    name, or a repeatable option into a tuple): a field of BuildOptions that neither
+    table nor the body names would silently keep its default."""
+    import dataclasses
+
+    from hutch.cli import build
+
+    named_in_body = {"context", "containerfile", "pull", "layers", "format", "os"}
+    named_in_body |= {"from_image", "output", "userns", "resources", "namespaces"}
+    api_only = {"cancelled"}  # the API service's, no flag
+    fields = {field.name for field in dataclasses.fields(BuildOptions)}
+    tables = set(build._AS_GIVEN) | set(build._REPEATED)
+    assert fields - api_only == tables | named_in_body
+    assert not tables & named_in_body

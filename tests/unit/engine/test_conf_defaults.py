@@ -27,6 +27,7 @@ from hutch.config.settings import Settings
 from hutch.engine import conf_defaults, specbuild
 from hutch.engine import resources as r
 from hutch.engine.create_plan import parse_create
+from hutch.engine.environment import PROXY_VARIABLES
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.capsets import compute
@@ -280,7 +281,7 @@ def _env(options: RunOptions) -> dict[str, str]:
 
 @pytest.fixture
 def proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in specbuild.PROXY_VARIABLES:
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in PROXIES.items():
         monkeypatch.setenv(name, value)
