@@ -62,11 +62,16 @@ def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
 
 
 def container_main(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed = _NONE_PASSED
+    spec: Spec,
+    sock: socket.socket,
+    gid5_mapped: bool,
+    passed: Passed = _NONE_PASSED,
+    netns: int = -1,
 ) -> NoReturn:
-    """Set up the container and exec its command; never returns."""
+    """Set up the container and exec its command; never returns. ``netns``: the
+    network namespace made for it already (nethelper.EarlyNetwork), joined, not made."""
     try:
-        _setup_andexec_command(spec, sock, gid5_mapped, passed)
+        _setup_andexec_command(spec, sock, gid5_mapped, passed, netns)
     except ExecFailure as exc:
         report(sock, exc.code, str(exc))
     except OSError as exc:
@@ -77,7 +82,7 @@ def container_main(
 
 
 def _setup_andexec_command(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed
+    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed, netns: int = -1
 ) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
@@ -93,8 +98,12 @@ def _setup_andexec_command(
     flags = 0
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)
+    if netns >= 0:  # made with its lo up, or pasta on it (nethelper.EarlyNetwork)
+        sc.setns(netns, sc.CLONE_NEWNET)
+        os.close(netns)
+        flags &= ~sc.CLONE_NEWNET
     sc.unshare(flags)
-    if "net" in spec.namespaces and spec.network.mode == "none":
+    if "net" in spec.namespaces and spec.network.mode == "none" and netns < 0:
         _loopback_up()
     # the monitor and the caller open our ns/net now (pasta, a bridge's veth)
     security.dumpable_again()

@@ -37,6 +37,7 @@ from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_to_json
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.util import testpoint
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
@@ -150,17 +151,30 @@ class Prespawned:
     caller: _socket.socket
 
 
-def prespawn() -> Prespawned:
-    return _spawn_monitor(None, detached=False)
+@dataclass(frozen=True)
+class ForeseenNetwork:
+    """The network a prespawned monitor makes before its options come (runtime/
+    nethelper.py ``EarlyNetwork``): ``--network none``'s or pasta's, with pasta's pid
+    FIFO's directory and the store's directory where its output waits for the bundle."""
+
+    net: NetworkSpec
+    fifo_dir: Path
+    log_dir: Path
 
 
-def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
+def prespawn(early: ForeseenNetwork | None = None) -> Prespawned:
+    return _spawn_monitor(None, detached=False, early=early)
+
+
+def _spawn_monitor(
+    config: MonitorConfig | None, detached: bool, early: ForeseenNetwork | None = None
+) -> Prespawned:
     """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
     caller, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
     os.set_inheritable(theirs.fileno(), True)
     new_pidns = config is None or config.own_pidns
     try:
-        pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns)
+        pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns, early)
     except BaseException:
         caller.close()
         raise
@@ -310,7 +324,9 @@ def _error_of(code: int, text: str) -> HutchError:
     return HutchError(text)
 
 
-def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
+def _spawn(
+    argv: Sequence[str], new_pidns: bool = True, early: ForeseenNetwork | None = None
+) -> int:
     """Start the monitor as PID 1 of a new pid namespace; return its host pid.
 
     A short-lived child unshares the pid namespace (which affects only its
@@ -318,7 +334,8 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
     joins another's) and starts the monitor with /dev/null as stdio: the
     monitor must not hold our stdout, or a caller reading it would never
     see EOF while the container lives. The monitor is that child's fork
-    (``_become_monitor``) when ``_may_fork`` allows, else a new interpreter.
+    (``_become_monitor``, which also starts ``early``'s network) when ``_may_fork``
+    allows, else a new interpreter (and ``early`` is left to the container's start).
     """
     import hutch
     from hutch.linux import syscalls as sc
@@ -346,7 +363,7 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
                 pid = os.fork()
                 if pid == 0:
                     os.close(write_fd)  # our caller reads the pid up to EOF
-                    _become_monitor(argv, env)
+                    _become_monitor(argv, env, early)
             else:
                 pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
             os.write(write_fd, str(pid).encode())
@@ -389,11 +406,14 @@ def _may_fork(argv: Sequence[str]) -> bool:
     return proctitle.fits(argv[:4], proctitle.arg_area())
 
 
-def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pragma: no cover
+def _become_monitor(  # pragma: no cover
+    argv: Sequence[str], env: dict[str, str], early: ForeseenNetwork | None = None
+) -> NoReturn:
     """The forked monitor: first what ``posix_spawn`` and a new interpreter's
     start would have given it (a session of its own, /dev/null as stdio, none
     of our close-on-exec descriptors, no handler of ours, no atexit function of
-    ours, its environment and command line), then the monitor's ``main``."""
+    ours, its environment and command line), then ``early``'s network (pasta's start
+    overlaps the monitor's imports and our create), then the monitor's ``main``."""
     import gc
 
     # Whatever the command left for the cycle collector stays uncollected: a
@@ -404,7 +424,7 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
     try:
         os.setsid()
         _stdio_to_null()
-        _close_on_exec_fds()
+        highest = _close_on_exec_fds()
         _default_handlers()
         import atexit
 
@@ -417,9 +437,14 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
         # interpreter and the module (``_may_fork`` checked that much fits)
         if not proctitle.set_cmdline(argv, comm=os.path.basename(argv[0]), least=4):
             os.execve(argv[0], list(argv), env)  # as posix_spawn would have
+        started = None
+        if early is not None:
+            from hutch.runtime import nethelper
+
+            started = nethelper.start_early(early.net, early.fifo_dir, early.log_dir, highest)
         from hutch.runtime import monitor
 
-        monitor.main(list(argv[4:]))
+        monitor.main(list(argv[4:]), early=started)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
@@ -437,12 +462,14 @@ def _stdio_to_null() -> None:
         os.close(null)
 
 
-def _close_on_exec_fds() -> None:
+def _close_on_exec_fds() -> int:
     """Close what an exec would have: our close-on-exec descriptors (the store's
     database, our pipes). Inheritable ones stay, as across an exec: the sync
-    socket, ``--preserve-fds``."""
+    socket, ``--preserve-fds``. The highest number that was open."""
+    highest = 2
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
+        highest = max(highest, fd)
         if fd <= 2:
             continue
         try:
@@ -450,6 +477,7 @@ def _close_on_exec_fds() -> None:
                 os.close(fd)
         except OSError:
             pass  # the listing's own descriptor, closed already
+    return highest
 
 
 def _default_handlers() -> None:

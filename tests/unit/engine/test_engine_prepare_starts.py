@@ -24,7 +24,8 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ContainerS
     monkeypatch.setattr(ctx, "enter_session", lambda: None)
     record = SimpleNamespace(begun=[], given=[], abandoned=[])
 
-    def prespawn() -> Prespawned:
+    def prespawn(early: spawn.ForeseenNetwork | None = None) -> Prespawned:
+        assert early is None  # a start's monitor makes no network ahead of its options
         one = Prespawned(1000 + len(record.begun), None)  # type: ignore[arg-type]
         record.begun.append(one)
         return one
