@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import NoReturn
 
 from hutch.api.errors import HutchError
 from hutch.cgroups import v2
@@ -32,6 +31,10 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
 from hutch.runtime.users import read_db, resolve_user
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 _NONE_PASSED = Passed()  # a run given no descriptors (the default argument's value)
 _PERSONAS = {"LINUX": sc.PER_LINUX, "LINUX32": sc.PER_LINUX32}

@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from hutch.cgroups import v2
 from hutch.cgroups.manager import manager_of
@@ -56,7 +55,10 @@ from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
 from hutch.util.jsondata import prepare
 
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from hutch.runtime.nethelper import EarlyNetwork  # loaded by containers with a network
 
 STOP_MARKER = st.STOP_MARKER
