@@ -382,7 +382,7 @@ class ContainerService:
         passed = run_flags.passed_descriptors(options.preserve_fds)
         proxy = SignalProxy() if proxied else None
         try:
-            prespawned = self._prespawn(self._foreseen_network(options))
+            prespawned = self._prespawn(self._foreseen_network(options), creating=True)
             try:
                 container_id = self.create(options, proxy.interrupted if proxy else None)
             except BaseException:
@@ -434,9 +434,11 @@ class ContainerService:
 
         return passes_streams(log_driver(options.log.driver, self._ctx.settings.defaults))
 
-    def _prespawn(self, early: spawn.ForeseenNetwork | None = None) -> spawn.Prespawned | None:
-        """Start the monitor now, so its start-up overlaps ``create`` (and with
-        ``early``, pasta's: ``spawn.ForeseenNetwork``).
+    def _prespawn(
+        self, early: spawn.ForeseenNetwork | None = None, creating: bool = False
+    ) -> spawn.Prespawned | None:
+        """Start the monitor now, so its start-up overlaps ``create`` (``creating``: ours,
+        which follows) and with ``early``, pasta's (``spawn.ForeseenNetwork``).
 
         Only after the arguments that need no storage were checked would be
         nicer, but the monitor must be born in the session user namespace,
@@ -446,7 +448,7 @@ class ContainerService:
 
         try:
             self._ctx.enter_session()
-            return spawn.prespawn(early)
+            return spawn.prespawn(early, shared=creating)
         except HutchError:
             return None  # the usual path will meet (and report) the same problem
 

@@ -24,8 +24,9 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ContainerS
     monkeypatch.setattr(ctx, "enter_session", lambda: None)
     record = SimpleNamespace(begun=[], given=[], abandoned=[])
 
-    def prespawn(early: spawn.ForeseenNetwork | None = None) -> Prespawned:
+    def prespawn(early: spawn.ForeseenNetwork | None = None, shared: bool = False) -> Prespawned:
         assert early is None  # a start's monitor makes no network ahead of its options
+        assert not shared  # nor does start import a create's modules for it
         one = Prespawned(1000 + len(record.begun), None)  # type: ignore[arg-type]
         record.begun.append(one)
         return one
