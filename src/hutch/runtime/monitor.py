@@ -43,7 +43,6 @@ from hutch.runtime import state as st
 from hutch.runtime.command_start import Passed, send
 from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_events, event_line
-from hutch.runtime.health import HealthRunner
 from hutch.runtime.health_cmd import STARTING, UNHEALTHY
 from hutch.runtime.logfile import PASSTHROUGH_DRIVERS, LogWriter
 from hutch.runtime.monitorio import Stdio
@@ -59,6 +58,7 @@ TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
 if TYPE_CHECKING:
     from typing import Any
 
+    from hutch.runtime.health import HealthRunner  # loaded by containers with a check
     from hutch.runtime.nethelper import EarlyNetwork  # loaded by containers with a network
 
 STOP_MARKER = st.STOP_MARKER
@@ -167,7 +167,13 @@ class Monitor:
         self.init_mntns_id = 0  # its unique id (state.json: what a dead monitor left)
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
-        self.health = HealthRunner(check, spec) if check is not None else None
+        self.health: HealthRunner | None = None
+        if check is not None:
+            # only here: the checks' exec code (runtime/exec.py, tty) was 1.4 ms of the
+            # forked monitor's imports on its way to a run's options (issue 16)
+            from hutch.runtime.health import HealthRunner
+
+            self.health = HealthRunner(check, spec)
         self.health_waiters: list[_socket.socket] = []
         # --timeout: when (time.monotonic()) the current run is killed, and whether it was
         self.deadline: float | None = None

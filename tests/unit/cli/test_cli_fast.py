@@ -866,14 +866,16 @@ def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None
     assert (tmp_path / "data" / "hutch" / "storage" / "hutch.db-wal").exists()
 
 
-def test_the_monitor_imports_no_typing() -> None:
+def test_the_monitor_imports_no_typing_nor_health_checks() -> None:
     """run's monitor is the CLI forked at its session join (runtime/spawn.py), which
     has loaded no typing: the monitor's own imports come after the fork, on the way to
-    its options (issue 16), and typing was the largest of them."""
+    its options (issue 16); typing was the largest of them, the health checks' exec
+    code (for containers with a check only) the next."""
     probe = (
         "import sys\n"
         "import hutch.runtime.monitor, hutch.runtime.nethelper\n"
-        "print('typing' in sys.modules)\n"
+        "left = {'typing', 'hutch.runtime.health', 'hutch.runtime.exec'}\n"
+        "print(sorted(left & set(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "[]"
