@@ -508,6 +508,12 @@ class Monitor:
                 os.dup2(null, 0)
             container_main(self.spec, b, self._gid5(), self.passed, netns)
         b.close()
+        if self.own_pidns >= 0:
+            # Back to ours (the init's fork unshared a pid namespace for our children):
+            # what we fork next, a health check's joiner, belongs in our namespace, where
+            # the pid its fork returns is the one we kill at the check's timeout. (pasta
+            # started by _attach_network did this first; one started early does not.)
+            sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         if self.passed.count:  # the init has them now; a restart's command does not
             os.closerange(3, 3 + self.passed.count)
             self.passed = Passed()
