@@ -4,8 +4,10 @@ The monitor (not the CLI) starts pasta or slirp4netns, because it outlives
 a detached caller and restarts the container on its own: each run of the
 container has a fresh network namespace, so each run gets a fresh helper,
 started between the init's ``unshare`` and its "go", and killed when the
-container exits. The helper is a child of the monitor in the monitor's pid
-namespace, so it also dies with the monitor whatever happens.
+container exits; a ``run``'s first one is started earlier, on a namespace made
+before the container exists (``EarlyNetwork``). The helper is a child of the
+monitor in the monitor's pid namespace, so it also dies with the monitor
+whatever happens.
 
 The helper is given the namespace as ``/proc/self/fd/N`` (a descriptor the
 monitor opened): pasta drops its capabilities before it opens the target,
