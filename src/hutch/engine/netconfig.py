@@ -21,7 +21,7 @@ from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
 from hutch.runtime.etcfiles import host_file
 from hutch.runtime.spec import Rootfs
-from hutch.runtime.spec_network import NetworkSpec, PortMapping
+from hutch.runtime.spec_network import NetworkSpec, PortMapping, holds_host_ports
 from hutch.util.ids import valid_name
 
 MODES = ("none", "host", "private")
@@ -245,9 +245,14 @@ def foreseen(options: RunOptions, settings: Settings) -> NetworkSpec | None:
         what = kind(options.network)
         if what == "none":
             return NetworkSpec(mode="none")
-        return _private(options, settings, ()) if what == "private" else None
+        if what != "private":
+            return None
+        net = _private(options, settings, ())
     except HutchError:
         return None
+    # not with a port of the host (pasta's own -t/-u): a container this run replaces
+    # may hold it until create has removed that one
+    return None if holds_host_ports(net) else net
 
 
 def _private(

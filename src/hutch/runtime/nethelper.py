@@ -32,6 +32,8 @@ from pathlib import Path
 
 from hutch.linux import procfs
 from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_network import helper_flag_given as _given
+from hutch.runtime.spec_network import holds_host_ports as holds_host_ports
 from hutch.util.tools import which
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
@@ -155,24 +157,6 @@ def reap(pids: list[int]) -> None:
     for pid in pids:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
-
-
-def holds_host_ports(net: NetworkSpec) -> bool:
-    """Whether the private network's helper listens on ports of the host: published
-    ones, or pasta's own ``-t``/``-u`` among the user's ``pasta:`` options.
-
-    Only such a helper must be gone before ``run`` returns (its ports free for the
-    next command). Its exit takes 20 to 60 ms, most of it in the kernel: closing
-    the tap device unregisters it, which waits for an RCU barrier; a helper that
-    holds no port of the host is told to go and reaped later (``Monitor``)."""
-    if net.mode != "private":
-        return False
-    return bool(net.ports) or _given(net.helper_args, "-t", "--tcp-ports", "-u", "--udp-ports")
-
-
-def _given(args: tuple[str, ...], *flags: str) -> bool:
-    """Whether the user's helper options give one of ``flags`` (``-t`` or ``-t=...``)."""
-    return any(arg.partition("=")[0] in flags for arg in args)
 
 
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:

@@ -54,10 +54,17 @@ def test_what_it_foretells_is_what_create_plans(network: str, settings: Settings
         RunOptions("i", network="mynet"),
         RunOptions("i", network="container:other"),
         RunOptions("i", network="bridge:ip=10.0.0.5"),  # refused by create
+        RunOptions("i", network="pasta:-t,8080"),  # a host port: maybe a replaced one's
+        RunOptions("i", network="pasta:--udp-ports=53"),
     ],
 )
 def test_nothing_where_the_flags_leave_it_open(options: RunOptions) -> None:
     assert netconfig.foreseen(options, Settings()) is None
+
+
+def test_nothing_with_containers_conf_host_ports() -> None:
+    settings = Settings(network_backend="pasta", pasta_options=("-t", "8080"))
+    assert netconfig.foreseen(RunOptions("i"), settings) is None
 
 
 def test_nothing_without_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
