@@ -24,6 +24,7 @@ says the container exited, records the exit, and lets the monitor go.
 from __future__ import annotations
 
 import _socket  # not socket.py: its enums and selectors were 3 % of run's CLI (issue 16)
+import contextlib
 import json
 import os
 import sys
@@ -147,8 +148,36 @@ class Prespawned:
     (image lookup, rootfs, records) instead of following it.
     """
 
-    pid: int
+    monitor: MonitorPid
     caller: _socket.socket
+
+    @property
+    def pid(self) -> int:
+        return self.monitor.value()
+
+
+class MonitorPid:
+    """The monitor's pid as the short-lived intermediate that forked it answers
+    (``_spawn``), read when first asked: ``run`` creates the container meanwhile, and
+    waiting there for the intermediate's fork of the monitor and its exit was about
+    2 ms of run's path (issue 16)."""
+
+    def __init__(self, intermediate: int = 0, answers: int = -1, known: int = 0) -> None:
+        self._intermediate = intermediate
+        self._answers = answers
+        self._value = known
+
+    def value(self) -> int:
+        """The pid; HutchError when the intermediate could not start the monitor."""
+        if self._answers >= 0:
+            answers, self._answers = self._answers, -1
+            with os.fdopen(answers, "rb") as f:
+                answer = f.read().decode()
+            os.waitpid(self._intermediate, 0)
+            if not answer.isdigit():
+                raise HutchError(f"cannot start the container monitor: {answer}")
+            self._value = int(answer)
+        return self._value
 
 
 @dataclass(frozen=True)
@@ -192,6 +221,8 @@ def _spawn_monitor(
     new_pidns = config is None or config.own_pidns
     try:
         pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns, early)
+        if config is not None:
+            pid.value()  # not prespawned: the caller waits for it anyway
     except BaseException:
         caller.close()
         raise
@@ -203,6 +234,8 @@ def _spawn_monitor(
 def abandon(prespawned: Prespawned) -> None:
     """Let a monitor that got no container go (it exits on the hang-up)."""
     prespawned.caller.close()
+    with contextlib.suppress(HutchError):
+        prespawned.monitor.value()  # its intermediate reaped
 
 
 def start(
@@ -221,6 +254,12 @@ def start(
         # this container joins: a monitor of the right kind instead.
         abandon(prespawned)
         prespawned = None
+    if prespawned is not None:
+        try:
+            prespawned.monitor.value()  # its intermediate's answer, read now
+        except HutchError:
+            abandon(prespawned)  # as a failed prespawn: the usual spawn meets it again
+            prespawned = None
     spawned = prespawned or _spawn_monitor(config, detached=not attach)
     caller, monitor = spawned.caller, spawned.pid
     output: _socket.socket | None = None
@@ -343,8 +382,8 @@ def _error_of(code: int, text: str) -> HutchError:
 
 def _spawn(
     argv: Sequence[str], new_pidns: bool = True, early: ForeseenNetwork | None = None
-) -> int:
-    """Start the monitor as PID 1 of a new pid namespace; return its host pid.
+) -> MonitorPid:
+    """Start the monitor as PID 1 of a new pid namespace; its host pid (read when asked).
 
     A short-lived child unshares the pid namespace (which affects only its
     children; not with ``new_pidns`` False, the monitor of a container that
@@ -390,12 +429,7 @@ def _spawn(
         finally:
             os._exit(code)
     os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as f:
-        answer = f.read().decode()
-    os.waitpid(child, 0)
-    if not answer.isdigit():
-        raise HutchError(f"cannot start the container monitor: {answer}")
-    return int(answer)
+    return MonitorPid(child, read_fd)
 
 
 # Set (to anything) to start every monitor as a new interpreter, never forked.
