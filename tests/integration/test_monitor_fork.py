@@ -124,3 +124,43 @@ def test_an_init_that_stays_is_open_to_exec_and_to_a_pod(
         assert ours.stdout == theirs
     finally:
         hutch("pod", "rm", "-f", "-t", "0", pod, check=False)
+
+
+def _pasta_of(monitor: int) -> list[bytes]:
+    """The command line of the pasta child of ``monitor``."""
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            argv = (proc / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == monitor and argv[0].endswith(b"pasta"):
+            return argv
+    raise AssertionError(f"no pasta under the monitor {monitor}")
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_the_network_made_ahead_of_the_options(hutch: Hutch, base_image: str, mode: str) -> None:
+    """The forked monitor of a run makes the network its flags foretell while the CLI
+    creates the container (nethelper.EarlyNetwork: pasta started, or the namespace of
+    --network none with lo up); a new interpreter's start makes it as before. The
+    container sees the same network either way, and pasta's output is in its bundle."""
+    env = MODES[mode]
+    name = f"mf-net-{mode}"
+    script = "ip -o -4 addr show | grep -c 10.0.2.100; cat /sys/class/net/lo/flags"
+    got = hutch("run", "--rm", base_image, "sh", "-c", script, env=env).stdout.split()
+    assert got == ["1", "0x9"], got  # its address, lo up
+    none = "ls /sys/class/net; cat /sys/class/net/lo/flags"
+    got = hutch("run", "--rm", "--network", "none", base_image, "sh", "-c", none, env=env)
+    assert got.stdout.split() == ["lo", "0x9"], got.stdout
+    hutch("run", "-d", "--name", name, base_image, "sleep", "100", env=env)
+    try:
+        argv = _pasta_of(_monitor(hutch, name))
+        pid_file = argv[argv.index(b"--pid") + 1].decode()
+        ahead = Path(pid_file).parent == hutch.env.runtime_dir / "hutch" / "a"
+        assert ahead is (mode == "fork"), pid_file
+        bundle = hutch("inspect", "-f", "{{.StaticDir}}", name).stdout.strip()
+        assert (Path(bundle) / "network.log").exists()
+        assert not Path(pid_file).exists(), "the pid FIFO goes once pasta is up"
+    finally:
+        hutch("rm", "-f", "-t", "0", name, check=False)

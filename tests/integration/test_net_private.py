@@ -267,19 +267,17 @@ def test_ps_shows_the_published_ports(hutch: Hutch, base_image: str) -> None:
 
 
 def _helpers_of(hutch: Hutch) -> list[str]:
-    """The pasta processes of this test's store (their pid file lies in its bundles;
-    slirp4netns's command line names nothing of the store)."""
+    """The pasta processes of this test's store (their pid file lies in its bundles, or
+    in its runtime directory for one started ahead of its container; slirp4netns's
+    command line names nothing of the store)."""
     found = []
+    ours = (str(hutch.env.data_home).encode(), str(hutch.env.runtime_dir).encode())
     for proc in Path("/proc").iterdir():
         try:
             argv = (proc / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if (
-            argv
-            and argv[0].endswith(b"pasta")
-            and str(hutch.env.data_home).encode() in b" ".join(argv)
-        ):
+        if argv and argv[0].endswith(b"pasta") and any(d in b" ".join(argv) for d in ours):
             found.append(proc.name)
     return found
 

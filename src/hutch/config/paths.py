@@ -54,9 +54,13 @@ class Paths:
         """OCI artifacts (store/artifacts.py): an OCI layout apart from the images."""
         return self.storage / "artifacts"
 
+    @property
+    def attach_sockets(self) -> Path:
+        return self.runtime / "a"
+
     def attach_socket(self, container_id: str) -> Path:
         # Unix socket paths are limited to 108 bytes: keep this one short.
-        return self.runtime / "a" / container_id[:24]
+        return self.attach_sockets / container_id[:24]
 
     @property
     def session_pid(self) -> Path:

@@ -389,7 +389,7 @@ class ContainerService:
         passed = run_flags.passed_descriptors(options.preserve_fds)
         proxy = SignalProxy() if proxied else None
         try:
-            prespawned = self._prespawn()
+            prespawned = self._prespawn(self._foreseen_network(options), creating=True)
             try:
                 container_id = self.create(options, proxy.interrupted if proxy else None)
             except BaseException:
@@ -441,8 +441,11 @@ class ContainerService:
 
         return passes_streams(log_driver(options.log.driver, self._ctx.settings.defaults))
 
-    def _prespawn(self) -> spawn.Prespawned | None:
-        """Start the monitor now, so its start-up overlaps ``create``.
+    def _prespawn(
+        self, early: spawn.ForeseenNetwork | None = None, creating: bool = False
+    ) -> spawn.Prespawned | None:
+        """Start the monitor now, so its start-up overlaps ``create`` (``creating``: ours,
+        which follows) and with ``early``, pasta's (``spawn.ForeseenNetwork``).
 
         Only after the arguments that need no storage were checked would be
         nicer, but the monitor must be born in the session user namespace,
@@ -452,9 +455,29 @@ class ContainerService:
 
         try:
             self._ctx.enter_session()
-            return spawn.prespawn()
+            return spawn.prespawn(early, shared=creating)
         except HutchError:
             return None  # the usual path will meet (and report) the same problem
+
+    def _foreseen_network(self, options: RunOptions) -> spawn.ForeseenNetwork | None:
+        """The network for the monitor to make while this run creates the container,
+        where the flags tell it (``netconfig.foreseen``): pasta's start, or a
+        namespace with lo up, off run's path."""
+        from hutch.engine import netconfig
+        from hutch.runtime import spawn
+
+        net = netconfig.foreseen(options, self._ctx.settings)
+        if net is None or (net.mode == "private" and net.backend != "pasta"):
+            return None
+        paths = self._ctx.paths
+        fifo_dir = paths.attach_sockets  # the runtime directory's (ours alone)
+        if net.mode == "private":
+            try:
+                fifo_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                paths.containers.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return None
+        return spawn.ForeseenNetwork(net, fifo_dir, paths.containers)
 
     def prepare_starts(self, count: int) -> None:
         for _ in range(count):

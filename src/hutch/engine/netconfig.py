@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import RunOptions
-from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.api.errors import HostNotReady, HutchError, InvalidArgument
 from hutch.config.settings import Settings
 from hutch.engine import helper_options, hostsfile, netopts, ns_words, ports
 from hutch.engine.etctext import host_address as host_address
@@ -21,7 +21,7 @@ from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
 from hutch.runtime.etcfiles import host_file
 from hutch.runtime.spec import Rootfs
-from hutch.runtime.spec_network import NetworkSpec, PortMapping
+from hutch.runtime.spec_network import NetworkSpec, PortMapping, holds_host_ports
 from hutch.util.ids import valid_name
 
 MODES = ("none", "host", "private")
@@ -218,7 +218,47 @@ def network_spec(
         return NetworkSpec(mode=options.network)
     if what == "bridge":
         return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image), released))
-    mappings = ports.allocate(_mappings(options, image), released)
+    return _private(options, settings, ports.allocate(_mappings(options, image), released))
+
+
+def foreseen(options: RunOptions, settings: Settings) -> NetworkSpec | None:
+    """The network of a container of ``options`` where the flags and the settings
+    alone tell it before the container is created: ``--network none``, or the private
+    network without a published port; in no pod, with no user namespace of its own.
+    The prespawned monitor makes it meanwhile (runtime/nethelper.py ``EarlyNetwork``,
+    which checks it against the container's spec). None otherwise, and where it would
+    fail (create says why)."""
+    security = options.security
+    if (
+        options.pod
+        or options.net.publish
+        or options.net.publish_all
+        or security.userns
+        or security.uidmap
+        or security.gidmap
+        or security.subuidname
+        or security.subgidname
+    ):
+        return None
+    try:
+        options = resolve_mode(options, settings)
+        what = kind(options.network)
+        if what == "none":
+            return NetworkSpec(mode="none")
+        if what != "private":
+            return None
+        net = _private(options, settings, ())
+    except HutchError:
+        return None
+    # not with a port of the host (pasta's own -t/-u): a container this run replaces
+    # may hold it until create has removed that one
+    return None if holds_host_ports(net) else net
+
+
+def _private(
+    options: RunOptions, settings: Settings, mappings: tuple[PortMapping, ...]
+) -> NetworkSpec:
+    """The private network (pasta or slirp4netns) with its ``mappings``."""
     chosen = helper_of(options.network) or settings.network_backend
     choice = choose_backend(chosen)
     if not choice.name:

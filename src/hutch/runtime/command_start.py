@@ -17,10 +17,13 @@ import socket
 import struct
 import termios
 from dataclasses import dataclass
-from typing import Any, NoReturn
 
 from hutch.runtime.spec import DEFAULT_PATH
 from hutch.runtime.users import ResolvedUser
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 _TIOCGPTN = 0x80045430
 _TIOCSPTLCK = 0x40045431

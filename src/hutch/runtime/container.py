@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import NoReturn
 
 from hutch.api.errors import HutchError
 from hutch.cgroups import v2
@@ -32,6 +31,10 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
 from hutch.runtime.users import read_db, resolve_user
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 _NONE_PASSED = Passed()  # a run given no descriptors (the default argument's value)
 _PERSONAS = {"LINUX": sc.PER_LINUX, "LINUX32": sc.PER_LINUX32}
@@ -62,11 +65,16 @@ def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
 
 
 def container_main(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed = _NONE_PASSED
+    spec: Spec,
+    sock: socket.socket,
+    gid5_mapped: bool,
+    passed: Passed = _NONE_PASSED,
+    netns: int = -1,
 ) -> NoReturn:
-    """Set up the container and exec its command; never returns."""
+    """Set up the container and exec its command; never returns. ``netns``: the
+    network namespace made for it already (nethelper.EarlyNetwork), joined, not made."""
     try:
-        _setup_andexec_command(spec, sock, gid5_mapped, passed)
+        _setup_andexec_command(spec, sock, gid5_mapped, passed, netns)
     except ExecFailure as exc:
         report(sock, exc.code, str(exc))
     except OSError as exc:
@@ -77,7 +85,7 @@ def container_main(
 
 
 def _setup_andexec_command(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed
+    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed, netns: int = -1
 ) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
@@ -93,8 +101,12 @@ def _setup_andexec_command(
     flags = 0
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)
+    if netns >= 0:  # made with its lo up, or pasta on it (nethelper.EarlyNetwork)
+        sc.setns(netns, sc.CLONE_NEWNET)
+        os.close(netns)
+        flags &= ~sc.CLONE_NEWNET
     sc.unshare(flags)
-    if "net" in spec.namespaces and spec.network.mode == "none":
+    if "net" in spec.namespaces and spec.network.mode == "none" and netns < 0:
         _loopback_up()
     # the monitor and the caller open our ns/net now (pasta, a bridge's veth)
     security.dumpable_again()

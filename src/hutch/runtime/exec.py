@@ -30,7 +30,6 @@ import termios
 import tty
 from dataclasses import dataclass
 from types import FrameType
-from typing import NoReturn
 
 from hutch.linux import sigreset
 from hutch.linux import syscalls as sc
@@ -39,6 +38,10 @@ from hutch.runtime.events_log import event_line, open_log
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
 from hutch.util.fdio import write_all
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 # user first: a container with its own user namespace (--userns) owns the
 # others, and joining them needs CAP_SYS_ADMIN there.

@@ -19,13 +19,16 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NoReturn
 
 from hutch.runtime import exec as rx
 from hutch.runtime.health_cmd import HEALTHY, STARTING, UNHEALTHY
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_lifecycle import HealthCheck
 from hutch.runtime.state import Health
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 LOG_LIMIT = 5
 OUTPUT_LIMIT = 4096

@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from hutch.cgroups import v2
 from hutch.cgroups.manager import manager_of
@@ -44,7 +43,6 @@ from hutch.runtime import state as st
 from hutch.runtime.command_start import Passed, send
 from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_events, event_line
-from hutch.runtime.health import HealthRunner
 from hutch.runtime.health_cmd import STARTING, UNHEALTHY
 from hutch.runtime.logfile import PASSTHROUGH_DRIVERS, LogWriter
 from hutch.runtime.monitorio import Stdio
@@ -55,6 +53,13 @@ from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
 from hutch.util.jsondata import prepare
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from hutch.runtime.health import HealthRunner  # loaded by containers with a check
+    from hutch.runtime.nethelper import EarlyNetwork  # loaded by containers with a network
 
 STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
@@ -127,9 +132,12 @@ def parse_args(argv: list[str]) -> MonitorArgs:
 
 
 class Monitor:
-    def __init__(self, args: MonitorArgs, spec: Spec) -> None:
+    def __init__(self, args: MonitorArgs, spec: Spec, early: EarlyNetwork | None = None) -> None:
         self.args = args
         self.spec = spec
+        # pasta started before the options came (spawn.EarlyNetwork), for the first
+        # run's init to join its namespace; until ``_attach_network`` takes it
+        self.early = early
         self.state_path = st.state_path(args.bundle)
         self.caller: socket.socket | None = None
         if args.sync_fd >= 0:
@@ -159,7 +167,13 @@ class Monitor:
         self.init_mntns_id = 0  # its unique id (state.json: what a dead monitor left)
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
-        self.health = HealthRunner(check, spec) if check is not None else None
+        self.health: HealthRunner | None = None
+        if check is not None:
+            # only here: the checks' exec code (runtime/exec.py, tty) was 1.4 ms of the
+            # forked monitor's imports on its way to a run's options (issue 16)
+            from hutch.runtime.health import HealthRunner
+
+            self.health = HealthRunner(check, spec)
         self.health_waiters: list[_socket.socket] = []
         # --timeout: when (time.monotonic()) the current run is killed, and whether it was
         self.deadline: float | None = None
@@ -227,6 +241,9 @@ class Monitor:
         )
         _write_pid(self.spec.lifecycle.conmon_pidfile, self.host_pid)
         _write_pid(self.spec.lifecycle.extra_conmon_pidfile, self.host_pid)
+        if self.early is not None and not self.early.fits(self.spec):
+            self.early.discard()  # not this container's network: the usual start
+            self.early = None
         return self._carry_on(listener, helper, self._run_once(listener))
 
     def _carry_on(self, listener: socket.socket, helper: object, code: int) -> int:
@@ -474,6 +491,7 @@ class Monitor:
         if self.own_pidns >= 0:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         self.init_mntns, self.init_mntns_id = None, 0
+        netns = self.early.netns if self.early is not None else -1
         try:
             pid = self._fork_init()
         except OSError as exc:
@@ -488,8 +506,14 @@ class Monitor:
             if not proc.terminal and all(dst != 0 for _src, dst in child_fds):
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
-            container_main(self.spec, b, self._gid5(), self.passed)
+            container_main(self.spec, b, self._gid5(), self.passed, netns)
         b.close()
+        if self.own_pidns >= 0:
+            # Back to ours (the init's fork unshared a pid namespace for our children):
+            # what we fork next, a health check's joiner, belongs in our namespace, where
+            # the pid its fork returns is the one we kill at the check's timeout. (pasta
+            # started by _attach_network did this first; one started early does not.)
+            sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         if self.passed.count:  # the init has them now; a restart's command does not
             os.closerange(3, 3 + self.passed.count)
             self.passed = Passed()
@@ -500,6 +524,9 @@ class Monitor:
         host_pid = pid if self.shares_pid else host_pid_of_child(self.host_pid, pid)
         master, error = self._handshake(a, host_pid)
         a.close()
+        if self.early is not None:  # joined (--network none), or the init failed before
+            self.early.discard()  # the first run's only
+            self.early = None
         if error is not None:
             code, message = error
             _, _status = os.waitpid(pid, 0)
@@ -638,6 +665,14 @@ class Monitor:
         if self.spec.network.mode not in ("private", "bridge"):
             return None
         from hutch.runtime import nethelper  # only containers with a network pay for it
+
+        if self.early is not None:  # started already, on the namespace the init joined
+            early, self.early = self.early, None
+            try:
+                self.net_pids = [early.take()]
+            except nethelper.NetworkAttachError as exc:
+                return str(exc)
+            return None
 
         if self.spec.network.mode == "bridge":
             # network connect/disconnect rewrite the bundle: each run takes the latest
@@ -1159,7 +1194,9 @@ def deferred_args(argv: list[str]) -> list[str] | None:
     return ["--sync-fd", values["--sync-fd"], *json.loads(data)]
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], early: EarlyNetwork | None = None) -> None:
+    """The monitor of ``argv``'s container; ``early``: the pasta a forked monitor started
+    for it (``spawn._become_monitor``), which stops with us unless a run takes it."""
     import hutch
 
     if hutch.CODE_CACHE is not None:
@@ -1171,12 +1208,25 @@ def main(argv: list[str]) -> None:
         prepare(Spec)
         given = deferred_args(argv)
         if given is None:
+            if early is not None:
+                early.unlink()  # pasta goes with us (PID 1 of its namespace), not its FIFO
             os._exit(0)
         argv = given
     args = parse_args(argv)
-    _close_inherited({0, 1, 2, args.sync_fd, *range(3, 3 + args.preserve_fds)})
+    ours = early.fds() if early is not None else ()
+    _close_inherited({0, 1, 2, args.sync_fd, *range(3, 3 + args.preserve_fds), *ours})
     spec = spec_from_json((args.bundle / "config.json").read_bytes())
-    mio.exit_with(str(args.bundle), lambda: Monitor(args, spec).run())
+    if early is not None:
+        early = early.in_bundle(args.bundle)  # before our own mount namespace
+
+    def run() -> int:
+        try:
+            return Monitor(args, spec, early).run()
+        finally:
+            if early is not None:
+                early.unlink()  # a start that failed before its run took it
+
+    mio.exit_with(str(args.bundle), run)
 
 
 def resume_main() -> None:

@@ -4,8 +4,10 @@ The monitor (not the CLI) starts pasta or slirp4netns, because it outlives
 a detached caller and restarts the container on its own: each run of the
 container has a fresh network namespace, so each run gets a fresh helper,
 started between the init's ``unshare`` and its "go", and killed when the
-container exits. The helper is a child of the monitor in the monitor's pid
-namespace, so it also dies with the monitor whatever happens.
+container exits; a ``run``'s first one is started earlier, on a namespace made
+before the container exists (``EarlyNetwork``). The helper is a child of the
+monitor in the monitor's pid namespace, so it also dies with the monitor
+whatever happens.
 
 The helper is given the namespace as ``/proc/self/fd/N`` (a descriptor the
 monitor opened): pasta drops its capabilities before it opens the target,
@@ -25,12 +27,21 @@ import select
 import signal
 import socket
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
 
 from hutch.linux import procfs
 from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_network import helper_flag_given as _given
+from hutch.runtime.spec_network import holds_host_ports as holds_host_ports
 from hutch.util.tools import which
+
+TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
+
+    from hutch.runtime.spec import Spec
 
 _READY_TIMEOUT = 10.0
 # progress lines of pasta and slirp4netns that say nothing about a failure
@@ -224,24 +235,6 @@ def reap(pids: list[int]) -> None:
             os.waitpid(pid, 0)
 
 
-def holds_host_ports(net: NetworkSpec) -> bool:
-    """Whether the private network's helper listens on ports of the host: published
-    ones, or pasta's own ``-t``/``-u`` among the user's ``pasta:`` options.
-
-    Only such a helper must be gone before ``run`` returns (its ports free for the
-    next command). Its exit takes 20 to 60 ms, most of it in the kernel: closing
-    the tap device unregisters it, which waits for an RCU barrier; a helper that
-    holds no port of the host is told to go and reaped later (``Monitor``)."""
-    if net.mode != "private":
-        return False
-    return bool(net.ports) or _given(net.helper_args, "-t", "--tcp-ports", "-u", "--udp-ports")
-
-
-def _given(args: tuple[str, ...], *flags: str) -> bool:
-    """Whether the user's helper options give one of ``flags`` (``-t`` or ``-t=...``)."""
-    return any(arg.partition("=")[0] in flags for arg in args)
-
-
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
     """hutch's pasta command line; a setting the user's ``pasta:`` options give
     replaces hutch's default for it (their options come last, as podman puts them)."""
@@ -286,15 +279,21 @@ def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
     return argv + list(user)
 
 
-def _spawn(argv: list[str], keep_fds: list[int], log: Path) -> int:
+def _spawn(argv: list[str], keep_fds: list[int], log: Path | int, shut: Sequence[int] = ()) -> int:
+    """``argv`` with ``keep_fds`` and its output to ``log`` (a path, or an open file);
+    ``shut``: inheritable descriptors of ours that it must not get."""
     for fd in keep_fds:
         os.set_inheritable(fd, True)
-    err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    if isinstance(log, int):
+        err = os.dup(log)  # closed below, as an opened path is
+    else:
+        err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     try:
         actions = [
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
             (os.POSIX_SPAWN_DUP2, err, 1),
             (os.POSIX_SPAWN_DUP2, err, 2),
+            *((os.POSIX_SPAWN_CLOSE, fd) for fd in shut),
         ]
         try:
             # Python ignores SIGPIPE, and an ignored signal survives exec: pasta
@@ -315,15 +314,19 @@ def _spawn(argv: list[str], keep_fds: list[int], log: Path) -> int:
             os.set_inheritable(fd, False)
 
 
-def _failure(name: str, pid: int, log: Path) -> NetworkAttachError:
+def _failure(name: str, pid: int, log: Path | int) -> NetworkAttachError:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
     try:
+        if isinstance(log, int):
+            written = os.pread(log, 65536, 0).decode(errors="replace")
+        else:
+            written = log.read_text(errors="replace")
         text = "; ".join(
             line.strip()
-            for line in log.read_text(errors="replace").splitlines()
+            for line in written.splitlines()
             if line.strip() and not line.strip().startswith(_NOISE)
         )
     except OSError:
@@ -373,6 +376,229 @@ def _wait_ready(pid: int, reader: int) -> bool:
     finally:
         if death >= 0:
             os.close(death)
+
+
+@dataclass(frozen=True)
+class EarlyNetwork:
+    """A container's network namespace made by its prespawned monitor before the
+    container exists (``start_early``), with pasta started on it for the private
+    network, lo up for ``--network none``.
+
+    ``run`` on the default network waited 20 to 25 ms for pasta's own start after
+    the init had its namespaces, and ``--network none`` about a millisecond for the
+    namespace and its lo; a monitor forked at ``run``'s session join (before the CLI
+    creates the container, runtime/spawn.py) has that long and more with nothing to
+    do. So where the CLI can tell the network from the flags alone
+    (``netconfig.foreseen``), the monitor makes the namespace first (a thread's
+    ``unshare``: the monitor itself could not come back to the host's) and the init
+    joins it instead of making one (``container_main``'s ``netns``). What the
+    container finally has decides (``fits``): another network, or the same with
+    other helper options, and this one goes and the usual start follows.
+    """
+
+    net: NetworkSpec
+    netns: int  # the namespace's descriptor (the init joins it)
+    cgroup: str  # ours when it was made (``fits``)
+    pid: int = 0  # pasta's, for the private network
+    reader: int = -1  # the read end of pasta's pid FIFO (``_start_pasta``)
+    fifo: str = ""
+    log: int = -1  # pasta's output, an unnamed file until the bundle exists (``in_bundle``)
+    linked: str = ""  # where ``in_bundle`` gave it a name
+
+    def fits(self, spec: Spec) -> bool:
+        """Whether the container's own start would have made this very network: a
+        namespace of its own that its user namespace owns, in the cgroup the monitor
+        is in now, and for the private network the same pasta command line."""
+        net = spec.network
+        own = (
+            net.mode == self.net.mode
+            and "net" in spec.namespaces
+            and not net.join
+            and not spec.userns.enabled
+            and all(ns != "net" for ns, _path in spec.joins)
+        )
+        if not own or _cgroup() != self.cgroup:
+            return False
+        if net.mode == "none":
+            return True
+        fifo = Path(self.fifo)
+        return net.backend == "pasta" and pasta_argv(net, self.netns, fifo) == pasta_argv(
+            self.net, self.netns, fifo
+        )
+
+    def in_bundle(self, bundle: Path) -> EarlyNetwork:
+        """pasta's output as the bundle's ``network.log``, where the usual start writes
+        it: linked while the monitor is in the mount namespace the file was made in
+        (a mount's copy in another is another mount, and ``link`` refuses to cross)."""
+        if self.log < 0:
+            return self
+        path = bundle / "network.log"
+        try:
+            # linkat(2) following the magic link: os.link takes that road only with a
+            # directory descriptor (else link(2), which would link /proc's symlink)
+            fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                os.link(str(self.log), path, src_dir_fd=fds, follow_symlinks=True)
+            finally:
+                os.close(fds)
+        except OSError:
+            return self
+        return replace(self, linked=str(path))
+
+    def take(self) -> int:
+        """pasta once it has configured the namespace: its pid (the helper's, killed when
+        the run ends)."""
+        try:
+            if not _wait_ready(self.pid, self.reader):
+                raise _failure("pasta", self.pid, self.log)
+            return self.pid
+        finally:
+            self.close()
+
+    def discard(self) -> None:
+        """Not this container's network (or joined already): a pasta goes at once."""
+        if self.pid > 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+        if self.linked:  # the usual start writes its own, if any
+            with contextlib.suppress(OSError):
+                os.unlink(self.linked)
+        self.close()
+
+    def fds(self) -> tuple[int, ...]:
+        """Our descriptors of it (the monitor keeps them when it closes what it inherited)."""
+        return tuple(fd for fd in (self.netns, self.reader, self.log) if fd >= 0)
+
+    def close(self) -> None:
+        for fd in self.fds():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.unlink()
+
+    def unlink(self) -> None:
+        """pasta's pid FIFO goes (again: a second time does nothing)."""
+        if self.fifo:
+            with contextlib.suppress(OSError):
+                os.unlink(self.fifo)
+
+
+def start_early(net: NetworkSpec, fifo_dir: Path, log_dir: Path, above: int) -> EarlyNetwork | None:
+    """The network namespace of a container still to be created (lo up for
+    ``--network none``, pasta on it for the private network), or None: what failed
+    is left to the usual start, which meets it again and says so.
+
+    ``fifo_dir`` takes pasta's pid FIFO; ``log_dir`` is on the file system of the
+    bundle (the store), where an unnamed file gets its output until ``take``. Our
+    descriptors are numbered above ``above``, the highest the forked command had
+    open: an object of the command's that still holds a number it closed (the code
+    cache's mapping keeps a copy of its file's) closes that number when it goes.
+    """
+    try:
+        netns = _above(_new_netns(lo_up=net.mode == "none"), above)
+    except OSError:
+        return None
+    if net.mode == "none":
+        return EarlyNetwork(net, netns, _cgroup())
+    opened = [netns]
+    fifo = fifo_dir / f"pasta-{os.urandom(8).hex()}.pid"
+    try:
+        log = _above(os.open(log_dir, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600), above)
+        opened.append(log)
+        os.mkfifo(fifo, 0o600)
+        reader = _above(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), above)
+        opened.append(reader)
+        # our caller's socket and --preserve-fds are for the monitor and its init
+        shut = [fd for fd in _inheritable() if fd > 2 and fd != netns]
+        pid = _spawn(pasta_argv(net, netns, fifo), [netns], log, shut)
+    except (OSError, NetworkAttachError):
+        for fd in opened:
+            os.close(fd)
+        fifo.unlink(missing_ok=True)
+        return None
+    return EarlyNetwork(net, netns, _cgroup(), pid, reader, str(fifo), log)
+
+
+def _above(fd: int, above: int) -> int:
+    """``fd`` moved to the lowest free number above ``above`` (close-on-exec)."""
+    import fcntl
+
+    try:
+        return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, above + 1)
+    finally:
+        os.close(fd)
+
+
+def _inheritable() -> list[int]:
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
+            if os.get_inheritable(int(name)):
+                found.append(int(name))
+    return found
+
+
+def _new_netns(lo_up: bool) -> int:
+    """A new network namespace, owned by our user namespace (with its lo up): made
+    by a thread (a process that leaves the host's cannot come back), which exits at
+    once."""
+    import _thread
+
+    from hutch.linux import syscalls as sc
+
+    done = _thread.allocate_lock()
+    done.acquire()
+    result: list[int | OSError] = []
+
+    def make() -> None:
+        fd = -1
+        try:
+            sc.unshare(sc.CLONE_NEWNET)
+            fd = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+            if lo_up:
+                _loopback_up()  # a netlink socket is of the namespace of its maker
+            result.append(fd)
+        except OSError as exc:
+            if fd >= 0:
+                os.close(fd)
+            result.append(exc)
+        finally:
+            done.release()
+
+    _thread.start_new_thread(make, ())
+    done.acquire()
+    _thread_gone()
+    made = result[0]
+    if isinstance(made, OSError):
+        raise made
+    return made
+
+
+def _loopback_up() -> None:
+    """lo up, as podman's and docker's --network none has it."""
+    from hutch.linux.rtnl import Rtnl
+
+    with Rtnl() as ip:
+        lo = ip.index("lo")
+        if lo is not None:
+            ip.set_link(lo, up=True)
+
+
+def _thread_gone() -> None:
+    """Until the thread has left the process: a fork, or ``unshare`` of the mount
+    namespace (which unshares the file system context), wants us alone."""
+    deadline = time.monotonic() + 1.0
+    while len(os.listdir("/proc/self/task")) > 1 and time.monotonic() < deadline:
+        time.sleep(0.0001)
+
+
+def _cgroup() -> str:
+    try:
+        with open("/proc/self/cgroup", "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> int:

@@ -24,6 +24,7 @@ says the container exited, records the exit, and lets the monitor go.
 from __future__ import annotations
 
 import _socket  # not socket.py: its enums and selectors were 3 % of run's CLI (issue 16)
+import contextlib
 import json
 import os
 import sys
@@ -37,6 +38,7 @@ from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_to_json
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.util import testpoint
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
@@ -146,21 +148,81 @@ class Prespawned:
     (image lookup, rootfs, records) instead of following it.
     """
 
-    pid: int
+    monitor: MonitorPid
     caller: _socket.socket
 
+    @property
+    def pid(self) -> int:
+        return self.monitor.value()
 
-def prespawn() -> Prespawned:
-    return _spawn_monitor(None, detached=False)
+
+class MonitorPid:
+    """The monitor's pid as the short-lived intermediate that forked it answers
+    (``_spawn``), read when first asked: ``run`` creates the container meanwhile, and
+    waiting there for the intermediate's fork of the monitor and its exit was about
+    2 ms of run's path (issue 16)."""
+
+    def __init__(self, intermediate: int = 0, answers: int = -1, known: int = 0) -> None:
+        self._intermediate = intermediate
+        self._answers = answers
+        self._value = known
+
+    def value(self) -> int:
+        """The pid; HutchError when the intermediate could not start the monitor."""
+        if self._answers >= 0:
+            answers, self._answers = self._answers, -1
+            with os.fdopen(answers, "rb") as f:
+                answer = f.read().decode()
+            os.waitpid(self._intermediate, 0)
+            if not answer.isdigit():
+                raise HutchError(f"cannot start the container monitor: {answer}")
+            self._value = int(answer)
+        return self._value
 
 
-def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
+@dataclass(frozen=True)
+class ForeseenNetwork:
+    """The network a prespawned monitor makes before its options come (runtime/
+    nethelper.py ``EarlyNetwork``): ``--network none``'s or pasta's, with pasta's pid
+    FIFO's directory and the store's directory where its output waits for the bundle."""
+
+    net: NetworkSpec
+    fifo_dir: Path
+    log_dir: Path
+
+
+# The monitor's imports that a run's create makes too (its resources, security and
+# mounts): forked after them, the monitor has them; forked before, both processes
+# imported them, about 2.5 ms of CPU twice on two cores that pasta shares (issue 16).
+SHARED_IMPORTS = (
+    "hutch.cgroups.manager",
+    "hutch.linux.caps",
+    "hutch.runtime.mounts",
+    "hutch.runtime.seccomp",
+    "hutch.runtime.ulimits",
+)
+
+
+def prespawn(early: ForeseenNetwork | None = None, shared: bool = False) -> Prespawned:
+    """A monitor waiting for its options; ``shared``: for a caller that creates the
+    container meanwhile (``SHARED_IMPORTS``)."""
+    if shared:
+        for name in SHARED_IMPORTS:
+            __import__(name)
+    return _spawn_monitor(None, detached=False, early=early)
+
+
+def _spawn_monitor(
+    config: MonitorConfig | None, detached: bool, early: ForeseenNetwork | None = None
+) -> Prespawned:
     """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
     caller, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
     os.set_inheritable(theirs.fileno(), True)
     new_pidns = config is None or config.own_pidns
     try:
-        pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns)
+        pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns, early)
+        if config is not None:
+            pid.value()  # not prespawned: the caller waits for it anyway
     except BaseException:
         caller.close()
         raise
@@ -172,6 +234,8 @@ def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
 def abandon(prespawned: Prespawned) -> None:
     """Let a monitor that got no container go (it exits on the hang-up)."""
     prespawned.caller.close()
+    with contextlib.suppress(HutchError):
+        prespawned.monitor.value()  # its intermediate reaped
 
 
 def start(
@@ -190,6 +254,12 @@ def start(
         # this container joins: a monitor of the right kind instead.
         abandon(prespawned)
         prespawned = None
+    if prespawned is not None:
+        try:
+            prespawned.monitor.value()  # its intermediate's answer, read now
+        except HutchError:
+            abandon(prespawned)  # as a failed prespawn: the usual spawn meets it again
+            prespawned = None
     spawned = prespawned or _spawn_monitor(config, detached=not attach)
     caller, monitor = spawned.caller, spawned.pid
     output: _socket.socket | None = None
@@ -310,15 +380,18 @@ def _error_of(code: int, text: str) -> HutchError:
     return HutchError(text)
 
 
-def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
-    """Start the monitor as PID 1 of a new pid namespace; return its host pid.
+def _spawn(
+    argv: Sequence[str], new_pidns: bool = True, early: ForeseenNetwork | None = None
+) -> MonitorPid:
+    """Start the monitor as PID 1 of a new pid namespace; its host pid (read when asked).
 
     A short-lived child unshares the pid namespace (which affects only its
     children; not with ``new_pidns`` False, the monitor of a container that
     joins another's) and starts the monitor with /dev/null as stdio: the
     monitor must not hold our stdout, or a caller reading it would never
     see EOF while the container lives. The monitor is that child's fork
-    (``_become_monitor``) when ``_may_fork`` allows, else a new interpreter.
+    (``_become_monitor``, which also starts ``early``'s network) when ``_may_fork``
+    allows, else a new interpreter (and ``early`` is left to the container's start).
     """
     import hutch
     from hutch.linux import syscalls as sc
@@ -346,7 +419,7 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
                 pid = os.fork()
                 if pid == 0:
                     os.close(write_fd)  # our caller reads the pid up to EOF
-                    _become_monitor(argv, env)
+                    _become_monitor(argv, env, early)
             else:
                 pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
             os.write(write_fd, str(pid).encode())
@@ -356,12 +429,7 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
         finally:
             os._exit(code)
     os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as f:
-        answer = f.read().decode()
-    os.waitpid(child, 0)
-    if not answer.isdigit():
-        raise HutchError(f"cannot start the container monitor: {answer}")
-    return int(answer)
+    return MonitorPid(child, read_fd)
 
 
 # Set (to anything) to start every monitor as a new interpreter, never forked.
@@ -389,11 +457,14 @@ def _may_fork(argv: Sequence[str]) -> bool:
     return proctitle.fits(argv[:4], proctitle.arg_area())
 
 
-def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pragma: no cover
+def _become_monitor(  # pragma: no cover
+    argv: Sequence[str], env: dict[str, str], early: ForeseenNetwork | None = None
+) -> NoReturn:
     """The forked monitor: first what ``posix_spawn`` and a new interpreter's
     start would have given it (a session of its own, /dev/null as stdio, none
     of our close-on-exec descriptors, no handler of ours, no atexit function of
-    ours, its environment and command line), then the monitor's ``main``."""
+    ours, its environment and command line), then ``early``'s network (pasta's start
+    overlaps the monitor's imports and our create), then the monitor's ``main``."""
     import gc
 
     # Whatever the command left for the cycle collector stays uncollected: a
@@ -404,7 +475,7 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
     try:
         os.setsid()
         _stdio_to_null()
-        _close_on_exec_fds()
+        highest = _close_on_exec_fds()
         _default_handlers()
         import atexit
 
@@ -417,9 +488,14 @@ def _become_monitor(argv: Sequence[str], env: dict[str, str]) -> NoReturn:  # pr
         # interpreter and the module (``_may_fork`` checked that much fits)
         if not proctitle.set_cmdline(argv, comm=os.path.basename(argv[0]), least=4):
             os.execve(argv[0], list(argv), env)  # as posix_spawn would have
+        started = None
+        if early is not None:
+            from hutch.runtime import nethelper
+
+            started = nethelper.start_early(early.net, early.fifo_dir, early.log_dir, highest)
         from hutch.runtime import monitor
 
-        monitor.main(list(argv[4:]))
+        monitor.main(list(argv[4:]), early=started)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
@@ -437,12 +513,14 @@ def _stdio_to_null() -> None:
         os.close(null)
 
 
-def _close_on_exec_fds() -> None:
+def _close_on_exec_fds() -> int:
     """Close what an exec would have: our close-on-exec descriptors (the store's
     database, our pipes). Inheritable ones stay, as across an exec: the sync
-    socket, ``--preserve-fds``."""
+    socket, ``--preserve-fds``. The highest number that was open."""
+    highest = 2
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
+        highest = max(highest, fd)
         if fd <= 2:
             continue
         try:
@@ -450,6 +528,7 @@ def _close_on_exec_fds() -> None:
                 os.close(fd)
         except OSError:
             pass  # the listing's own descriptor, closed already
+    return highest
 
 
 def _default_handlers() -> None:

@@ -75,3 +75,24 @@ class NetworkSpec:
     # slirp4netns:port_handler=rootlesskit: TCP ports through the rootless network
     # namespace's port proxy (runtime_dir, container_id), as podman's rootlessport
     port_proxy: bool = False
+
+
+def holds_host_ports(net: NetworkSpec) -> bool:
+    """Whether the private network's helper listens on ports of the host: published
+    ones, or pasta's own ``-t``/``-u`` among the user's ``pasta:`` options.
+
+    Only such a helper must be gone before ``run`` returns (its ports free for the
+    next command). Its exit takes 20 to 60 ms, most of it in the kernel: closing
+    the tap device unregisters it, which waits for an RCU barrier; a helper that
+    holds no port of the host is told to go and reaped later (runtime/monitor.py).
+    Nor is it started ahead of its container (nethelper.EarlyNetwork): a port held
+    by a container that this run replaces is free only once create has removed it."""
+    if net.mode != "private":
+        return False
+    ports = ("-t", "--tcp-ports", "-u", "--udp-ports")
+    return bool(net.ports) or helper_flag_given(net.helper_args, *ports)
+
+
+def helper_flag_given(args: tuple[str, ...], *flags: str) -> bool:
+    """Whether the user's helper options give one of ``flags`` (``-t`` or ``-t=...``)."""
+    return any(arg.partition("=")[0] in flags for arg in args)

@@ -20,7 +20,10 @@ import signal
 import socket
 from collections.abc import Callable
 from types import FrameType
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing is no import of the monitor's (issue 16)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 FORWARDED = (
     signal.SIGTERM,

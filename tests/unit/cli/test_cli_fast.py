@@ -934,3 +934,18 @@ def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data" / "hutch" / "storage" / "hutch.db-wal").exists()
+
+
+def test_the_monitor_imports_no_typing_nor_health_checks() -> None:
+    """run's monitor is the CLI forked at its session join (runtime/spawn.py), which
+    has loaded no typing: the monitor's own imports come after the fork, on the way to
+    its options (issue 16); typing was the largest of them, the health checks' exec
+    code (for containers with a check only) the next."""
+    probe = (
+        "import sys\n"
+        "import hutch.runtime.monitor, hutch.runtime.nethelper\n"
+        "left = {'typing', 'hutch.runtime.health', 'hutch.runtime.exec'}\n"
+        "print(sorted(left & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ from hutch.config.settings import Settings
 from hutch.engine.containers import ContainerService
 from hutch.engine.context import EngineContext
 from hutch.runtime import spawn
-from hutch.runtime.spawn import Prespawned
+from hutch.runtime.spawn import MonitorPid, Prespawned
 
 
 @pytest.fixture
@@ -24,8 +24,10 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ContainerS
     monkeypatch.setattr(ctx, "enter_session", lambda: None)
     record = SimpleNamespace(begun=[], given=[], abandoned=[])
 
-    def prespawn() -> Prespawned:
-        one = Prespawned(1000 + len(record.begun), None)  # type: ignore[arg-type]
+    def prespawn(early: spawn.ForeseenNetwork | None = None, shared: bool = False) -> Prespawned:
+        assert early is None  # a start's monitor makes no network ahead of its options
+        assert not shared  # nor does start import a create's modules for it
+        one = Prespawned(MonitorPid(known=1000 + len(record.begun)), None)  # type: ignore[arg-type]
         record.begun.append(one)
         return one
 
