@@ -113,18 +113,21 @@ def test_podman_reads_no_hosts_and_devices_the_same_way(
     assert ours.stdout.split() == expected.split()
 
 
-def pasta_lines(pid_needle: str) -> list[str]:
-    """The command lines of the pasta processes whose arguments hold ``pid_needle``."""
+def pasta_lines(monitor: int) -> list[str]:
+    """The command lines of the pasta processes that ``monitor`` started (its
+    children: pasta's pid file lies in the bundle, or in the runtime directory for
+    one started ahead of its container, so its name tells nothing)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
         words = [a.decode() for a in argv if a]
-        if words and words[0].endswith("pasta") and pid_needle in " ".join(words):
+        if words and words[0].endswith("pasta") and parent == monitor:
             found.append(" ".join(words))
     return found
 
@@ -136,8 +139,8 @@ def test_pasta_options_reach_pasta(hutch: Hutch, hutch_env: HutchEnv, base_image
     )
     cid = hutch("run", "-d", base_image, "sleep", "60").stdout.strip()
     try:
-        # pasta's pid file lives in the container's bundle, named by its id
-        commands = pasta_lines(cid)
+        monitor = int(hutch("inspect", "-f", "{{.State.ConmonPid}}", cid).stdout)
+        commands = pasta_lines(monitor)
         assert len(commands) == 1, commands
         assert " --mtu 1400 " in commands[0] + " "
         mtus = hutch("exec", cid, "sh", "-c", "cat /sys/class/net/*/mtu").stdout.split()
