@@ -197,9 +197,16 @@ class Systemd(_Backend):
         from hutch.cgroups.systemd import enable_cpuset, start_scope
 
         scope = start_scope(container_id, monitor_pid, res.slice)
+        wanted = v2.controllers_for(res) | _STATS_CONTROLLERS
+
+        def pin() -> Path:
+            v2.prepare_parent(scope, scope, wanted)
+            return scope
+
         if (res.cpuset_cpus or res.cpuset_mems) and res.root:
-            enable_cpuset(Path(res.root), scope.parent)
-        v2.prepare_parent(scope, scope, v2.controllers_for(res) | _STATS_CONTROLLERS)
+            enable_cpuset(Path(res.root), scope.parent, pin)
+        else:
+            pin()
         return _new_cgroup(scope, container_id, res)
 
 

@@ -12,12 +12,19 @@ the slice's cgroup directly (systemd rewrites only the devices it knows).
 
 from __future__ import annotations
 
+import errno
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from hutch.cgroups import v2
 from hutch.cgroups.limits import ResourceSpec
 
 INFINITY = str(2**64 - 1)  # systemd's "infinity" of a t (uint64) property
+_CPUSET_TRIES = 20
+# what a write says where systemd took cpuset back meanwhile: the controller is not
+# offered (subtree_control), or the cpuset file went with it
+_TAKEN_BACK = (errno.ENOENT, errno.EACCES)
 
 
 def _manager_call(method: str, signature: str, *args: str) -> list[str]:
@@ -125,23 +132,49 @@ def _run(argv: list[str], unit: str) -> None:
         raise OSError(f"systemd refused {unit}: {done.stderr.strip() or done.returncode}")
 
 
-def enable_cpuset(root: Path, cgroup: Path) -> None:
+def enable_cpuset(root: Path, cgroup: Path, pin: Callable[[], Path]) -> None:
     """Give ``cgroup``'s children the cpuset controller: enable it in each cgroup
-    from the manager's ``root`` down to ``cgroup``.
+    from the manager's ``root`` down to ``cgroup``, then call ``pin``.
 
     systemd's user manager does not manage cpuset: AllowedCPUs= on a user unit
     is recorded and changes nothing (systemd 252, checked in the test guest),
     and writing cpuset.cpus where the controller is off fails with EACCES. The
     controller is delegated all the same (it is in root's cgroup.controllers),
     so we enable it ourselves, as crun does along its own path. Only the
-    manager's root and slices are touched: they hold no processes, and systemd
-    leaves a controller it does not manage alone.
+    manager's root and slices are touched: they hold no processes.
+
+    Nor does systemd leave the controller alone: realizing a unit (a scope of
+    ours, a stopped pod's slice) it writes its own set to the parents'
+    subtree_control and takes cpuset back where no child holds it yet, so a
+    write further down fails with ENOENT (the controller is gone from that
+    cgroup's controllers; seen once in CI). Once a child has cpuset in its own
+    subtree_control the kernel refuses to take it from the parents (EBUSY), so
+    the chain holds from then on. ``pin`` is the step that makes use of the
+    chain (the scope's own subtree_control, the slice's cpuset lines) and
+    returns the cgroup whose subtree_control must still hold cpuset after it;
+    the whole walk is retried until it does.
     """
-    current = root
-    v2.enable_controller(current, "cpuset")
-    for part in cgroup.relative_to(root).parts:
-        current = current / part
-        v2.enable_controller(current, "cpuset")
+    for attempt in range(_CPUSET_TRIES):
+        try:
+            current = root
+            v2.enable_controller(current, "cpuset")
+            for part in cgroup.relative_to(root).parts:
+                current = current / part
+                v2.enable_controller(current, "cpuset")
+            if "cpuset" in _subtree(pin()):
+                return
+        except v2.CgroupError as exc:
+            if exc.errno not in _TAKEN_BACK or attempt == _CPUSET_TRIES - 1:
+                raise
+        time.sleep(0.01 * (attempt + 1))
+    raise OSError(f"the cpuset controller did not stay enabled above {cgroup}")
+
+
+def _subtree(cgroup: Path) -> set[str]:
+    try:
+        return set((cgroup / "cgroup.subtree_control").read_text().split())
+    except OSError:
+        return set()
 
 
 def start_slice(name: str, cgroup: Path, res: ResourceSpec, root: Path | None = None) -> None:
@@ -149,8 +182,6 @@ def start_slice(name: str, cgroup: Path, res: ResourceSpec, root: Path | None = 
     cgroup (``cgroup``), and write the device lines there (and the cpuset lines, which
     systemd does not write: ``enable_cpuset``, from the manager's cgroup ``root``)."""
     _run(_start_call(name, [["Description", "s", "hutch pod"], *slice_properties(res)]), name)
-    import time
-
     for _ in range(500):  # the start job runs after the call returns
         if cgroup.is_dir():
             break
@@ -160,9 +191,13 @@ def start_slice(name: str, cgroup: Path, res: ResourceSpec, root: Path | None = 
     devices = ResourceSpec(devices=res.devices, device_weights=res.device_weights)
     v2.write_limits(cgroup, devices)
     if (res.cpuset_cpus or res.cpuset_mems) and root is not None:
-        enable_cpuset(root, cgroup.parent)
         cpuset = ResourceSpec(cpuset_cpus=res.cpuset_cpus, cpuset_mems=res.cpuset_mems)
-        v2.write_limits(cgroup, cpuset)
+
+        def pin() -> Path:
+            v2.write_limits(cgroup, cpuset)
+            return cgroup.parent
+
+        enable_cpuset(root, cgroup.parent, pin)
 
 
 def stop_unit(name: str) -> None:
@@ -182,7 +217,5 @@ def start_scope(container_id: str, pid: int, slice_: str = "") -> Path:
         scope = v2.cgroup_of_pid(pid, mount)
         if scope is not None and scope.name == unit:
             return scope
-        import time
-
         time.sleep(0.01)
     raise OSError(f"systemd did not move the monitor into {unit}")
