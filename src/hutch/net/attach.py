@@ -232,10 +232,8 @@ def _listeners(
 ) -> list[tuple[socket.socket, dict[str, Any]]]:
     """The proxy's published sockets for ``ports``, made here in the host's
     namespace; none when the holder has no proxy (it predates it)."""
-    if not ports or not portproxy.available(rundir):
+    if not ports or not portproxy.clear(rundir, container_id):
         return []
-    # a previous run's sockets, should its clean-up have been missed, hold the ports
-    portproxy.remove(rundir, container_id)
     made: list[tuple[socket.socket, dict[str, Any]]] = []
     try:
         for p in ports:
@@ -279,12 +277,12 @@ def proxy(req: dict[str, Any]) -> None:
     namespace's port proxy, which connects from inside the container's namespace."""
     rundir = Path(req["rundir"])
     container_id = req["container_id"]
-    if not portproxy.available(rundir):
+    made = _listeners(rundir, container_id, req["ports"])
+    if not made:
         raise AttachError(
             "the rootless network namespace has no port proxy (an older hutch started "
             "it): `hutch system migrate` restarts it"
         )
-    made = _listeners(rundir, container_id, req["ports"])
     netns = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
     _hand_over(rundir, container_id, os.pidfd_open(req["pid"]), made, req["address"], netns)
 

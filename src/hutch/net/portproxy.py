@@ -21,7 +21,9 @@ as a container on the network sees it, as slirp4netns showed it before.
 
 The holder drops a container's ports when its init exits (the pidfd), so a
 monitor that died without its clean-up leaves no port taken; ``remove``
-drops them at once. UDP ports stay slirp4netns host forwards (``attach``).
+drops them at once. A UDP port is proxied too, one connected socket per
+client (``udpflows``); for a container on slirp4netns (``port_handler=
+rootlesskit``, through the container's own namespace) UDP stays slirp4netns's.
 
 This module is the client's half (``attach``), light to import;
 ``portserver`` is the holder's.
@@ -57,11 +59,13 @@ def _request(rundir: Path, header: dict[str, object], fds: list[int]) -> None:
         raise PortProxyError(answer.removeprefix("error: ") or "the port proxy did not answer")
 
 
-def available(rundir: Path) -> bool:
-    """Whether the holder proxies ports: one started by an older hutch does not,
-    and then the ports stay slirp4netns host forwards. Drops nothing."""
+def clear(rundir: Path, container_id: str) -> bool:
+    """Drop whatever a previous run of the container left with the holder (its
+    clean-up missed: those sockets would hold the ports this run binds), and say
+    whether the holder proxies ports at all: one started by an older hutch does
+    not, and then the ports stay slirp4netns host forwards. One request for both."""
     try:
-        _request(rundir, {"op": "ping"}, [])
+        _request(rundir, {"op": "remove", "id": container_id}, [])
     except (OSError, PortProxyError):
         return False
     return True

@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +130,13 @@ class PortProxy:
                 with contextlib.suppress(OSError):
                     conn.send(answer.encode())
 
+    def _sources(self, entry: _Entry) -> Callable[[str, str], str | None]:
+        """Where the connections (and UDP flows) of ``entry`` come from: the client's
+        address where the namespace routes the replies back (``transparent``), the
+        proxy's own otherwise, and always for a container reached through its own
+        namespace (port_handler=rootlesskit, which shows the container's address)."""
+        return source_for if self.transparent and entry.netns < 0 else _no_source
+
     def _handle(self, conn: socket.socket) -> str:
         data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 256)
         try:
@@ -200,9 +207,11 @@ class PortProxy:
             poller.register(fd, select.POLLIN)
         for listener, _target in entry.listeners:
             listener.setblocking(False)  # a client gone between poll and accept
-        source = source_for if self.transparent else _no_source
         flows = UdpFlows(
-            source, lambda fd: poller.register(fd, select.POLLIN), poller.unregister, time.monotonic
+            self._sources(entry),
+            lambda fd: poller.register(fd, select.POLLIN),
+            poller.unregister,
+            time.monotonic,
         )
         try:
             while True:
@@ -286,8 +295,7 @@ class PortProxy:
             yield None
             return
         try:
-            transparent = self.transparent and entry.netns < 0
-            source = source_for(peer, target[0]) if transparent else None
+            source = self._sources(entry)(peer, target[0])
             if source is not None:
                 s.setsockopt(socket.SOL_IP, IP_TRANSPARENT, 1)
                 s.bind((source, 0))

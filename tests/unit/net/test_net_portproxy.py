@@ -157,8 +157,8 @@ def test_add_again_replaces_and_a_closed_target_resets_the_client(proxy: Path) -
 
 
 def test_refusals_are_answers(proxy: Path, tmp_path: Path) -> None:
-    assert portproxy.available(proxy)
-    assert not portproxy.available(tmp_path / "nowhere")
+    assert portproxy.clear(proxy, "never-added")
+    assert not portproxy.clear(tmp_path / "nowhere", "x")
     with pytest.raises(portproxy.PortProxyError, match="one listening socket per target"):
         portproxy._request(proxy, {"op": "add", "id": "x", "targets": [["127.0.0.1", 1]]}, [])
     with pytest.raises(portproxy.PortProxyError, match="unknown operation"):
