@@ -9,6 +9,13 @@ from typing import Protocol
 from hutch.api.common import PruneReport
 from hutch.api.container_actions import ActionReport
 
+# re-exported: a network's record lives apart, so that a run on a user network (the
+# engine's start of it) loads none of the verbs' options nor typing for the protocol
+from hutch.api.network_records import NetworkMember as NetworkMember
+from hutch.api.network_records import NetworkRoute as NetworkRoute
+from hutch.api.network_records import NetworkSubnet as NetworkSubnet
+from hutch.api.network_records import NetworkSummary as NetworkSummary
+
 
 @dataclass(frozen=True)
 class NetworkCreateOptions:
@@ -27,52 +34,6 @@ class NetworkCreateOptions:
     dns_servers: tuple[str, ...] = ()  # --dns: where the name server forwards other names
     interface_name: str = ""  # --interface-name: the bridge's name ("": hutchN)
     routes: tuple[str, ...] = ()  # --route DEST,GATEWAY[,METRIC]
-
-
-@dataclass(frozen=True)
-class NetworkSubnet:
-    subnet: str  # "10.89.0.0/24"
-    gateway: str
-    ip_range: str = ""  # addresses are allocated from here when set
-
-
-@dataclass(frozen=True)
-class NetworkRoute:
-    """A static route the network's containers get (``--route``)."""
-
-    destination: str  # "192.168.10.0/24"
-    gateway: str
-    metric: int | None = None
-
-
-@dataclass(frozen=True)
-class NetworkMember:
-    container_id: str
-    name: str
-    address: str
-    interface: str
-    mac: str
-    aliases: tuple[str, ...] = ()
-    address6: str = ""  # on a dual-stack network
-
-
-@dataclass(frozen=True)
-class NetworkSummary:
-    name: str
-    id: str
-    driver: str
-    bridge: str
-    subnets: tuple[NetworkSubnet, ...]
-    internal: bool
-    ipv6: bool
-    dns: bool
-    labels: tuple[tuple[str, str], ...]
-    options: tuple[tuple[str, str], ...]
-    created: float
-    members: tuple[NetworkMember, ...] = ()
-    ipam_driver: str = "host-local"  # none: no subnets, no addresses
-    dns_servers: tuple[str, ...] = ()
-    routes: tuple[NetworkRoute, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from hutch.api import network_compat
 from hutch.api.errors import InvalidArgument
-from hutch.api.networks import NetworkRoute, NetworkSubnet
+from hutch.api.network_records import NetworkRoute, NetworkSubnet
 
 IPAM_DRIVERS = ("host-local", "none", "dhcp")
 IFNAMSIZ = 16  # the kernel's limit, with the terminating NUL

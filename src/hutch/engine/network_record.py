@@ -10,8 +10,12 @@ import ipaddress
 import json
 from dataclasses import asdict
 
-from hutch.api.networks import NetworkRoute, NetworkSubnet, NetworkSummary
-from hutch.store.networks import NetworkRow, Pool
+from hutch.api.network_records import NetworkRoute, NetworkSubnet, NetworkSummary
+from hutch.store.networks import NetworkRow
+
+TYPE_CHECKING = False  # mypy reads it alike
+if TYPE_CHECKING:
+    from hutch.store.networks import Pool
 
 
 def decode(row: NetworkRow) -> NetworkSummary:

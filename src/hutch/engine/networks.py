@@ -27,17 +27,7 @@ from hutch.api.container_actions import ActionReport
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.network_compat import BRIDGE_OPTIONS
-from hutch.api.networks import (
-    NetworkConnectOptions,
-    NetworkCreateOptions,
-    NetworkDisconnectOptions,
-    NetworkMember,
-    NetworkReloadOptions,
-    NetworkRemoveOptions,
-    NetworkSubnet,
-    NetworkSummary,
-    NetworkUpdateOptions,
-)
+from hutch.api.network_records import NetworkMember, NetworkSubnet, NetworkSummary
 from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags, ns_words
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
@@ -50,9 +40,19 @@ from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
 from hutch.store.networks import AttachmentRecord, NetworkRow, NetworkStore
-from hutch.util.durations import parse_time
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
+
+TYPE_CHECKING = False  # mypy reads it alike
+if TYPE_CHECKING:  # the verbs' options: annotations only (api/network_records.py says why)
+    from hutch.api.networks import (
+        NetworkConnectOptions,
+        NetworkCreateOptions,
+        NetworkDisconnectOptions,
+        NetworkReloadOptions,
+        NetworkRemoveOptions,
+        NetworkUpdateOptions,
+    )
 
 # slirp4netns's own network inside the rootless namespace: a user network there
 # would shadow the way out
@@ -589,6 +589,8 @@ def _test(record: NetworkSummary, key: str, value: str) -> bool:
         labels = dict(record.labels)
         return (k in labels and (not has_value or labels[k] == v)) == (key == "label")
     if key == "until":
+        from hutch.util.durations import parse_time  # the filter's only: not a run's import
+
         try:
             limit = parse_time(value)
         except ValueError:  # podman's words

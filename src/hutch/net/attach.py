@@ -31,13 +31,16 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
 
 from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.linux.rtnl import Rtnl
 from hutch.net import nftrules, portproxy, rootless
 from hutch.util.tools import find_tool
+
+TYPE_CHECKING = False  # typing: no import of the helper forked on a run's path; mypy alike
+if TYPE_CHECKING:
+    from typing import Any
 
 # The MTU of a network without ``-o mtu=``: every link between a container and the
 # outside is virtual here (veth, bridge, the tap of the rootless namespace's

@@ -12,15 +12,14 @@ import json
 import os
 import select
 import signal
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hutch.linux import procfs
 from hutch.util.atomic import write_atomic
 
+TYPE_CHECKING = False  # typing is no import of a run's (issue 16); mypy reads it alike
 if TYPE_CHECKING:
     import subprocess
 
@@ -214,6 +213,8 @@ def run_in_netns(rundir: Path, argv: list[str], text: str = "") -> subprocess.Co
 
 def slirp_request(rundir: Path, request: dict[str, object]) -> dict[str, object]:
     """One call to the holder's slirp4netns API (``add_hostfwd``, ``remove_hostfwd``)."""
+    import socket  # only a holder older than the port proxy takes forwards
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.connect(str(rundir / "slirp.sock"))
         s.sendall(json.dumps(request).encode())

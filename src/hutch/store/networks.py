@@ -15,7 +15,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
 from hutch.store.db import transaction
@@ -35,17 +34,21 @@ class NetworkRow:
     created: float
 
 
-class Pool(Protocol):
-    """A subnet as IPAM reads it (``hutch.api.networks.NetworkSubnet`` is one)."""
+TYPE_CHECKING = False  # typing is no import of a run's (issue 16); mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    @property
-    def subnet(self) -> str: ...  # "10.89.0.0/24"
+    class Pool(Protocol):
+        """A subnet as IPAM reads it (``hutch.api.networks.NetworkSubnet`` is one)."""
 
-    @property
-    def gateway(self) -> str: ...
+        @property
+        def subnet(self) -> str: ...  # "10.89.0.0/24"
 
-    @property
-    def ip_range(self) -> str: ...  # addresses come from here when set
+        @property
+        def gateway(self) -> str: ...
+
+        @property
+        def ip_range(self) -> str: ...  # addresses come from here when set
 
 
 @dataclass(frozen=True)

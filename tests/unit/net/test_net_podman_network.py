@@ -136,3 +136,10 @@ def test_an_inspect_template_reaches_podmans_go_fields(service: NetworkService) 
     with pytest.raises(InvalidArgument, match="can't evaluate field name"):
         render.render_template("{{.name}}", [inspect_struct(net)], name="inspect")
     assert list(json_of(net)) == list(json.loads(gojson.dumps(inspect_struct(net))))
+
+
+def test_the_id_written_out_is_the_sha256_of_the_name() -> None:
+    import hashlib
+
+    assert hashlib.sha256(default_network.NAME.encode()).hexdigest() == default_network.ID
+    assert default_network.ID == PODMAN_ID
