@@ -188,8 +188,12 @@ def notify(rundir: Path) -> None:
 
 def write_dns(rundir: Path, networks: list[dict[str, object]]) -> None:
     rundir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # A unique temp name: threads of one process (the API service) share the pid.
-    write_atomic(rundir / "dns.json", json.dumps({"networks": networks}).encode())
+    # A unique temp name: threads of one process (the API service) share the pid. Not
+    # durable: the runtime directory is gone after a power loss anyway (on a disk
+    # instead of tmpfs its fsync cost every create and rm on a user network 30 ms),
+    # and the engine writes the file again at a start that finds none (before_start).
+    data = json.dumps({"networks": networks}).encode()
+    write_atomic(rundir / "dns.json", data, durable=False)
     notify(rundir)
 
 
