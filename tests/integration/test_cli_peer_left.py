@@ -30,7 +30,8 @@ def test_top_host_ids_command_and_ps(hutch: Hutch, podman: Run, base_image: str)
 
 def test_events_time_that_does_not_parse(hutch: Hutch, podman: Run) -> None:
     """Current podman refuses before reading (its bats test "events - invalid filter");
-    4.3.1 lost the error in its reader goroutine: exit 0, nothing."""
+    4.3.1 races its reader goroutine: mostly the error is lost (exit 0, nothing), at
+    times it comes out, in the words hutch uses (a CI run saw it)."""
     for flag in ("--since", "--until"):
         ours = hutch("events", "--stream=false", flag, "bogus", check=False)
         word = flag[2:]
@@ -41,7 +42,9 @@ def test_events_time_that_does_not_parse(hutch: Hutch, podman: Run) -> None:
             "unable to interpret time value\n",
         )
         theirs = podman("events", "--stream=false", flag, "bogus")
-        assert (theirs.returncode, theirs.stdout) == (0, ""), theirs
+        assert theirs.stdout == "", theirs
+        if theirs.returncode != 0:
+            assert (theirs.returncode, theirs.stderr) == (ours.returncode, ours.stderr), theirs
 
 
 def _shape(text: str) -> str:

@@ -74,10 +74,13 @@ def test_network_rm_force_passes_over_a_missing_network(hutch: Hutch, podman: Ru
 
 
 def test_events_bad_filter_key_is_current_podmans_error(hutch: Hutch, podman: Run) -> None:
-    """current podman returns the reader's error (exit 125); 4.3.1 closed its event
-    channel first and lost it (exit 0, nothing listed): hutch follows current podman."""
+    """current podman returns the reader's error (exit 125); 4.3.1 races its reader:
+    mostly it closed its event channel first and lost the error (exit 0, nothing
+    listed), at times the error comes out (seen with --until, test_cli_peer_left.py):
+    hutch follows current podman."""
     args = ("events", "--stream=false", "--filter", "bogus=1")
-    assert podman(*args).returncode == 0
+    theirs = podman(*args)
+    assert (theirs.returncode in (0, 125), theirs.stdout) == (True, ""), theirs
     got = hutch(*args, check=False)
     assert (got.returncode, got.stdout, got.stderr) == (
         125,
