@@ -161,7 +161,7 @@ def enable_cpuset(root: Path, cgroup: Path, pin: Callable[[], Path]) -> None:
             for part in cgroup.relative_to(root).parts:
                 current = current / part
                 v2.enable_controller(current, "cpuset")
-            if "cpuset" in _subtree(pin()):
+            if _holds_cpuset(pin()):
                 return
         except v2.CgroupError as exc:
             if exc.errno not in _TAKEN_BACK or attempt == _CPUSET_TRIES - 1:
@@ -170,11 +170,11 @@ def enable_cpuset(root: Path, cgroup: Path, pin: Callable[[], Path]) -> None:
     raise OSError(f"the cpuset controller did not stay enabled above {cgroup}")
 
 
-def _subtree(cgroup: Path) -> set[str]:
+def _holds_cpuset(cgroup: Path) -> bool:
     try:
-        return set((cgroup / "cgroup.subtree_control").read_text().split())
+        return "cpuset" in v2.subtree(cgroup)
     except OSError:
-        return set()
+        return False
 
 
 def start_slice(name: str, cgroup: Path, res: ResourceSpec, root: Path | None = None) -> None:

@@ -139,6 +139,12 @@ def controllers(cgroup: Path) -> set[str]:
         return set()
 
 
+def subtree(cgroup: Path) -> set[str]:
+    """The controllers ``cgroup`` hands to its children (its ``cgroup.subtree_control``);
+    an OSError if the file cannot be read."""
+    return set((cgroup / "cgroup.subtree_control").read_text().split())
+
+
 def _procs(cgroup: Path) -> list[str]:
     try:
         return (cgroup / "cgroup.procs").read_text().split()
@@ -156,7 +162,7 @@ def make_domain(cgroup: Path, wanted: set[str]) -> None:
     enable = sorted(wanted & controllers(cgroup))
     if not enable:
         return
-    enabled = set((cgroup / "cgroup.subtree_control").read_text().split())
+    enabled = subtree(cgroup)
     if not set(enable) - enabled:
         return
     pids = _procs(cgroup)
@@ -176,7 +182,7 @@ def make_domain(cgroup: Path, wanted: set[str]) -> None:
 def enable_controller(cgroup: Path, name: str) -> None:
     """Enable controller ``name`` in ``cgroup``'s subtree_control (once); for a cgroup
     that holds no processes, where ``make_domain``'s move to a leaf is not wanted."""
-    if name not in (cgroup / "cgroup.subtree_control").read_text().split():
+    if name not in subtree(cgroup):
         _write(cgroup / "cgroup.subtree_control", f"+{name}")
 
 
