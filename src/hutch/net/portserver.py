@@ -142,8 +142,6 @@ class PortProxy:
         try:
             header = json.loads(data)
             op = header.get("op")
-            if op == "ping":
-                return "ok"
             if op == "remove":
                 self.drop(str(header["id"]))
                 return "ok"
