@@ -11,10 +11,10 @@ database (table ``build_cache``); a removed image takes its entries with it.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Mapping
 
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 from hutch.util.sha256 import hexdigest
 

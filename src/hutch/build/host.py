@@ -7,13 +7,13 @@ object with these few capabilities (``hutch.engine.build.LocalBuildHost``).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from hutch.oci.image import ImageConfig
+from hutch.store import sqlite as sqlite3
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore
 

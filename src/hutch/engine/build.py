@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -42,6 +41,7 @@ from hutch.engine.resolve import find_image
 from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
 from hutch.oci.platform import Platform, host_platform, wanted_platform
+from hutch.store import sqlite as sqlite3
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint

@@ -22,9 +22,9 @@ writing the same row write the same values. Rows go with their layer
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 
 

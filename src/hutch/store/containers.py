@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from hutch.api.errors import Conflict, NoSuchObject
 from hutch.config.paths import Paths
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 
 

@@ -7,12 +7,12 @@ WAL mode lets any number of readers run beside one writer; writers take
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from hutch.api.errors import HostNotReady, HutchError
+from hutch.store import sqlite as sqlite3
 
 _SCHEMA = (
     """

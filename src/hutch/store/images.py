@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -13,6 +12,7 @@ from hutch.linux import procfs
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 from hutch.store.layers import LayerInfo
 

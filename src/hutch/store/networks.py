@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 
 

@@ -7,11 +7,11 @@ container names share one namespace, as in podman.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 
 from hutch.api.errors import Conflict, NoSuchObject
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 
 

@@ -9,13 +9,13 @@ whether it is anonymous (made for one container, removed with it by
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from hutch.api.errors import Conflict
 from hutch.config.paths import Paths
+from hutch.store import sqlite as sqlite3
 from hutch.store.db import transaction
 
 
