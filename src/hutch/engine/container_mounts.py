@@ -249,7 +249,7 @@ def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest
     an image volume's overlay."""
     if volume.driver == image_driver.DRIVER:
         from hutch.engine.image_volumes import image_volume_mount
-        from hutch.runtime.mounts import SUBPATH
+        from hutch.runtime.spec import SUBPATH
 
         mount = image_volume_mount(ctx, volume, request.destination, request.readonly)
         # narrowed by the init as an image mount's subpath= is

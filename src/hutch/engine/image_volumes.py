@@ -24,8 +24,7 @@ from hutch.api.errors import ImageInUse, InvalidArgument, NoSuchObject
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
-from hutch.runtime.mounts import IMAGE_ID, SUBPATH
-from hutch.runtime.spec import Mount
+from hutch.runtime.spec import IMAGE_ID, SUBPATH, Mount
 from hutch.store.images import ImageRecord
 from hutch.volumes.image_driver import DRIVER
 from hutch.volumes.specs import MountRequest

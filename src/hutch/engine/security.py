@@ -17,10 +17,15 @@ from hutch import __version__
 from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.flags import GO_FALSE, GO_TRUE
-from hutch.linux import syscalls as sc
+from hutch.linux.caps import last_cap
 from hutch.runtime import capsets, sysctls, ulimits
-from hutch.runtime.mounts import DEVICES
-from hutch.runtime.spec import DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NAMESPACES, Rootfs
+from hutch.runtime.spec import (
+    DEFAULT_MASKED_PATHS,
+    DEFAULT_READONLY_PATHS,
+    DEVICES,
+    NAMESPACES,
+    Rootfs,
+)
 from hutch.runtime.spec_security import Capabilities, Device, SecuritySpec, Ulimit
 
 TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
@@ -304,7 +309,7 @@ def privileged_security(spec: SecuritySpec) -> SecuritySpec:
     """
     root, user = (
         capsets.compute(
-            cap_add=(), cap_drop=(), privileged=True, non_root=non_root, last_cap=sc.last_cap()
+            cap_add=(), cap_drop=(), privileged=True, non_root=non_root, last_cap=last_cap()
         )
         for non_root in (False, True)
     )
@@ -470,7 +475,7 @@ def build(
 ) -> SecuritySettings:
     opts = parse_security_opts(options.security_opt)
     privileged = bool(options.privileged)  # None (no flag) is off once conf_defaults ran
-    last = sc.last_cap()
+    last = last_cap()
     root, user = (
         capsets.compute(
             cap_add=options.cap_add,

@@ -73,3 +73,13 @@ def mask_of(names: tuple[str, ...] | frozenset[str]) -> int:
     for name in names:
         mask |= 1 << CAPABILITIES[name]
     return mask
+
+
+def last_cap() -> int:
+    """The highest capability number this kernel knows (here, not with the system
+    calls: ``create`` needs it and not their ctypes)."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
+    except OSError:
+        return 40

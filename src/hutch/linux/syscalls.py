@@ -192,15 +192,6 @@ def capset(effective: int, permitted: int, inheritable: int) -> None:
     _check(_libc().capset(ctypes.byref(header), data), "capset")
 
 
-def last_cap() -> int:
-    """The highest capability number this kernel knows."""
-    try:
-        with open("/proc/sys/kernel/cap_last_cap") as f:
-            return int(f.read())
-    except OSError:
-        return 40
-
-
 # -- openat2 (Linux 5.6): a path resolved by the kernel inside a directory --
 _NR_OPENAT2 = 437  # one number on x86_64 and aarch64
 RESOLVE_NO_MAGICLINKS = 0x02

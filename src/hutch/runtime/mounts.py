@@ -16,9 +16,8 @@ from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
 from hutch.runtime import tmpcopyup
 from hutch.runtime.paths_in_root import resolve_in_root
-from hutch.runtime.spec import Mount, Spec
+from hutch.runtime.spec import DEVICES, IMAGE_ID, SUBPATH, Mount, Spec
 
-DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 _DEV_LINKS = (
     ("ptmx", "pts/ptmx"),
     ("fd", "/proc/self/fd"),
@@ -193,13 +192,6 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
         os.close(other)
         os.close(cwd)
         os.close(own)
-
-
-# hutch's own options of an image mount's overlay (engine/image_volumes.py), taken out
-# of the mount data before the kernel sees it: the image's id (the engine checks
-# before a start that it was not removed) and the directory of the image shown
-IMAGE_ID = "imageid"
-SUBPATH = "subpath"
 
 
 def _overlay(lower_base: str, target: str, flags: int, data: str) -> None:

@@ -79,7 +79,7 @@ def switch_identity(spec: Spec, user: ResolvedUser) -> None:
         hard = resource.RLIM_INFINITY if item.hard < 0 else item.hard
         resource.setrlimit(RESOURCES[item.name], (soft, hard))
     wanted = _wanted(spec, user)
-    last = sc.last_cap()
+    last = caps.last_cap()
     for name, number in caps.CAPABILITIES.items():
         if name not in wanted.bounding and number <= last:
             sc.prctl(sc.PR_CAPBSET_DROP, number)

@@ -181,3 +181,12 @@ DEFAULT_READONLY_PATHS = (
     "/proc/sys",
     "/proc/sysrq-trigger",
 )
+# The host's devices every container's /dev binds (runtime/mounts.py makes them; the
+# engine leaves them out of what --device adds). Here, not in runtime/mounts.py, so
+# that `create` need not load the mount code and its ctypes (2 ms).
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
+# hutch's own options of an image mount's overlay (engine/image_volumes.py), taken out
+# of the mount data before the kernel sees it: the image's id (the engine checks
+# before a start that it was not removed) and the directory of the image shown
+IMAGE_ID = "imageid"
+SUBPATH = "subpath"

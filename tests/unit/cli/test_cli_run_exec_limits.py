@@ -13,7 +13,7 @@ from hutch.api.flags import check_preserved as check_passed
 from hutch.api.flags import unsigned
 from hutch.engine.security import privileged_security
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
-from hutch.linux import syscalls as sc
+from hutch.linux import caps
 from hutch.runtime.spec_security import SecuritySpec
 from unit.fakes import FakeEngine, run_cli
 
@@ -88,7 +88,7 @@ def test_exec_preserve_fds_refused_before_the_engine(
 def test_privileged_exec_has_every_capability() -> None:
     spec = privileged_security(SecuritySpec(configured=True, seccomp="kept"))
     every = spec.root_capabilities.bounding
-    assert len(every) == sc.last_cap() + 1
+    assert len(every) == caps.last_cap() + 1
     assert spec.root_capabilities.effective == every
     assert spec.user_capabilities.bounding == every
     assert spec.user_capabilities.effective == ()  # a non-root user: bounding only

@@ -9,8 +9,8 @@ from unittest import mock
 
 import pytest
 
-from hutch.runtime.mounts import DEVICES, MTAB, Step, Symlink, base_plan
-from hutch.runtime.spec import NAMESPACES, Mount, Process, Rootfs, Spec
+from hutch.runtime.mounts import MTAB, Step, Symlink, base_plan
+from hutch.runtime.spec import DEVICES, NAMESPACES, Mount, Process, Rootfs, Spec
 from hutch.runtime.spec_network import NetworkSpec
 
 
