@@ -116,6 +116,27 @@ def test_outbound_from_a_user_network(hutch: Hutch, base_image: str) -> None:
     assert got == "hello\n"
 
 
+def test_a_start_that_fails_during_the_attach_says_why(hutch: Hutch, base_image: str) -> None:
+    """The init sets up its mounts and its user while the monitor attaches the network
+    (runtime/container.py): when the init fails first, its error is the run's, not
+    the attach's to a namespace that went with it."""
+    hutch("network", "create", "early")
+    for _ in range(3):
+        failed = hutch("run", "--rm", "--network", "early", "--user", "nosuch", base_image,
+                       "true", check=False)  # fmt: skip
+        assert failed.returncode == 126, failed.stderr
+        assert failed.stderr.splitlines() == [
+            "Error: unable to find user nosuch: no matching entries in passwd file"
+        ]
+    missing = hutch("run", "--rm", "--network", "early", base_image, "/nonexistent", check=False)
+    assert missing.returncode == 127, missing.stderr
+    assert hutch("ps", "-aq").stdout == ""
+    ran = hutch("run", "--rm", "--network", "early", base_image, "sh", "-c",
+                "ls /sys/class/net; ip -4 -o addr show eth0")  # fmt: skip
+    lines = ran.stdout.splitlines()
+    assert lines[:2] == ["eth0", "lo"] and " 10.89." in lines[2], ran.stdout
+
+
 def test_rm_of_a_network_in_use_is_refused(hutch: Hutch, base_image: str) -> None:
     hutch("network", "create", "busy")
     hutch("create", "--name", "user", "--network", "busy", base_image, "true")

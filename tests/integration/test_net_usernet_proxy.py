@@ -187,7 +187,7 @@ def test_rootlesskit_port_handler_is_podmans(hutch: Hutch, base_image: str, podm
 def test_the_attach_helper_runs_under_either_monitor(
     hutch: Hutch, base_image: str, mode: str
 ) -> None:
-    """The monitor forks the attach helper (runpy, by name) whether it is the CLI
+    """The monitor forks the attach helper (imported by name) whether it is the CLI
     forked or a new interpreter (HUTCH_MONITOR_EXEC): the modules it has differ."""
     env = {"HUTCH_MONITOR_EXEC": "1"} if mode == "exec" else {}
     hutch("network", "create", f"mon{mode}")

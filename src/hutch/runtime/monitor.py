@@ -59,7 +59,10 @@ if TYPE_CHECKING:
     from typing import Any
 
     from hutch.runtime.health import HealthRunner  # loaded by containers with a check
-    from hutch.runtime.nethelper import EarlyNetwork  # loaded by containers with a network
+    from hutch.runtime.nethelper import (  # loaded by containers with a network
+        EarlyNetwork,
+        PreparedAttach,
+    )
 
 STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
@@ -187,6 +190,7 @@ class Monitor:
         self.host_pid = 0
         self.oom_before = 0
         self.helper: object = None  # the rootfs's fuse-overlayfs, if any
+        self.attacher: PreparedAttach | None = None  # the first run's, on user networks
         # --preserve-fds: how many of ours (from 3) the next run's command gets; the
         # first run only (they are closed once its init has them)
         self.passed = Passed(args.preserve_fds, args.listen_fdnames)
@@ -224,9 +228,15 @@ class Monitor:
             self._setup_cgroup()
         except OSError as exc:
             return self._fail_before_start(f"creating the container's cgroup: {exc}")
+        if self.spec.network.mode == "bridge":
+            from hutch.runtime import nethelper
+
+            # its imports while we mount and start the init (nethelper.PreparedAttach)
+            self.attacher = nethelper.prepare_attach(self.spec)
         try:
             helper = self._mount_rootfs()
         except OSError as exc:
+            self._discard_attacher()
             self._remove_cgroup()
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
         self.helper = helper
@@ -495,6 +505,7 @@ class Monitor:
         try:
             pid = self._fork_init()
         except OSError as exc:
+            self._discard_attacher()
             self._close_fds([*pipes, *(src for src, _dst in child_fds)], stdin_w, None)
             a.close()
             b.close()
@@ -524,6 +535,7 @@ class Monitor:
         host_pid = pid if self.shares_pid else host_pid_of_child(self.host_pid, pid)
         master, error = self._handshake(a, host_pid)
         a.close()
+        self._discard_attacher()  # unused if the init failed before its network
         if self.early is not None:  # joined (--network none), or the init failed before
             self.early.discard()  # the first run's only
             self.early = None
@@ -683,6 +695,7 @@ class Monitor:
         # The helper belongs in our pid namespace, not in the container's.
         if self.own_pidns >= 0:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        prepared, self.attacher = self.attacher, None
         try:
             self.net_pids = nethelper.attach(
                 self.spec.network,
@@ -690,10 +703,17 @@ class Monitor:
                 self.args.bundle,
                 self.args.attach + ".net",
                 self.init_pid,
+                prepared,
             )
         except (nethelper.NetworkAttachError, OSError) as exc:
             return str(exc)
         return None
+
+    def _discard_attacher(self) -> None:
+        """The first run's attach helper, where that run never got to its network."""
+        if self.attacher is not None:
+            prepared, self.attacher = self.attacher, None
+            prepared.discard()
 
     def _detach_network(self) -> None:
         if self.spec.network.mode == "bridge":
@@ -734,7 +754,12 @@ class Monitor:
                 self._note_mntns(pid)
                 failure = self._attach_network(pid)
                 if failure is not None:
+                    own = _reported(a)
                     os.kill(self.init_pid, signal.SIGKILL)
+                    if own is not None:  # the init failed first (its mounts run meanwhile)
+                        if self.caller is not None:
+                            send(self.caller, own)
+                        return master, (int(own["code"]), str(own["error"]))
                     if self.caller is not None:
                         send(self.caller, {"error": failure, "code": 125})
                     return master, (125, failure)
@@ -744,7 +769,9 @@ class Monitor:
                     go = self.caller.recv(64)  # "go" or "go ROWS COLS"
                     if not go.startswith(b"go"):
                         os.kill(self.init_pid, signal.SIGKILL)  # our namespace's pid
-                a.send(go)
+                # its mounts may have failed meanwhile: then its error is next here
+                with contextlib.suppress(OSError):
+                    a.send(go)
             elif "tty" in message and fds:
                 master = fds[0]
                 os.set_blocking(master, False)
@@ -1101,6 +1128,19 @@ class Monitor:
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
+
+
+def _reported(sock: socket.socket) -> dict[str, Any] | None:
+    """The init's error, if it has sent one already (read without waiting)."""
+    try:
+        data = sock.recv(65536, socket.MSG_DONTWAIT)
+    except OSError:
+        return None
+    with contextlib.suppress(ValueError):
+        message = json.loads(data)
+        if isinstance(message, dict) and "error" in message:
+            return message
+    return None
 
 
 def cache_bytecode(module: str) -> None:
