@@ -61,6 +61,7 @@ stage_repo "$HUTCH_REPO" "$PREFIX/src" root
 [[ -x $VENV/bin/python ]] || "$HUTCH_PYTHON" -m venv "$VENV"
 # pip rebuilds and reinstalls a local directory every time, same version or not
 "$VENV/bin/pip" install -q --disable-pip-version-check "$PREFIX/src"
+drop_setuptools "$VENV"
 ln -sfn "$VENV/bin/hutch" /usr/local/bin/hutch
 install -D -m 0755 "$HUTCH_REPO/contrib/make-rootfs.sh" "$PREFIX/share/make-rootfs.sh"
 printf '    %s\n' "$(/usr/local/bin/hutch --version 2>/dev/null || echo "installed $VENV/bin/hutch")"
