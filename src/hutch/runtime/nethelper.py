@@ -146,9 +146,9 @@ class PreparedAttach:
     """A forked attach helper: it imports the network code at once, then reads its
     action and request from a pipe, one line (an empty one: nothing to do; not EOF,
     which never comes while a child forked later, the init, holds the pipe too) and
-    says what failed on another. Forked ahead of a run on a user network (``prepare_attach``), its
-    fork and imports (about 5 ms) overlap the monitor's mount of the rootfs and
-    the init's start instead of holding up the run's network."""
+    says what failed on another. Forked ahead of a run on a user network
+    (``prepare_attach``), its fork and imports (about 5 ms) overlap the monitor's
+    mount of the rootfs and the init's start instead of holding up the network."""
 
     def __init__(self, pid: int, request: int, said: int) -> None:
         self.pid = pid
