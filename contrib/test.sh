@@ -10,18 +10,18 @@
 # hutch-test: a venv from /usr/bin/python3 (~hutch-test/hutch-venv, reused while
 # pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
 # and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure); the full
-# run starts the guest lane (tests/vm, then tests/unit) as a second pytest session
-# beside the integration tests and ends with one summary line of both.
+# run starts the guest lane (tests/vm) as a second pytest session beside the unit and
+# integration tests and ends with one summary line of both.
 # The full run (no arguments, or HUTCH_TEST_MATRIX=1) adds the Python matrix:
 # `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
 # (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
 # 3.13, each in its own cached venv (~hutch-test/hutch-venv[-LANE]-py3.X); it starts when
-# the first of the two pytest sessions (guest lane and unit; integration) ends.
+# the first of the two pytest sessions (guest lane; unit and integration) ends.
 # Exits non-zero when any step fails; the last line printed is pytest's summary.
 # HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
 # several checkouts (git worktrees) can be tested at once without sharing a copy.
-# Every test phase's duration is written, slowest first, to durations-main.txt
-# (integration) and durations-vm.txt (guest lane and unit) in HUTCH_TEST_LOG_DIR (default:
+# Every test phase's duration is written, slowest first, to durations-main.txt (unit
+# and integration) and durations-vm.txt (guest lane) in HUTCH_TEST_LOG_DIR (default:
 # test-logs/ in this checkout, left out of git): the terminal shows the slowest 30.
 set -euo pipefail
 
@@ -70,21 +70,18 @@ inner() {
         # The guest lane runs beside the rest: its QEMU guest mostly computes
         # while the integration tests mostly wait on processes, so together they
         # take far less than one after the other (CI's time budget). Its own
-        # basetemp keeps the two pytest sessions' temp dirs apart. The unit tests
-        # follow the guest's in its session: the integration session is the long
-        # pole (43.5 min against the guest's 22 on a slow VM, 2026-12-07), and the
-        # unit tests' 3 minutes fit beside it before the Python matrix.
+        # basetemp keeps the two pytest sessions' temp dirs apart.
         vm_log="$(mktemp)"
         vm_tmp="$(mktemp -d)"
         {
             HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-vm.txt" \
                 pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
-                tests/vm tests/unit "${args[@]}" >"$vm_log" 2>&1
+                tests/vm "${args[@]}" >"$vm_log" 2>&1
             echo "$? $(date +%s)" >"$vm_tmp/status"
         } &
         vm_pid=$!
         # the slowest tests are listed: this session is CI's long pole now
-        args=(tests/integration --durations=30 "${args[@]}")
+        args=(tests/unit tests/integration --durations=30 "${args[@]}")
     fi
     log="$(mktemp)"
     started=$SECONDS
@@ -96,8 +93,8 @@ inner() {
         [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
     else
         # Three jobs on two cores: the Python matrix starts when the first of the two
-        # sessions ends (usually the guest lane's), on the core that frees, and shows its
-        # output after theirs; the integration session shows its own live.
+        # sessions ends (usually the guest lane), on the core that frees, and shows its
+        # output after theirs; the unit and integration session shows its own live.
         local main_pid main_status matrix_log=""
         main_status="$(mktemp)"
         {
@@ -122,8 +119,8 @@ inner() {
         vm_rc=1
         vm_end="$(date +%s)"
         [[ -s $vm_tmp/status ]] && read -r vm_rc vm_end <"$vm_tmp/status"
-        results+=("$(verdict "$vm_rc")  pytest tests/vm tests/unit ($((vm_end - began_at)) s)")
-        printf '\n== pytest -q tests/vm tests/unit (ran beside the above) ==\n'
+        results+=("$(verdict "$vm_rc")  pytest tests/vm ($((vm_end - began_at)) s)")
+        printf '\n== pytest -q tests/vm (ran beside the above) ==\n'
         cat "$vm_log"
         if [[ -n $matrix_log ]]; then
             printf '\n== Python matrix (began when the first session ended) ==\n'
