@@ -236,7 +236,6 @@ class Monitor:
         try:
             helper = self._mount_rootfs()
         except OSError as exc:
-            self._discard_attacher()
             self._remove_cgroup()
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
         self.helper = helper
@@ -375,6 +374,7 @@ class Monitor:
                 unlist_pod_member(self.spec.pod_hosts.path, self.spec.pod_hosts.name)
 
     def _fail_before_start(self, message: str) -> int:
+        self._discard_attacher()
         self._unlist_pod_member()
         self._set(status=st.EXITED, exit_code=125, error=message, finished_at=time.time())
         if self.caller is not None:
@@ -505,7 +505,6 @@ class Monitor:
         try:
             pid = self._fork_init()
         except OSError as exc:
-            self._discard_attacher()
             self._close_fds([*pipes, *(src for src, _dst in child_fds)], stdin_w, None)
             a.close()
             b.close()

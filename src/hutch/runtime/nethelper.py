@@ -79,7 +79,7 @@ def attach(
     """
     if net.mode == "bridge":
         request = _bridge_request(net, init_pid, own_pid or init_pid)
-        _run_attach("attach", request, init_pid, prepared)
+        _run_attach("attach", request, prepared)
         return []
     if prepared is not None:
         prepared.discard()
@@ -121,10 +121,7 @@ ATTACH_TIMEOUT = 300.0
 
 
 def _run_attach(
-    action: str,
-    request: dict[str, object],
-    init_pid: int,
-    prepared: PreparedAttach | None = None,
+    action: str, request: dict[str, object], prepared: PreparedAttach | None = None
 ) -> None:
     """Run the helper program ``hutch.net.attach``: it enters other namespaces, so
     not in the monitor itself, but in a child forked from it (``prepared``: forked
@@ -296,7 +293,7 @@ def release(net: NetworkSpec) -> None:
     if net.mode == "bridge" and net.ports and forwards_file(net).exists():
         request: dict[str, object] = {"rundir": net.runtime_dir, "container_id": net.container_id}
         with contextlib.suppress(NetworkAttachError):
-            _run_attach("detach", request, 0)
+            _run_attach("detach", request)
 
 
 def detach(pids: list[int]) -> None:
@@ -739,7 +736,7 @@ def _proxy_ports(net: NetworkSpec, init_pid: int, own_pid: int) -> None:
         "address": net.address,
         "ports": [dataclasses.asdict(p) for p in tcp],
     }
-    _run_attach("proxy", request, init_pid)
+    _run_attach("proxy", request)
 
 
 def _slirp_forward(api: Path, proto: str, host_ip: str, host_port: int, guest_port: int) -> None:

@@ -11,12 +11,12 @@ from hutch.runtime import nethelper
 
 def test_a_helper_that_succeeds_returns(tmp_path: Path) -> None:
     # detach with no published ports on record: the helper has nothing to do
-    nethelper._run_attach("detach", {"rundir": str(tmp_path), "container_id": "c" * 64}, 0)
+    nethelper._run_attach("detach", {"rundir": str(tmp_path), "container_id": "c" * 64})
 
 
 def test_a_helpers_last_word_is_the_error(tmp_path: Path) -> None:
     with pytest.raises(nethelper.NetworkAttachError) as caught:
-        nethelper._run_attach("attach", {"rundir": str(tmp_path)}, 0)
+        nethelper._run_attach("attach", {"rundir": str(tmp_path)})
     text = str(caught.value)
     assert text.startswith("cannot attach the container to its networks: attach failed: KeyError")
 
