@@ -11,7 +11,9 @@
 # pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
 # and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure); the full
 # run starts the guest lane (tests/vm) as a second pytest session beside the unit and
-# integration tests and ends with one summary line of both.
+# integration tests, shares the integration files with a third session once the
+# guest lane and the Python matrix are done (tests/shared_files.py), and ends with
+# one summary line of all.
 # The full run (no arguments, or HUTCH_TEST_MATRIX=1) adds the Python matrix:
 # `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
 # (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
@@ -21,7 +23,8 @@
 # HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
 # several checkouts (git worktrees) can be tested at once without sharing a copy.
 # Every test phase's duration is written, slowest first, to durations-main.txt (unit
-# and integration) and durations-vm.txt (guest lane) in HUTCH_TEST_LOG_DIR (default:
+# and integration), durations-share.txt (the third session's integration files) and
+# durations-vm.txt (guest lane) in HUTCH_TEST_LOG_DIR (default:
 # test-logs/ in this checkout, left out of git): the terminal shows the slowest 30.
 set -euo pipefail
 
@@ -62,7 +65,7 @@ inner() {
     step "ruff format --check" ruff format --check src tests
     step "mypy --strict" mypy --strict
 
-    local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 started began_at
+    local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 share="" started began_at
     began_at="$(date +%s)"
     local log_dir="$src/test-logs"
     mkdir -p "$log_dir"
@@ -80,6 +83,10 @@ inner() {
             echo "$? $(date +%s)" >"$vm_tmp/status"
         } &
         vm_pid=$!
+        # The integration files are shared, file by file, with a second session
+        # that starts when the guest lane and the Python matrix are done
+        # (tests/shared_files.py): the two end together on any machine.
+        share="$(mktemp -d)"
         # the slowest tests are listed: this session is CI's long pole now
         args=(tests/unit tests/integration --durations=30 "${args[@]}")
     fi
@@ -92,21 +99,58 @@ inner() {
         results+=("$(verdict "$rc")  pytest ${args[*]} ($((SECONDS - started)) s)")
         [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
     else
-        # Three jobs on two cores: the Python matrix starts when the first of the two
-        # sessions ends (usually the guest lane), on the core that frees, and shows its
-        # output after theirs; the unit and integration session shows its own live.
-        local main_pid main_status matrix_log=""
+        # Four jobs on two cores: when the first of the two sessions ends (usually
+        # the guest lane), the Python matrix starts in the background and, while the
+        # unit and integration session still runs, a third session takes its share of
+        # the integration files. The unit and integration session shows its output
+        # live; the others show theirs after it.
+        local main_pid main_status matrix_log="" share_log="" share_rc=0 share_began=0
         main_status="$(mktemp)"
         {
-            HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
+            HUTCH_TEST_SHARE="$share" HUTCH_REQUIRE_ALL=1 \
+                HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
                 pytest -q -p no:cacheprovider "${args[@]}" 2>&1
             echo "$? $(date +%s)" >"$main_status"
         } | tee "$log" &
         main_pid=$!
+        wait -n "$main_pid" "$vm_pid" || true
+        local matrix_pid="" matrix_out="" lines=()
         if [[ $run_matrix == 1 ]]; then
-            wait -n "$main_pid" "$vm_pid" || true
+            # in the background, beside the integration sessions, which leave a
+            # core's share idle while they wait on processes; its steps' lines
+            # come back through files
             matrix_log="$(mktemp)"
-            python_matrix "$src" "$venv" >"$matrix_log" 2>&1
+            matrix_out="$(mktemp -d)"
+            {
+                results=() failed=()
+                python_matrix "$src" "$venv" >"$matrix_log" 2>&1
+                printf '%s\n' "${results[@]}" >"$matrix_out/results"
+                if [[ ${#failed[@]} -gt 0 ]]; then printf '%s\n' "${failed[@]}" >"$matrix_out/failed"; fi
+            } &
+            matrix_pid=$!
+        fi
+        [[ -s $vm_tmp/status ]] || wait "$vm_pid" || true
+        if [[ ! -s $main_status ]]; then
+            share_log="$(mktemp)"
+            share_began="$(date +%s)"
+            HUTCH_TEST_SHARE="$share" HUTCH_REQUIRE_ALL=1 \
+                HUTCH_DURATIONS_FILE="$log_dir/durations-share.txt" \
+                pytest -q -p no:cacheprovider tests/integration "$@" >"$share_log" 2>&1 ||
+                share_rc=$?
+        fi
+        if [[ -n $matrix_pid ]]; then
+            wait "$matrix_pid" || true
+            if [[ -s $matrix_out/results ]]; then
+                mapfile -t lines <"$matrix_out/results"
+                results+=("${lines[@]}")
+            else
+                results+=("FAILED  Python matrix (no result)")
+                failed+=("Python matrix")
+            fi
+            if [[ -s $matrix_out/failed ]]; then
+                mapfile -t lines <"$matrix_out/failed"
+                failed+=("${lines[@]}")
+            fi
         fi
         wait "$main_pid" || true
         local main_rc=1 main_end
@@ -123,12 +167,26 @@ inner() {
         printf '\n== pytest -q tests/vm (ran beside the above) ==\n'
         cat "$vm_log"
         if [[ -n $matrix_log ]]; then
-            printf '\n== Python matrix (began when the first session ended) ==\n'
+            printf '\n== Python matrix (began when the first session ended, ran beside the rest) ==\n'
             cat "$matrix_log"
         fi
-        merge_summaries "$log" "$vm_log" $((SECONDS - started)) >>"$log"
-        rm -rf "$vm_log" "$vm_tmp" "$main_status" ${matrix_log:+"$matrix_log"}
+        if [[ -n $share_log ]]; then
+            printf '\n== pytest -q tests/integration: its share, from %s s on ==\n' \
+                $((share_began - began_at))
+            cat "$share_log"
+            results+=("$(verdict "$share_rc")  pytest tests/integration, its share from $((share_began - began_at)) s ($(($(date +%s) - began_at)) s)")
+        fi
+        # every test collected ran in one session or the other
+        if ! shared_all_ran "$share/ran"; then
+            results+=("FAILED  the sessions sharing tests/integration left tests unrun")
+            [[ $rc -eq 0 ]] && rc=1
+        fi
+        merge_summaries $((SECONDS - started)) "$log" "$vm_log" ${share_log:+"$share_log"} >>"$log"
+        rm -rf "$vm_log" "$vm_tmp" "$main_status" "$share" ${matrix_log:+"$matrix_log"} \
+            ${matrix_out:+"$matrix_out"} \
+            ${share_log:+"$share_log"}
         [[ $rc -eq 0 ]] && rc=$vm_rc
+        [[ $rc -eq 0 ]] && rc=$share_rc
     fi
     [[ $rc -eq 0 ]] || failed+=(pytest)
 
@@ -144,15 +202,14 @@ inner() {
 
 verdict() { if [[ $1 -eq 0 ]]; then echo "ok    "; else echo FAILED; fi; }
 
-# One pytest-style summary line for two sessions that ran side by side: their
-# counts added up, and the wall time of the two together.
+# One pytest-style summary line for sessions that ran side by side: their counts
+# added up, and the wall time of them all.
 merge_summaries() {
-    local first="$1" second="$2" seconds="$3"
-    python3 - "$first" "$second" "$seconds" <<'PY'
+    python3 - "$@" <<'PY'
 import re, sys
 pattern = re.compile(r"(\d+) (passed|failed|errors?|skipped|deselected|xfailed|xpassed)\b")
 counts: dict[str, int] = {}
-for path in sys.argv[1:3]:
+for path in sys.argv[2:]:
     lines = [l for l in open(path, errors="replace") if re.search(r" in [0-9.]+s", l)]
     for number, word in pattern.findall(lines[-1] if lines else ""):
         word = "errors" if word.startswith("error") else word
@@ -160,8 +217,18 @@ for path in sys.argv[1:3]:
 order = ["failed", "passed", "skipped", "deselected", "xfailed", "xpassed", "errors"]
 parts = [f"{counts[w]} {'error' if w == 'errors' and counts[w] == 1 else w}"
          for w in order if counts.get(w)]
-print(f"{', '.join(parts) or 'no tests ran'} in {float(sys.argv[3]):.2f}s (both sessions)")
+print(f"{', '.join(parts) or 'no tests ran'} in {float(sys.argv[1]):.2f}s (all sessions)")
 PY
+}
+
+# The sessions that shared files each wrote "RAN COLLECTED" to FILE; the first one
+# collected everything (unit and integration), the second the integration files:
+# together they ran what the first collected, or a file was lost between them.
+shared_all_ran() {
+    local file="$1"
+    [[ -s $file ]] || return 1
+    awk '{ ran += $1; if ($2 > all) all = $2 }
+        END { if (ran != all) { printf "tests run in the sessions: %d of %d\n", ran, all; exit 1 } }' "$file"
 }
 
 # The Python versions hutch supports (pyproject: requires-python >= 3.10), beyond the

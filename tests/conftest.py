@@ -8,6 +8,9 @@ With ``HUTCH_DURATIONS_FILE=PATH`` every phase (setup, call, teardown) of every
 test is written to PATH, slowest first, one ``SECONDS PHASE NODEID`` a line:
 CI's time budget is planned from the whole distribution, which ``--durations=N``
 on the terminal cuts short.
+
+With ``HUTCH_TEST_SHARE=DIR`` two sessions share the test files between them
+(shared_files.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Generator
 os.environ.setdefault("HUTCH_CODE_CACHE_PROFILE", "tests")
 
 import pytest
+
+import shared_files
 
 # pytester: the harness self-tests run pytest on generated test files
 pytest_plugins = ["pytester"]
@@ -55,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # does the suite (a handler, unlike an ignore, does not pass through exec).
     if os.environ.get(DURATIONS_VAR):
         config.pluginmanager.register(_Durations(os.environ[DURATIONS_VAR]), "hutch-durations")
+    shared_files.register(config)
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
