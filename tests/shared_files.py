@@ -74,6 +74,8 @@ class SharedFiles:
 
 def register(config: pytest.Config) -> None:
     """Share the run's files through $HUTCH_TEST_SHARE, when it names a directory."""
-    directory = os.environ.get(SHARE_VAR)
+    # taken out of the environment: a pytest session that a test starts (pytester,
+    # in this process or another) is not one of the sharing sessions
+    directory = os.environ.pop(SHARE_VAR, None)
     if directory:
         config.pluginmanager.register(SharedFiles(Path(directory)), "hutch-shared-files")

@@ -4,6 +4,7 @@ where its file ends."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -69,9 +70,13 @@ def test_files_claimed_elsewhere_are_left_out_whole(
 
 
 def test_two_sessions_in_turn_run_each_file_once(
-    pytester: pytest.Pytester, suite: Path, tmp_path: Path
+    pytester: pytest.Pytester, suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytester.runpytest_inprocess("-p", "no:cacheprovider", "test_a.py", "test_c.py")
+    # a session takes the variable out of the environment (a test's own pytest is
+    # not one of the sharing sessions): the second is given it again
+    assert "HUTCH_TEST_SHARE" not in os.environ
+    monkeypatch.setenv("HUTCH_TEST_SHARE", str(suite))
     # the second session collects all four files and runs the two left
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
     events = _events(tmp_path)
@@ -85,3 +90,26 @@ def test_without_the_variable_every_file_runs(
     (suite / "anything").touch()
     monkeypatch.delenv("HUTCH_TEST_SHARE")
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=8)
+
+
+def test_a_pytest_that_a_test_starts_does_not_share(
+    pytester: pytest.Pytester, suite: Path, tmp_path: Path
+) -> None:
+    # the session's own test that runs pytest (as tests/integration/test_harness.py
+    # does) gets every file of its own, and adds no count to the sessions'
+    pytester.makepyfile(
+        test_nested=f"""
+import pytest
+
+def test_inner_pytest_runs_all(pytester):
+    pytester.makeconftest({CONFTEST!r})
+    pytester.makepyfile(test_inner="def test_x():\\n    pass\\n")
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+"""
+    )
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-p", "pytester", "test_nested.py"
+    )
+    result.assert_outcomes(passed=1)
+    assert (suite / "ran").read_text() == "1 1\n"
