@@ -106,7 +106,7 @@ inner() {
         # done, a third session takes its share of the integration files while the
         # unit and integration session still runs. That session shows its output
         # live; the others show theirs after it.
-        local main_pid main_status matrix_log="" share_log="" share_rc=0 share_began=0
+        local main_pid main_status matrix_log="" share_log="" share_rc=0 share_began=0 share_end=0
         local matrix_pid="" matrix_out="" lines=()
         main_status="$(mktemp)"
         if [[ $run_matrix == 1 ]]; then
@@ -136,6 +136,7 @@ inner() {
                 HUTCH_DURATIONS_FILE="$log_dir/durations-share.txt" \
                 pytest -q -p no:cacheprovider tests/integration "$@" >"$share_log" 2>&1 ||
                 share_rc=$?
+            share_end="$(date +%s)"
         fi
         if [[ -n $matrix_pid ]]; then
             wait "$matrix_pid" || true
@@ -173,7 +174,7 @@ inner() {
             printf '\n== pytest -q tests/integration: its share, from %s s on ==\n' \
                 $((share_began - began_at))
             cat "$share_log"
-            results+=("$(verdict "$share_rc")  pytest tests/integration, its share from $((share_began - began_at)) s ($(($(date +%s) - began_at)) s)")
+            results+=("$(verdict "$share_rc")  pytest tests/integration, its share from $((share_began - began_at)) s ($((share_end - began_at)) s)")
         fi
         # every test collected ran in one session or the other
         if ! shared_all_ran "$share/ran"; then

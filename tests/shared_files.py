@@ -1,13 +1,13 @@
 """Two pytest sessions that share the files of one suite between them, file by file.
 
 contrib/test.sh runs the integration tests in the session of the unit and
-integration tests and, once the guest lane and the Python matrix are done, in a
-second session on the core they free. Both are given the same directory
+integration tests and, once the guest lane is done, in a third session on the
+core it frees. Both are given the same directory
 (``HUTCH_TEST_SHARE=DIR``): before it runs the first test of a file, a session
 claims the file by creating its marker there (``O_EXCL``, so exactly one of them
 gets it) and runs it only if the claim is its own. Claims are made as the run
 reaches each file, not planned ahead, so the two sessions end close together on
-any machine, whatever the speed of the guest lane before the second one.
+any machine, whatever the speed of the guest lane before the third one.
 
 When it ends, a session adds a line to ``ran``: how many tests it ran and how many
 it collected, which test.sh adds up so that a file no session ran cannot pass unseen.
