@@ -41,14 +41,22 @@ def require_rootless() -> None:
         pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
 
 
+@pytest.fixture(scope="session")
+def cache_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's warm hutch caches that each test's home starts with
+    (harness.seed_caches): filled by the tests as they end."""
+    return tmp_path_factory.mktemp("cache-seed")
+
+
 @pytest.fixture
-def hutch_env(require_rootless: None, tmp_path: Path) -> Iterator[HutchEnv]:
+def hutch_env(require_rootless: None, tmp_path: Path, cache_seed: Path) -> Iterator[HutchEnv]:
     """Isolated data, config, runtime and home directories; all removed afterwards.
+    The home's cache starts with the session's content-keyed caches (``cache_seed``).
 
     Teardown runs ``hutch system reset --force`` and fails the test (as an error)
     when the reset fails or leaves a process of this test's session running.
     """
-    env = HutchEnv.create(tmp_path / "hutch")
+    env = HutchEnv.create(tmp_path / "hutch", cache_seed)
     yield env
     problems = teardown(env, Hutch(env))
     if problems:
@@ -69,12 +77,15 @@ def rootfs_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def base_store(
-    require_rootless: None, rootfs_tar: Path, tmp_path_factory: pytest.TempPathFactory
+    require_rootless: None,
+    rootfs_tar: Path,
+    cache_seed: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[HutchEnv]:
     """An environment whose store holds the busybox rootfs imported as ``base``, once
     per session: each test's ``base_image`` is a copy of it (~0.3 s of import each,
     on some 1,000 tests, against a copy's 0.05 s)."""
-    env = HutchEnv.create(tmp_path_factory.mktemp("base-store"))
+    env = HutchEnv.create(tmp_path_factory.mktemp("base-store"), cache_seed)
     hutch = Hutch(env)
     hutch("import", str(rootfs_tar), "base")
     # the store is copied while no process of its session holds it

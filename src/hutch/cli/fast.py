@@ -37,7 +37,10 @@ GLOBALS = {
     "--log-level": "log_level",
 }
 # fast verbs that run on for long from their start: the collector stays on for them
-LONG_VERBS = ("system service",)
+LONG_VERBS = (
+    "system service",
+    *(f"{group}{verb}" for group in ("", "container ") for verb in ("logs", "wait", "start")),
+)
 # podman's (logrus's) levels; another value is typer's to refuse (cli/globals_.py)
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic")
 # Go's strconv.ParseBool, as cli/pflag.py

@@ -37,6 +37,18 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "build": ("build", "build_command"),
     # scripts and test suites reset between runs
     "system reset": ("system_reset", "reset_command"),
+    # scripts read one field of an object at a time: the commonest query there is
+    "inspect": ("inspect", "inspect_command"),
+    "container inspect": ("inspect", "container_inspect_command"),
+    # the other everyday verbs on containers, and what scripts and units run most
+    "start": ("start", "start_command"),
+    "container start": ("start", "start_command"),
+    "kill": ("kill", "kill_command"),
+    "container kill": ("kill", "kill_command"),
+    "wait": ("wait", "wait_command"),
+    "container wait": ("wait", "wait_command"),
+    "logs": ("logs", "logs_command"),
+    "container logs": ("logs", "logs_command"),
     # a group with options of its own: the body takes them as ``group`` (cli/fast.py)
     "compose ps": ("compose_ps", "ps_command"),
     "compose ls": ("compose_ls", "ls_command"),
@@ -83,9 +95,8 @@ def verb_command(verb: str) -> Command:
     from hutch.cli import lazy
 
     words = verb.split()
-    modules = cli_app._modules_for(words[0], words[1:])
-    assert modules is not None, verb
-    app = cli_app.build_app(only=tuple(modules))
+    modules = cli_app._modules_for(words[0], words[1:])  # None: a group of every module's
+    app = cli_app.build_app(only=None if modules is None else tuple(modules))
     lazy.prune(app, words if len(words) > 1 else [*words, "--help"])
     found: Any = typer.main.get_command(app)
     for word in words:

@@ -1,19 +1,22 @@
-"""``hutch inspect`` / ``hutch container inspect``: JSON about objects."""
+"""``hutch inspect`` / ``hutch container inspect``: JSON about objects.
 
-from __future__ import annotations
-
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+``inspect_command`` and ``container_inspect_command`` do the work, for the fast
+path (cli/fast.py) and typer alike; cli/stop.py says how such a module imports
+without typer.
+"""
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.cli import inspecting, render
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+from hutch.cli import inspecting, render, target_rules
 
+TYPE_CHECKING = False  # mypy reads this alike
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    import typer
+
     from hutch.api.engine import Engine
+    from hutch.cli.state import AppState
 
 # podman's words for inspect without a name (or --latest)
 NO_NAMES = "no names or ids specified"
@@ -28,7 +31,123 @@ _MISSING = {
 }
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def inspect_command(
+    state: "AppState",
+    *,
+    names: "list[str] | None",
+    fmt: "str | None",
+    type_: str,
+    latest: bool,
+    size: bool,
+) -> int:
+    """Show details of containers, images, volumes, networks or pods as JSON."""
+    # podman's newInspector refuses these first
+    if type_ == "image" and latest:
+        raise InvalidArgument('latest is not supported for type "image"')
+    if type_ in ("image", "pod") and size:
+        raise InvalidArgument(f'size is not supported for type "{type_}"')
+    names = target_rules.many(state, names, latest, "inspect", NO_NAMES, LATEST_AND_NAMES)
+    if type_ not in TYPES:
+        raise InvalidArgument(
+            f'invalid type "{type_}": must be "image", "container", "pod", "network", '
+            '"volume", or "all"'
+        )
+    engine = state.engine()
+    templated = bool(fmt) and not render.is_json(fmt)
+    rows, errors = inspecting.collect(
+        names,
+        lambda name: _one(engine, name, type_, size, templated),
+        lambda _n, message: message,
+    )
+    inspecting.report(rows, errors, fmt, image=type_ == "image", any_kind=True)
+    return 0
+
+
+def _one(
+    engine: "Engine", name: str, type_: str, size: bool, templated: bool
+) -> "list[Mapping[str, Any]]":
+    """The first kind of object (podman's order) that has ``name``."""
+    from hutch.api.containers import InspectOptions
+    from hutch.api.podman_json import to_json
+    from hutch.cli import network_render, volume_render
+    from hutch.cli.inspecting import podman_shape
+
+    kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
+        (
+            "container",
+            lambda: [
+                to_json(podman_shape(r))
+                for r in engine.containers.inspect([name], InspectOptions(size))
+            ],
+        ),
+        (
+            "image",
+            lambda: [
+                render.typed(to_json(r), render.IMAGE_TYPE) for r in engine.images.inspect([name])
+            ],
+        ),
+        (
+            "volume",
+            lambda: [volume_render.json_of(v) for v in engine.volumes.inspect([name], False)],
+        ),
+        (
+            "network",
+            lambda: [
+                (network_render.inspect_struct if templated else network_render.json_of)(n)
+                for n in engine.networks.inspect([name])
+            ],
+        ),
+        ("pod", lambda: [to_json(p) for p in engine.pods.inspect([name])]),
+    ]
+    for kind, fetch in kinds:
+        if type_ in ("all", kind):
+            try:
+                found = fetch()
+            except NoSuchObject as e:
+                if type_ == kind:
+                    raise NoSuchObject(_MISSING[kind](name, str(e))) from None
+                continue
+            if found:
+                return found
+    if type_ != "all":  # the engine found none without an error
+        engine_words = {
+            "image": f"{name}: image not known",
+            "network": f"unable to find network with name or ID {name}: network not found",
+        }
+        raise NoSuchObject(_MISSING[type_](name, engine_words.get(type_, "")))
+    raise NoSuchObject(f'no such object: "{name}"')
+
+
+def container_inspect_command(
+    state: "AppState", *, names: "list[str] | None", fmt: "str | None", latest: bool, size: bool
+) -> int:
+    """Show details of containers as JSON."""
+    names = target_rules.many(state, names, latest, "container inspect", NO_NAMES, LATEST_AND_NAMES)
+    from hutch.api.containers import InspectOptions
+    from hutch.api.podman_json import to_json
+    from hutch.cli.inspecting import podman_shape
+
+    engine = state.engine()
+    rows, errors = inspecting.collect(
+        names,
+        lambda name: [
+            to_json(podman_shape(r))
+            for r in engine.containers.inspect([name], InspectOptions(size))
+        ],
+        inspecting.no_such_container,
+    )
+    inspecting.report(rows, errors, fmt)
+    return 0
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def inspect(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Containers or images.")] = None,
@@ -47,80 +166,11 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers, images, volumes, networks or pods as JSON."""
-        # podman's newInspector refuses these first
-        if type_ == "image" and latest:
-            raise InvalidArgument('latest is not supported for type "image"')
-        if type_ in ("image", "pod") and size:
-            raise InvalidArgument(f'size is not supported for type "{type_}"')
-        names = t.many(ctx, names, latest, "inspect", NO_NAMES, LATEST_AND_NAMES)
-        if type_ not in TYPES:
-            raise InvalidArgument(
-                f'invalid type "{type_}": must be "image", "container", "pod", "network", '
-                '"volume", or "all"'
+        raise typer.Exit(
+            inspect_command(
+                state_of(ctx), names=names, fmt=fmt, type_=type_, latest=latest, size=size
             )
-        engine = state_of(ctx).engine()
-        templated = bool(fmt) and not render.is_json(fmt)
-        rows, errors = inspecting.collect(
-            names,
-            lambda name: _one(engine, name, type_, size, templated),
-            lambda _n, message: message,
         )
-        inspecting.report(rows, errors, fmt, image=type_ == "image", any_kind=True)
-
-    def _one(
-        engine: Engine, name: str, type_: str, size: bool, templated: bool
-    ) -> list[Mapping[str, Any]]:
-        """The first kind of object (podman's order) that has ``name``."""
-        from hutch.api.containers import InspectOptions
-        from hutch.api.podman_json import to_json
-        from hutch.cli import network_render, volume_render
-        from hutch.cli.inspecting import podman_shape
-
-        kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
-            (
-                "container",
-                lambda: [
-                    to_json(podman_shape(r))
-                    for r in engine.containers.inspect([name], InspectOptions(size))
-                ],
-            ),
-            (
-                "image",
-                lambda: [
-                    render.typed(to_json(r), render.IMAGE_TYPE)
-                    for r in engine.images.inspect([name])
-                ],
-            ),
-            (
-                "volume",
-                lambda: [volume_render.json_of(v) for v in engine.volumes.inspect([name], False)],
-            ),
-            (
-                "network",
-                lambda: [
-                    (network_render.inspect_struct if templated else network_render.json_of)(n)
-                    for n in engine.networks.inspect([name])
-                ],
-            ),
-            ("pod", lambda: [to_json(p) for p in engine.pods.inspect([name])]),
-        ]
-        for kind, fetch in kinds:
-            if type_ in ("all", kind):
-                try:
-                    found = fetch()
-                except NoSuchObject as e:
-                    if type_ == kind:
-                        raise NoSuchObject(_MISSING[kind](name, str(e))) from None
-                    continue
-                if found:
-                    return found
-        if type_ != "all":  # the engine found none without an error
-            engine_words = {
-                "image": f"{name}: image not known",
-                "network": f"unable to find network with name or ID {name}: network not found",
-            }
-            raise NoSuchObject(_MISSING[type_](name, engine_words.get(type_, "")))
-        raise NoSuchObject(f'no such object: "{name}"')
 
     def container_inspect(
         ctx: typer.Context,
@@ -134,21 +184,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers as JSON."""
-        names = t.many(ctx, names, latest, "container inspect", NO_NAMES, LATEST_AND_NAMES)
-        from hutch.api.containers import InspectOptions
-        from hutch.api.podman_json import to_json
-        from hutch.cli.inspecting import podman_shape
-
-        engine = state_of(ctx).engine()
-        rows, errors = inspecting.collect(
-            names,
-            lambda name: [
-                to_json(podman_shape(r))
-                for r in engine.containers.inspect([name], InspectOptions(size))
-            ],
-            inspecting.no_such_container,
+        raise typer.Exit(
+            container_inspect_command(state_of(ctx), names=names, fmt=fmt, latest=latest, size=size)
         )
-        inspecting.report(rows, errors, fmt)
 
     app.command("inspect")(inspect)
     container_app.command("inspect")(container_inspect)

@@ -1,17 +1,44 @@
-"""``hutch kill``: send a signal to containers."""
+"""``hutch kill``: send a signal to containers.
 
-from __future__ import annotations
+``kill_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
-from typing import Annotated
-
-import typer
-
-from hutch.cli import targets as t
+from hutch.cli import target_rules
 from hutch.cli.reports import print_reports
-from hutch.cli.state import state_of
+
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def kill_command(
+    state: "AppState",
+    *,
+    names: "list[str] | None",
+    signal: str,
+    all_: bool,
+    latest: bool,
+    cidfiles: "list[str] | None",
+) -> int:
+    """Send a signal (SIGKILL by default) to the main process of containers."""
+    from hutch.api.container_actions import KillOptions
+
+    target_rules.check(names or (), all_=all_, latest=latest, cidfiles=cidfiles or ())
+    names = [*(names or ()), *target_rules.read_cidfiles(cidfiles or ())]
+    return print_reports(state.engine().containers.kill(names, KillOptions(signal, all_, latest)))
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def kill(
         ctx: typer.Context,
         names: t.Names = None,
@@ -23,12 +50,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         cidfiles: t.Cidfiles = None,
     ) -> None:
         """Send a signal (SIGKILL by default) to the main process of containers."""
-        from hutch.api.container_actions import KillOptions
-
-        t.check(names or (), all_=all_, latest=latest, cidfiles=cidfiles or ())
-        names = [*(names or ()), *t.read_cidfiles(cidfiles or ())]
-        reports = state_of(ctx).engine().containers.kill(names, KillOptions(signal, all_, latest))
-        raise typer.Exit(print_reports(reports))
+        raise typer.Exit(
+            kill_command(
+                state_of(ctx),
+                names=names,
+                signal=signal,
+                all_=all_,
+                latest=latest,
+                cidfiles=cidfiles,
+            )
+        )
 
     app.command("kill")(kill)
     container_app.command("kill")(kill)

@@ -1,14 +1,18 @@
-"""``hutch logs``: what a container wrote to stdout and stderr."""
+"""``hutch logs``: what a container wrote to stdout and stderr.
 
-from __future__ import annotations
+``logs_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
 import sys
-from typing import Annotated
 
-import typer
+from hutch.cli import target_rules
 
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 # podman's colours for ``logs --color``, the Nth container taking the Nth (round again
 # after the seventh): white, red, yellow, blue, magenta, cyan, green
@@ -20,7 +24,52 @@ def coloured(text: bytes, index: int) -> bytes:
     return b"\x1b[%sm%s\x1b[0m" % (COLOURS[index % len(COLOURS)].encode(), text)
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def logs_command(
+    state: "AppState",
+    *,
+    names: "list[str] | None",
+    follow: bool,
+    tail: "int | None",
+    since: "str | None",
+    until: "str | None",
+    timestamps: bool,
+    latest: bool,
+    show_names: bool,
+    colour: bool,
+    details: bool,
+) -> int:
+    """Print the logs of one or more containers."""
+    del details  # Docker's flag: podman takes it and prints nothing more
+    from hutch.api.containers import LogsOptions
+
+    names = target_rules.many(
+        state, names, latest, "logs", "specify at least one container name or ID to log"
+    )
+    if tail is not None and tail < 0:
+        tail = None  # podman: a negative tail means all lines
+    options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)
+    out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
+    several = len(names) > 1  # podman prefixes only then, --names or not
+    for line in state.engine().containers.logs(options):
+        stream = out.get(line.stream, sys.stdout.buffer)
+        who = (line.container_name if show_names else line.container_id[:12]) + " "
+        prefix = (who if several else "") + (f"{line.timestamp} " if timestamps else "")
+        text = prefix.encode() + line.text
+        if colour:
+            text = coloured(text, line.container_index)
+        stream.write(text + (b"" if line.partial else b"\n"))
+        stream.flush()
+    return 0
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def logs(
         ctx: typer.Context,
         names: t.Names = None,
@@ -66,26 +115,21 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
-        del details  # Docker's flag: podman takes it and prints nothing more
-        from hutch.api.containers import LogsOptions
-
-        names = t.many(
-            ctx, names, latest, "logs", "specify at least one container name or ID to log"
+        raise typer.Exit(
+            logs_command(
+                state_of(ctx),
+                names=names,
+                follow=follow,
+                tail=tail,
+                since=since,
+                until=until,
+                timestamps=timestamps,
+                latest=latest,
+                show_names=show_names,
+                colour=colour,
+                details=details,
+            )
         )
-        if tail is not None and tail < 0:
-            tail = None  # podman: a negative tail means all lines
-        options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)
-        out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
-        several = len(names) > 1  # podman prefixes only then, --names or not
-        for line in state_of(ctx).engine().containers.logs(options):
-            stream = out.get(line.stream, sys.stdout.buffer)
-            who = (line.container_name if show_names else line.container_id[:12]) + " "
-            prefix = (who if several else "") + (f"{line.timestamp} " if timestamps else "")
-            text = prefix.encode() + line.text
-            if colour:
-                text = coloured(text, line.container_index)
-            stream.write(text + (b"" if line.partial else b"\n"))
-            stream.flush()
 
     app.command("logs")(logs)
     container_app.command("logs")(logs)

@@ -1,21 +1,64 @@
-"""``hutch start``: start created or stopped containers."""
+"""``hutch start``: start created or stopped containers.
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+``start_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.api.errors import EXIT_ENGINE, InvalidArgument
-from hutch.cli import targets as t
 from hutch.cli.reports import print_reports
-from hutch.cli.state import state_of
 
+TYPE_CHECKING = False  # mypy reads this alike
 if TYPE_CHECKING:
+    import typer
+
     from hutch.api.container_actions import ActionReport
+    from hutch.cli.state import AppState
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def start_command(
+    state: "AppState",
+    *,
+    names: "list[str] | None",
+    attach: bool,
+    interactive: bool,
+    detach_keys: "str | None",
+    sig_proxy: bool,
+    all_: bool,
+    latest: bool,
+    filters: "list[str] | None",
+) -> int:
+    """Start one or more containers."""
+    names = names or []
+    _check(names, attach, all_, latest, bool(filters))
+    from hutch.api.container_actions import StartOptions
+
+    options = StartOptions(
+        attach,
+        interactive,
+        detach_keys,
+        sig_proxy,
+        all=all_,
+        latest=latest,
+        filters=tuple(filters or ()),
+    )
+    reports = start_failures(state.engine().containers.start(names, options), attached=attach)
+    if attach:
+        report = reports[0]
+        if report.error is not None:
+            return print_reports(reports)
+        return report.exit_code
+    # a container running already gets no line (podman's, 4.3.1's and current)
+    return print_reports([r for r in reports if not r.unchanged])
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def start(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Containers to start.")] = None,
@@ -53,35 +96,25 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         filters: t.Filters = None,
     ) -> None:
         """Start one or more containers."""
-        names = names or []
-        _check(names, attach, all_, latest, bool(filters))
-        from hutch.api.container_actions import StartOptions
-
-        options = StartOptions(
-            attach,
-            interactive,
-            detach_keys,
-            sig_proxy,
-            all=all_,
-            latest=latest,
-            filters=tuple(filters or ()),
+        raise typer.Exit(
+            start_command(
+                state_of(ctx),
+                names=names,
+                attach=attach,
+                interactive=interactive,
+                detach_keys=detach_keys,
+                sig_proxy=sig_proxy,
+                all_=all_,
+                latest=latest,
+                filters=filters,
+            )
         )
-        reports = start_failures(
-            state_of(ctx).engine().containers.start(names, options), attached=attach
-        )
-        if attach:
-            report = reports[0]
-            if report.error is not None:
-                raise typer.Exit(print_reports(reports))
-            raise typer.Exit(report.exit_code)
-        # a container running already gets no line (podman's, 4.3.1's and current)
-        raise typer.Exit(print_reports([r for r in reports if not r.unchanged]))
 
     app.command("start")(start)
     container_app.command("start")(start)
 
 
-def start_failures(reports: list[ActionReport], *, attached: bool) -> list[ActionReport]:
+def start_failures(reports: "list[ActionReport]", *, attached: bool) -> "list[ActionReport]":
     """podman's words and status for a container that was found but did not start:
     ``unable to start container "ID": CAUSE``, without the quotes when attached (its
     other path), and 125 whatever the cause: only ``run`` gives a command not found
@@ -101,7 +134,7 @@ def start_failures(reports: list[ActionReport], *, attached: bool) -> list[Actio
     ]
 
 
-def _check(names: list[str], attach: bool, all_: bool, latest: bool, filters: bool) -> None:
+def _check(names: "list[str]", attach: bool, all_: bool, latest: bool, filters: bool) -> None:
     """podman's checks of start's arguments, in its order and words."""
     if not (names or latest or all_ or filters):
         raise InvalidArgument("start requires at least one argument")

@@ -81,3 +81,38 @@ def shifted(
     if not latest:
         return first, list(rest or ())
     return latest_id(state), [*([first] if first else []), *(rest or ())]
+
+
+def one(state: AppState, name: str | None, latest: bool, command: str, missing: str | None) -> str:
+    """The container of a verb on one: its name, or ``--latest`` (podman's IDOrLatestArgs);
+    ``missing``: the verb's own words for neither (podman's, where they differ)."""
+    if name and latest:
+        raise InvalidArgument("--latest and containers cannot be used together")
+    if latest:
+        return latest_id(state)
+    if not name:
+        raise InvalidArgument(
+            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
+        )
+    return name
+
+
+def many(
+    state: AppState,
+    names: Sequence[str] | None,
+    latest: bool,
+    command: str,
+    missing: str | None = None,
+    both: str = "--latest and containers cannot be used together",
+) -> list[str]:
+    """The containers of a verb on one or more: the names, or ``--latest`` (``missing``
+    as ``one``'s; ``both``: the verb's words for names and --latest together)."""
+    if names and latest:
+        raise InvalidArgument(both)
+    if latest:
+        return [latest_id(state)]
+    if not names:
+        raise InvalidArgument(
+            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
+        )
+    return list(names)

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from hutch.api.errors import InvalidArgument
 from hutch.cli import target_rules
 from hutch.cli.target_rules import check as check
 from hutch.cli.target_rules import read_cidfiles as read_cidfiles
@@ -55,17 +54,10 @@ def latest_id(ctx: typer.Context) -> str:
 def one(
     ctx: typer.Context, name: str | None, latest: bool, command: str, missing: str | None = None
 ) -> str:
-    """The container of a verb on one: its name, or ``--latest`` (podman's IDOrLatestArgs);
-    ``missing``: the verb's own words for neither (podman's, where they differ)."""
-    if name and latest:
-        raise InvalidArgument("--latest and containers cannot be used together")
-    if latest:
-        return latest_id(ctx)
-    if not name:
-        raise InvalidArgument(
-            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
-        )
-    return name
+    """``target_rules.one`` for a typer command."""
+    from hutch.cli.state import state_of
+
+    return target_rules.one(state_of(ctx), name, latest, command, missing)
 
 
 def shifted(
@@ -85,14 +77,7 @@ def many(
     missing: str | None = None,
     both: str = "--latest and containers cannot be used together",
 ) -> list[str]:
-    """The containers of a verb on one or more: the names, or ``--latest`` (``missing``
-    as ``one``'s; ``both``: the verb's words for names and --latest together)."""
-    if names and latest:
-        raise InvalidArgument(both)
-    if latest:
-        return [latest_id(ctx)]
-    if not names:
-        raise InvalidArgument(
-            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
-        )
-    return list(names)
+    """``target_rules.many`` for a typer command."""
+    from hutch.cli.state import state_of
+
+    return target_rules.many(state_of(ctx), names, latest, command, missing, both)

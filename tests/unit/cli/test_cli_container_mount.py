@@ -91,9 +91,9 @@ def test_unmount_reaches_the_engine(
 def test_unmount_latest_tells_the_engine(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from hutch.cli import targets
+    from hutch.cli import target_rules
 
-    monkeypatch.setattr(targets, "latest_id", lambda _ctx: "c9")
+    monkeypatch.setattr(target_rules, "latest_id", lambda _state: "c9")
     fake = FakeEngine()
     assert run_cli(["umount", "-l"], fake, monkeypatch, capsys).code == 0
     assert fake.only_call("containers.unmount") == (("c9",), False, False, True)

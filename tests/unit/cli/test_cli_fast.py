@@ -155,6 +155,29 @@ TAKEN = [
     ["build", "ctx", "--label", "a=b", "--layers"],  # options after the context
     ["build", "--", "-ctx"],
     ["--root", "/r", "build", "--iidfile", "/tmp/i", "--timestamp", "0", "-c", "5", "."],
+    ["inspect", "c"],
+    ["inspect", "-f", "{{.State.Pid}}", "c", "d"],
+    ["inspect", "--format={{json .}}", "--type", "container", "-s", "c"],
+    ["inspect", "-t", "image", "--format", "json", "base"],
+    ["inspect", "-l", "--size"],
+    ["inspect", "-ls"],
+    ["inspect", "c", "--type=pod"],  # options after the names
+    ["container", "inspect", "c"],
+    ["container", "inspect", "-f", "{{.Id}}", "-l", "-s"],
+    ["start", "c"],
+    ["start", "-ai", "--detach-keys", "", "--no-sig-proxy", "c"],
+    ["start", "--all", "--filter", "status=exited", "--filter=name=x"],
+    ["container", "start", "-l", "--sig-proxy=false"],
+    ["kill", "c", "d"],
+    ["kill", "-s", "TERM", "--cidfile", "f", "--cidfile=g"],
+    ["container", "kill", "--signal=9", "-a"],
+    ["wait", "c"],
+    ["wait", "--condition", "running", "--condition=healthy", "-i", "100ms", "c"],
+    ["container", "wait", "--ignore", "-l"],
+    ["logs", "c"],
+    ["logs", "-f", "--tail", "3", "-t", "c", "d", "--names"],
+    ["logs", "--tail=-1", "--since", "10m", "--until=2020-01-01", "--color", "c"],
+    ["container", "logs", "-ln", "--details"],
 ]
 
 
@@ -170,6 +193,12 @@ def test_what_it_takes_it_takes_as_typer(argv: list[str], monkeypatch: pytest.Mo
 
 LEFT = [
     [],
+    ["inspect", "--help"],
+    ["inspect", "-x", "c"],
+    ["logs", "--tail", "x", "c"],  # click's message for a bad int
+    ["kill", "-s"],  # no value
+    ["start", "--sig-proxy=maybe", "c"],
+    ["container", "inspect", "--type", "image", "c"],  # inspect's option, not this one's
     ["ps", "--help"],
     ["ps", "-h"],
     ["ps", "--bogus"],
@@ -296,6 +325,37 @@ def test_errors_of_a_fast_verb_map_as_typer_s(capsys: pytest.CaptureFixture[str]
         assert fast.parse(argv) is not None
         assert fast.run(argv, FakeEngine(error=CommandNotFound("gone"))) == 127
         assert capsys.readouterr().err == "Error: gone\n"
+
+
+INSPECTS = [
+    ["inspect", "web"],
+    ["inspect", "-f", "{{.State.Status}} {{.Id}}", "web"],
+    ["inspect", "--format", "{{.Nope}}", "web"],
+    ["inspect", "--type", "container", "--format=json", "web"],
+    ["inspect", "--type", "bogus", "web"],
+    ["inspect", "-t", "image", "-l"],
+    ["inspect", "-t", "pod", "-s", "p"],
+    ["inspect"],
+    ["inspect", "-l", "web"],
+    ["container", "inspect", "web", "-f", "{{.Name}}"],
+    ["container", "inspect"],
+]
+
+
+@pytest.mark.parametrize("argv", INSPECTS, ids=[" ".join(a) for a in INSPECTS])
+def test_inspect_prints_and_fails_as_typer_s(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unit.service.test_docker_container_json import _inspect
+
+    def engine() -> FakeEngine:
+        return FakeEngine(container_inspects=[_inspect("running")])
+
+    assert fast.parse(argv) is not None
+    fast_said = (fast.run(argv, engine()), capsys.readouterr())
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, engine())
+    assert fast_said == (exc_info.value.code, capsys.readouterr())
 
 
 COMPOSE_FILE = """\
@@ -583,6 +643,17 @@ def test_the_api_service_starts_without_typer() -> None:
 )
 def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None:
     modules = _imported(argv, tmp_path)
+    assert _matching(modules, NEVER) == []
+    assert "hutch.cli.fast" in modules
+
+
+@pytest.mark.parametrize(
+    "argv", [["inspect", "-f", "{{.Id}}", "nothing"], ["container", "inspect", "--latest"]]
+)
+def test_inspect_fails_without_typer(argv: list[str], tmp_path: Path) -> None:
+    """What scripts ask most, one field of an object, runs on the fast path, its
+    refusal too (125, as typer's: test_errors_of_a_fast_verb_map_as_typer_s)."""
+    modules = _imported(argv, tmp_path, expect=125)
     assert _matching(modules, NEVER) == []
     assert "hutch.cli.fast" in modules
 
