@@ -302,6 +302,8 @@ def _arguments(
             if not _store(values, {}, key, kind, rest.pop(0)):
                 return None
         else:
+            if required and not rest:
+                return None  # click's "Missing argument" is typer's to print
             values[key] = rest or None
             rest = []
     return None if rest else values

@@ -1,15 +1,66 @@
-"""``hutch network create``: create a network and print its name."""
+"""``hutch network create``: create a network and print its name.
 
-from __future__ import annotations
+``create_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
-from typing import Annotated
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
 
-import typer
-
-from hutch.cli.state import state_of
+    from hutch.cli.state import AppState
 
 
-def register(network_app: typer.Typer) -> None:
+def create_command(
+    state: "AppState",
+    *,
+    name: "str | None",
+    driver: str,
+    subnet: "list[str] | None",
+    gateway: "list[str] | None",
+    ip_range: "list[str] | None",
+    internal: bool,
+    ipv6: bool,
+    label: "list[str] | None",
+    opt: "list[str] | None",
+    disable_dns: bool,
+    ignore: bool,
+    ipam_driver: str,
+    dns: "list[str] | None",
+    interface_name: str,
+    route: "list[str] | None",
+) -> int:
+    """Create a network and print its name."""
+    from hutch.api.networks import NetworkCreateOptions
+
+    options = NetworkCreateOptions(
+        name=name,
+        driver=driver,
+        subnets=tuple(subnet or ()),
+        gateways=tuple(gateway or ()),
+        ip_ranges=tuple(ip_range or ()),
+        internal=internal,
+        ipv6=ipv6,
+        labels=tuple(label or ()),
+        options=tuple(opt or ()),
+        disable_dns=disable_dns,
+        ignore=ignore,
+        ipam_driver=ipam_driver,
+        dns_servers=tuple(dns or ()),
+        interface_name=interface_name,
+        routes=tuple(route or ()),
+    )
+    print(state.engine().networks.create(options).name)
+    return 0
+
+
+def register(network_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     @network_app.command("create")
     def create(
         ctx: typer.Context,
@@ -68,23 +119,23 @@ def register(network_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Create a network and print its name."""
-        from hutch.api.networks import NetworkCreateOptions
-
-        options = NetworkCreateOptions(
-            name=name,
-            driver=driver,
-            subnets=tuple(subnet or ()),
-            gateways=tuple(gateway or ()),
-            ip_ranges=tuple(ip_range or ()),
-            internal=internal,
-            ipv6=ipv6,
-            labels=tuple(label or ()),
-            options=tuple(opt or ()),
-            disable_dns=disable_dns,
-            ignore=ignore,
-            ipam_driver=ipam_driver,
-            dns_servers=tuple(dns or ()),
-            interface_name=interface_name,
-            routes=tuple(route or ()),
+        raise typer.Exit(
+            create_command(
+                state_of(ctx),
+                name=name,
+                driver=driver,
+                subnet=subnet,
+                gateway=gateway,
+                ip_range=ip_range,
+                internal=internal,
+                ipv6=ipv6,
+                label=label,
+                opt=opt,
+                disable_dns=disable_dns,
+                ignore=ignore,
+                ipam_driver=ipam_driver,
+                dns=dns,
+                interface_name=interface_name,
+                route=route,
+            )
         )
-        print(state_of(ctx).engine().networks.create(options).name)

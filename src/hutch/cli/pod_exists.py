@@ -1,18 +1,31 @@
-"""``hutch pod exists``: exit 0 if the pod exists, 1 if it does not."""
+"""``hutch pod exists``: exit 0 if the pod exists, 1 if it does not.
 
-from __future__ import annotations
+``exists_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
-from typing import Annotated
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
 
-import typer
-
-from hutch.cli.state import state_of
+    from hutch.cli.state import AppState
 
 
-def register(pod_app: typer.Typer) -> None:
+def exists_command(state: "AppState", *, name: str) -> int:
+    """Exit 0 if the pod exists, 1 if it does not."""
+    return 0 if state.engine().pods.exists(name) else 1
+
+
+def register(pod_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     @pod_app.command("exists")
     def exists(
         ctx: typer.Context, name: Annotated[str, typer.Argument(help="Pod name or ID.")]
     ) -> None:
         """Exit 0 if the pod exists, 1 if it does not."""
-        raise typer.Exit(0 if state_of(ctx).engine().pods.exists(name) else 1)
+        raise typer.Exit(exists_command(state_of(ctx), name=name))

@@ -1,17 +1,83 @@
-"""``hutch pod ps`` (ls, list): list pods."""
+"""``hutch pod ps`` (ls, list): list pods.
 
-from __future__ import annotations
-
-from typing import Annotated
-
-import typer
+``ps_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.cli import render
 from hutch.cli.pod_render import HEADERS, UNHEADED, json_of, row
-from hutch.cli.state import state_of
+
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(pod_app: typer.Typer) -> None:
+def ps_command(
+    state: "AppState",
+    *,
+    filters: "list[str] | None",
+    fmt: "str | None",
+    quiet: bool,
+    noheading: bool,
+    no_trunc: bool,
+    ctr_names: bool,
+    ctr_ids: bool,
+    ctr_status: bool,
+    sort: str,
+    latest: bool,
+    ns: bool,
+) -> int:
+    """List pods."""
+    from hutch.api.errors import InvalidArgument
+    from hutch.api.pods import ListPodsOptions
+
+    if quiet and fmt:  # podman's refusal (its words differ from volume ls's)
+        raise InvalidArgument("quiet and format cannot be used together")
+    options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
+    found = state.engine().pods.ls(options)
+    if latest:
+        if not found:
+            from hutch.api.errors import NoSuchObject
+
+            raise NoSuchObject("no such pod")  # podman's words, exit 125
+        found = [max(found, key=lambda pod: pod.created)]
+    if render.is_json(fmt):
+        render.print_json([json_of(p) for p in found], indent=2)
+        return 0
+    if quiet:
+        print("".join(f"{p.id if no_trunc else p.id[:12]}\n" for p in found), end="")
+        return 0
+    rows = [row(p, no_trunc=no_trunc) for p in found]
+    if not fmt:
+        columns = ["Id", "Name", "Status", "Created", "InfraID"]  # podman's default
+        if ns:  # podman's two columns after the infra's id
+            columns += ["Cgroup", "Namespace"]
+        columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
+        if not (ctr_ids or ctr_names or ctr_status):
+            columns.append("NumberOfContainers")
+        fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
+    out = render.render_template(  # podman's template name (its command's) and type
+        fmt,
+        rows,
+        HEADERS,
+        name="ps",
+        type_name="pods.ListPodReporter",
+        heading=not noheading,
+        unheaded=UNHEADED,
+    )
+    print(out, end="")
+    return 0
+
+
+def register(pod_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     def ps(
         ctx: typer.Context,
         filters: Annotated[
@@ -51,49 +117,27 @@ def register(pod_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List pods."""
-        from hutch.api.errors import InvalidArgument
-        from hutch.api.pods import ListPodsOptions
-
-        if quiet and fmt:  # podman's refusal (its words differ from volume ls's)
-            raise InvalidArgument("quiet and format cannot be used together")
-        options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
-        found = state_of(ctx).engine().pods.ls(options)
-        if latest:
-            if not found:
-                from hutch.api.errors import NoSuchObject
-
-                raise NoSuchObject("no such pod")  # podman's words, exit 125
-            found = [max(found, key=lambda pod: pod.created)]
-        if render.is_json(fmt):
-            render.print_json([json_of(p) for p in found], indent=2)
-            return
-        if quiet:
-            print("".join(f"{p.id if no_trunc else p.id[:12]}\n" for p in found), end="")
-            return
-        rows = [row(p, no_trunc=no_trunc) for p in found]
-        if not fmt:
-            columns = ["Id", "Name", "Status", "Created", "InfraID"]  # podman's default
-            if ns:  # podman's two columns after the infra's id
-                columns += ["Cgroup", "Namespace"]
-            columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
-            if not (ctr_ids or ctr_names or ctr_status):
-                columns.append("NumberOfContainers")
-            fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
-        out = render.render_template(  # podman's template name (its command's) and type
-            fmt,
-            rows,
-            HEADERS,
-            name="ps",
-            type_name="pods.ListPodReporter",
-            heading=not noheading,
-            unheaded=UNHEADED,
+        raise typer.Exit(
+            ps_command(
+                state_of(ctx),
+                filters=filters,
+                fmt=fmt,
+                quiet=quiet,
+                noheading=noheading,
+                no_trunc=no_trunc,
+                ctr_names=ctr_names,
+                ctr_ids=ctr_ids,
+                ctr_status=ctr_status,
+                sort=sort,
+                latest=latest,
+                ns=ns,
+            )
         )
-        print(out, end="")
 
     pod_app.command("ps")(ps)
     pod_app.command("ls", hidden=True)(ps)
     pod_app.command("list", hidden=True)(ps)
 
 
-def _CTR_COLUMNS(ids: bool, names: bool, status: bool) -> list[tuple[str, bool]]:
+def _CTR_COLUMNS(ids: bool, names: bool, status: bool) -> "list[tuple[str, bool]]":
     return [("ContainerIds", ids), ("ContainerNames", names), ("ContainerStatuses", status)]

@@ -1,15 +1,44 @@
-"""``hutch volume create``: create a volume and print its name."""
+"""``hutch volume create``: create a volume and print its name.
 
-from __future__ import annotations
+``create_command`` does the work, for the fast path (cli/fast.py) and typer
+alike; cli/stop.py says how such a module imports without typer.
+"""
 
-from typing import Annotated
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
 
-import typer
-
-from hutch.cli.state import state_of
+    from hutch.cli.state import AppState
 
 
-def register(volume_app: typer.Typer) -> None:
+def create_command(
+    state: "AppState",
+    *,
+    name: "str | None",
+    driver: str,
+    opt: "list[str] | None",
+    label: "list[str] | None",
+    ignore: bool,
+    uid: "int | None",
+    gid: "int | None",
+) -> int:
+    """Create a volume and print its name."""
+    from hutch.api.volumes import VolumeCreateOptions
+
+    options = VolumeCreateOptions(
+        name, driver, tuple(opt or ()), tuple(label or ()), ignore, uid=uid, gid=gid
+    )
+    print(state.engine().volumes.create(options))
+    return 0
+
+
+def register(volume_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     @volume_app.command("create")
     def create(
         ctx: typer.Context,
@@ -36,9 +65,15 @@ def register(volume_app: typer.Typer) -> None:
         gid: Annotated[int | None, typer.Option("--gid", help="The volume owner's GID.")] = None,
     ) -> None:
         """Create a volume and print its name."""
-        from hutch.api.volumes import VolumeCreateOptions
-
-        options = VolumeCreateOptions(
-            name, driver, tuple(opt or ()), tuple(label or ()), ignore, uid=uid, gid=gid
+        raise typer.Exit(
+            create_command(
+                state_of(ctx),
+                name=name,
+                driver=driver,
+                opt=opt,
+                label=label,
+                ignore=ignore,
+                uid=uid,
+                gid=gid,
+            )
         )
-        print(state_of(ctx).engine().volumes.create(options))

@@ -178,6 +178,34 @@ TAKEN = [
     ["logs", "-f", "--tail", "3", "-t", "c", "d", "--names"],
     ["logs", "--tail=-1", "--since", "10m", "--until=2020-01-01", "--color", "c"],
     ["container", "logs", "-ln", "--details"],
+    ["rmi", "a", "b"],
+    ["rmi", "-fai", "--no-prune"],
+    ["image", "rm", "--force", "a"],
+    ["image", "inspect", "a", "--format", "{{.Id}}"],
+    ["image", "exists", "a"],
+    ["pod", "inspect", "p", "-f", "{{.Name}}"],
+    ["pod", "inspect", "--latest"],
+    ["pod", "exists", "p"],
+    ["network", "inspect", "n", "m", "--format={{.Name}}"],
+    ["network", "exists", "n"],
+    ["volume", "inspect", "-a", "-f", "{{.Mountpoint}}"],
+    ["volume", "inspect", "v"],
+    ["volume", "exists", "v"],
+    ["pod", "ps"],
+    ["pod", "ps", "-q", "--no-trunc", "--filter", "name=x", "-f", "status=running"],
+    ["pod", "ls", "--format", "{{.Name}}", "--ctr-names", "--ctr-ids", "--ctr-status", "--ns"],
+    ["pod", "ps", "--sort=name", "-l", "--noheading"],
+    ["import", "r.tar"],
+    ["import", "-q", "-c", "CMD sh", "--change=ENV A=1", "-m", "msg", "r.tar", "base"],
+    ["image", "import", "--arch", "arm64", "--os=linux", "--variant", "v8", "-", "x"],
+    ["volume", "create"],
+    ["volume", "create", "-d", "local", "-o", "type=tmpfs", "--opt=o=size=1m", "v"],
+    ["volume", "create", "--label", "a=b", "-l", "c", "--ignore", "--uid", "1", "--gid=2", "v"],
+    ["network", "create"],
+    ["network", "create", "--subnet", "10.9.0.0/24", "--gateway=10.9.0.1", "--ip-range", "x", "n"],
+    ["network", "create", "--internal", "--ipv6", "--disable-dns", "--ignore", "-d", "bridge"],
+    ["network", "create", "--label", "a", "-o", "mtu=1400", "--dns", "1.1.1.1", "n"],
+    ["network", "create", "--interface-name", "br9", "--route", "10.0.0.0/8,10.9.0.1", "n"],
 ]
 
 
@@ -199,6 +227,11 @@ LEFT = [
     ["kill", "-s"],  # no value
     ["start", "--sig-proxy=maybe", "c"],
     ["container", "inspect", "--type", "image", "c"],  # inspect's option, not this one's
+    ["image", "exists"],  # a required argument: click's message
+    ["image", "exists", "a", "b"],
+    ["network", "inspect"],  # NAMES... is required: click's message
+    ["image", "inspect"],
+    ["pod", "exists", "--help"],
     ["ps", "--help"],
     ["ps", "-h"],
     ["ps", "--bogus"],
@@ -223,7 +256,7 @@ LEFT = [
     ["run", "--memory", "--rm"],
     ["run", "--no-such-flag", "base"],
     ["create", "-h"],  # --hostname without its value
-    ["pod", "ps"],  # a verb the table does not know (another helper's) goes to typer
+    ["pod", "top", "p"],  # a verb the table does not know (another helper's) goes to typer
     ["stop", "-t", "x", "a"],
     ["rm", "--bogus", "a"],
     ["rm", "-x", "a"],
@@ -339,6 +372,19 @@ INSPECTS = [
     ["inspect", "-l", "web"],
     ["container", "inspect", "web", "-f", "{{.Name}}"],
     ["container", "inspect"],
+    ["pod", "inspect", "p"],
+    ["pod", "inspect", "-l", "p"],
+    ["image", "inspect", "base", "-f", "{{.Id}}"],
+    ["network", "inspect", "nosuch"],
+    ["volume", "inspect"],
+    ["volume", "inspect", "--all", "--format", "{{.Name}}"],
+    ["image", "exists", "base"],
+    ["pod", "exists", "p"],
+    ["volume", "exists", "v"],
+    ["network", "exists", "n"],
+    ["rmi"],
+    ["rmi", "-a", "base"],
+    ["image", "rm", "base"],
 ]
 
 
@@ -639,6 +685,8 @@ def test_the_api_service_starts_without_typer() -> None:
         ["images"],
         ["stop", "--ignore", "nothing-of-that-name"],
         ["rm", "--ignore", "nothing-of-that-name"],
+        ["pod", "ps"],
+        ["volume", "inspect", "--all"],
     ],
 )
 def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None:
@@ -648,11 +696,19 @@ def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "argv", [["inspect", "-f", "{{.Id}}", "nothing"], ["container", "inspect", "--latest"]]
+    "argv",
+    [
+        ["inspect", "-f", "{{.Id}}", "nothing"],
+        ["container", "inspect", "--latest"],
+        ["image", "inspect", "nothing"],
+        ["pod", "inspect", "nothing"],
+        ["logs", "nothing"],
+        ["start", "nothing"],
+    ],
 )
-def test_inspect_fails_without_typer(argv: list[str], tmp_path: Path) -> None:
-    """What scripts ask most, one field of an object, runs on the fast path, its
-    refusal too (125, as typer's: test_errors_of_a_fast_verb_map_as_typer_s)."""
+def test_queries_fail_without_typer(argv: list[str], tmp_path: Path) -> None:
+    """What scripts ask most (one field of an object, a container's output) runs on
+    the fast path, its refusal too (125, as typer's: test_inspect_prints_and_fails_as_typer_s)."""
     modules = _imported(argv, tmp_path, expect=125)
     assert _matching(modules, NEVER) == []
     assert "hutch.cli.fast" in modules
