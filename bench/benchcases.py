@@ -565,6 +565,10 @@ CASES: tuple[Case, ...] = (
     Case("exec", "lifecycle", seconds("exec CTR true", R07), timed("exec", "bench-idle", "true"),
          setup=start_idle_no_network, teardown=remove_container("bench-idle")),
     Case("ps", "lifecycle", seconds("ps (0 running)", R), timed("ps")),
+    # what scripts and units ask most: one field of a container
+    Case("inspect", "lifecycle", seconds("inspect -f {{.State.Status}} CTR", R),
+         timed("inspect", "-f", "{{.State.Status}}", "bench-idle"),
+         setup=start_idle_no_network, teardown=remove_container("bench-idle")),
     Case("pod", "lifecycle", seconds("pod create + 2 run -d + pod rm -f", R),
          pod_cycle, max_runs=5, max_warmup=1),
     Case("ps100", "lifecycle", seconds(f"ps ({MANY_CONTAINERS} running)", R07), timed("ps"),

@@ -19,7 +19,15 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from guest import GuestResult, Kernel, build_initrd, find_kernel, missing_tools, run_in_guest
+from guest import (
+    GuestResult,
+    Kernel,
+    build_code_cache,
+    build_initrd,
+    find_kernel,
+    missing_tools,
+    run_in_guest,
+)
 
 _HERE = Path(__file__).resolve().parent
 
@@ -77,16 +85,24 @@ def notify_sender(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def code_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """hutch's dataclass code cache with every class, for the guest's home (guest.py)."""
+    return build_code_cache(tmp_path_factory.mktemp("code-cache"))
+
+
+@pytest.fixture(scope="session")
 def boot_job(
     guest_kernel: Kernel,
     guest_initrd: Path,
     guest_user: str,
     rootfs_tar: Path,
     notify_sender: Path,
+    code_cache: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[..., GuestResult]:
     """Boot the guest for one module's job (the busybox rootfs is /run/out/rootfs.tar,
-    the static sd_notify sender /run/out/sd_notify_send).
+    the static sd_notify sender /run/out/sd_notify_send; the home's hutch cache starts
+    with ``code_cache``).
 
     A job of a few dozen hutch commands takes minutes under TCG on an idle
     machine and far more under load (TCG shares the host's cores), hence the
@@ -100,7 +116,7 @@ def boot_job(
             tmp_path_factory.mktemp(name),
             job,
             user=guest_user,
-            files={"rootfs.tar": rootfs_tar, "sd_notify_send": notify_sender},
+            files={"rootfs.tar": rootfs_tar, "sd_notify_send": notify_sender, "cache": code_cache},
             timeout=timeout,
             **kwargs,
         )

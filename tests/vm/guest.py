@@ -60,6 +60,37 @@ def missing_tools() -> list[str]:
     return problems
 
 
+# Imports every hutch module (not the __main__ ones, which run the CLI), so that each
+# dataclass is defined once and its generated code goes into the cache.
+_DEFINE_ALL = """
+import importlib, pkgutil
+import hutch
+for module in pkgutil.walk_packages(hutch.__path__, "hutch."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+"""
+
+
+def build_code_cache(cache_home: Path) -> Path:
+    """The CLI's dataclass code cache (util/codecache.py) with every class of hutch,
+    made on the host: the guest's home starts with it (contrib/vm/guest-init.sh).
+
+    Under TCG each command compiled the classes no earlier command of the boot had
+    (a thousandth of a second each on the host, some thirty times that emulated),
+    and the boots' jobs run a few dozen kinds of command. The cache is keyed by the
+    generated text, so a class compiled on the host is the one the guest would make.
+    """
+    import sys
+
+    environ = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    environ.pop("HUTCH_NO_CODE_CACHE", None)
+    environ.pop("HUTCH_CODE_CACHE_PROFILE", None)
+    subprocess.run([sys.executable, "-c", _DEFINE_ALL], check=True, env=environ)
+    made = cache_home / "hutch"
+    assert any(made.glob("dataclass-code-*.bin")), f"no code cache in {made}"
+    return made
+
+
 def build_initrd(kernel: Kernel, out: Path) -> Path:
     subprocess.run(["bash", str(BUILD_INITRD), kernel.version, str(out)], check=True)
     return out
@@ -107,6 +138,11 @@ def run_in_guest(
     if phases:
         (out / "phases").chmod(0o777)
     for name, source in (files or {}).items():
+        if source.is_dir():  # its files, readable by the guest's root that copies them
+            shutil.copytree(source, out / name)
+            for copied in (out / name).rglob("*"):
+                copied.chmod(0o755 if copied.is_dir() else 0o644)
+            continue
         shutil.copy2(source, out / name)
         (out / name).chmod(0o644)
     argv = [
