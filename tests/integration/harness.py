@@ -22,7 +22,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +59,10 @@ class HutchEnv:
     config_home: Path
     runtime_dir: Path
     home: Path
-    # the session's warm caches (``seed_caches``): given to this home, taken back at teardown
-    cache_seed: Path | None = None
+    # the session's warm caches (``seed_caches``): given to this home, taken back at
+    # teardown; keyword-only, so that a subclass's own fields (DockerEnv's socket)
+    # still come fifth when given by position
+    cache_seed: Path | None = field(default=None, kw_only=True)
 
     @classmethod
     def create(cls, base: Path, cache_seed: Path | None = None) -> HutchEnv:
@@ -68,7 +70,7 @@ class HutchEnv:
         # tmp_path is too deep for it, so it gets a short name directly in /tmp.
         runtime = Path(tempfile.mkdtemp(prefix="hutch-it-", dir="/tmp"))
         runtime.chmod(0o700)
-        env = cls(base / "data", base / "config", runtime, base / "home", cache_seed)
+        env = cls(base / "data", base / "config", runtime, base / "home", cache_seed=cache_seed)
         for d in (env.data_home, env.config_home, env.home):
             d.mkdir(parents=True, exist_ok=True)
         if cache_seed is not None:

@@ -14,8 +14,10 @@ from harness import (
     HutchCommandFailed,
     HutchEnv,
     build_rootfs,
+    harvest_caches,
     kill_all,
     leftover_pids,
+    seed_caches,
 )
 
 
@@ -132,3 +134,39 @@ def test_require_all_turns_skips_into_failures(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
     result.stdout.fnmatch_lines(["*no frobnicator*"])
+
+
+def test_a_subclass_field_given_by_position_stays_its_own(tmp_path: Path) -> None:
+    """The cache seed is keyword-only: DockerEnv's socket, given fifth, is the socket
+    (given to the seed instead, every docker client went to unix://.)."""
+    from service_helpers import DockerEnv
+
+    socket = tmp_path / "s.sock"
+    env = DockerEnv(tmp_path / "d", tmp_path / "c", tmp_path / "r", tmp_path / "h", socket)
+    assert env.socket_path == socket and env.cache_seed is None
+    assert env.environ()["DOCKER_HOST"] == f"unix://{socket}"
+
+
+def test_a_home_starts_with_the_seeded_caches_and_gives_back_what_grew(tmp_path: Path) -> None:
+    seed, cache = tmp_path / "seed", tmp_path / "home" / ".cache" / "hutch"
+    (seed / "seccomp").mkdir(parents=True)
+    (seed / "dataclass-code-x.bin").write_bytes(b"small")
+    (seed / "seccomp" / "k.bpf").write_bytes(b"filter")
+    (seed / "compose-model").mkdir()  # not content-keyed: tests look at it, not seeded
+    seed_caches(seed, cache)
+    assert (cache / "dataclass-code-x.bin").read_bytes() == b"small"
+    assert (cache / "seccomp" / "k.bpf").stat().st_ino == (seed / "seccomp" / "k.bpf").stat().st_ino
+    assert not (cache / "compose-model").exists()
+    # a command saves its cache by renaming a new file over the old: the seed keeps its own
+    grown = cache / ".new"
+    grown.write_bytes(b"small and more")
+    grown.replace(cache / "dataclass-code-x.bin")
+    (cache / "dataclass-code-y.bin").write_bytes(b"new")
+    assert (seed / "dataclass-code-x.bin").read_bytes() == b"small"
+    harvest_caches(cache, seed)
+    assert (seed / "dataclass-code-x.bin").read_bytes() == b"small and more"
+    assert (seed / "dataclass-code-y.bin").read_bytes() == b"new"
+    (cache / "dataclass-code-y.bin").unlink()
+    (cache / "dataclass-code-y.bin").write_bytes(b"")  # smaller: the seed's stays
+    harvest_caches(cache, seed)
+    assert (seed / "dataclass-code-y.bin").read_bytes() == b"new"
