@@ -252,10 +252,7 @@ def seed_caches(seed: Path, cache: Path) -> None:
     for source in (path for pattern in _SEEDED for path in seed.glob(pattern)):
         target = cache / source.relative_to(seed)
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        _link_or_copy(source, target)
 
 
 def harvest_caches(cache: Path, seed: Path) -> None:
@@ -264,18 +261,22 @@ def harvest_caches(cache: Path, seed: Path) -> None:
     for source in (path for pattern in _SEEDED for path in cache.glob(pattern)):
         target = seed / source.relative_to(cache)
         try:
-            have = target.stat()
-            if have.st_size >= source.stat().st_size:
+            if target.stat().st_size >= source.stat().st_size:
                 continue
         except FileNotFoundError:
             pass
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.{os.getpid()}")
-        try:
-            os.link(source, staged)
-        except OSError:
-            shutil.copy2(source, staged)
+        _link_or_copy(source, staged)
         os.replace(staged, target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 # ---- teardown ------------------------------------------------------------------

@@ -37,9 +37,15 @@ GLOBALS = {
     "--log-level": "log_level",
 }
 # fast verbs that run on for long from their start: the collector stays on for them
+# (logs: --follow; wait: a condition; start: --attach)
 LONG_VERBS = (
     "system service",
-    *(f"{group}{verb}" for group in ("", "container ") for verb in ("logs", "wait", "start")),
+    "logs",
+    "wait",
+    "start",
+    "container logs",
+    "container wait",
+    "container start",
 )
 # podman's (logrus's) levels; another value is typer's to refuse (cli/globals_.py)
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic")
