@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -189,11 +190,14 @@ def imports_of(path: Path) -> list[Import]:
     return found
 
 
-def hutch_imports() -> list[Import]:
-    out = []
+@cache
+def hutch_imports() -> tuple[Import, ...]:
+    """Every import of a hutch module in the code base; parsed once per session (three
+    tests read it, and the parse of some 400 files is most of their time)."""
+    out: list[Import] = []
     for path in all_modules():
         out += [i for i in imports_of(path) if i.imported.split(".")[0] == "hutch"]
-    return out
+    return tuple(out)
 
 
 def package_of(module: str) -> str:
