@@ -387,7 +387,6 @@ def inspect_report(
     # inspect's own parts, not ps's (the volume and network code is a third of ps's start)
     from hutch.engine import inspect_binds, netquery, volumes
     from hutch.engine import inspect_extras as extras
-    from hutch.engine.exec import container_spec
     from hutch.runtime.spec_network import NetworkSpec
 
     record, state, config = container.record, container.state, container.config
@@ -396,7 +395,7 @@ def inspect_report(
     status = cs.status_of(container)  # "initialized" after init, as podman's
     log = logconfig.log_spec_of(options.log, container.dirs.userdata)
     try:
-        spec: Spec | None = container_spec(container)
+        spec: Spec | None = cs.bundle_spec(container)
     except (OSError, ValueError, KeyError):
         spec = None  # no bundle (a container being removed): the flags alone
     # its network, read with the spec once (netquery.network_of's default without one)

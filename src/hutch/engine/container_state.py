@@ -15,6 +15,7 @@ from hutch.store.containers import ContainerDirs, ContainerRecord
 TYPE_CHECKING = False  # typing costs an import on exec's path; mypy reads the name alike
 if TYPE_CHECKING:
     from hutch.engine.container_record import ContainerConfig
+    from hutch.runtime.spec import Spec
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class Located:
     record: ContainerRecord
     dirs: ContainerDirs
     state: st.RuntimeState
+
+
+def bundle_spec(container: Located) -> Spec:
+    """The container's runtime spec as its bundle holds it (``config.json``). Here,
+    not with ``exec`` that reads it too: ``inspect`` and ``healthcheck`` loaded the
+    exec machinery (ctypes, seccomp, signal proxy) for these two lines."""
+    from hutch.runtime.spec_io import spec_from_json
+
+    return spec_from_json((container.dirs.userdata / "config.json").read_bytes())
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ from hutch.runtime import exec as rx
 from hutch.runtime import exec_sessions
 from hutch.runtime import state as st
 from hutch.runtime.signalproxy import SignalProxy
-from hutch.runtime.spec import Spec, User
-from hutch.runtime.spec_io import spec_from_json
+from hutch.runtime.spec import User
 from hutch.util.ids import new_id
 
 
@@ -63,10 +62,6 @@ def check_running(container: cs.Located, verb: str) -> None:
         )
 
 
-def container_spec(container: cs.Located) -> Spec:
-    return spec_from_json((container.dirs.userdata / "config.json").read_bytes())
-
-
 class ExecVerb:
     """The ``exec`` verb of the container verbs (ProcessVerbs), apart so that
     ``hutch exec`` loads it alone (engine/engine.py's EXEC_VERBS)."""
@@ -104,7 +99,7 @@ class ExecService:
             raise Conflict(
                 "can only create exec sessions on running containers: container state improper"
             ) from None
-        spec = container_spec(container)
+        spec = cs.bundle_spec(container)
         process = replace(
             spec.process,
             args=options.command,

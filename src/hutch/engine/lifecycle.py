@@ -222,7 +222,7 @@ class LifecycleService:
     # -- health checks -----------------------------------------------------------
 
     def healthcheck(self, name: str) -> HealthReport:
-        from hutch.engine.exec import container_spec, is_running
+        from hutch.engine.exec import is_running
 
         self._ctx.enter_session()
         try:
@@ -235,7 +235,7 @@ class LifecycleService:
         # no check defined, each naming the full id
         if not is_running(container):
             raise Conflict(f"container {container.record.id} is not running")
-        if container_spec(container).lifecycle.health is None:
+        if cs.bundle_spec(container).lifecycle.health is None:
             raise InvalidArgument(f"container {container.record.id} has no defined healthcheck")
         answer = self._ask(container, ap.HEALTHCHECK)
         if "error" in answer:

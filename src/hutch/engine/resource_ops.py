@@ -25,7 +25,6 @@ from hutch.cgroups import v2
 from hutch.engine import container_record
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
-from hutch.engine.exec import container_spec
 from hutch.engine.resources import merge_update, only_changed
 from hutch.runtime import spawn
 from hutch.runtime import state as st
@@ -94,7 +93,7 @@ class ResourceService:
 
     def _update_limits(self, container: cs.Container, options: ResourceOptions) -> None:
         short = container.record.id[:12]
-        spec = container_spec(container)
+        spec = cs.bundle_spec(container)
         if not spec.resources.has_cgroup:
             raise Conflict(f"cannot update container {short}: it {_NO_CGROUP}")
         new = merge_update(spec.resources, options)
