@@ -89,6 +89,27 @@ def test_check_finds_and_repairs_what_killed_commands_leave(
     assert hutch("system", "check").stdout == ""
 
 
+def test_a_runs_pasta_fifo_is_left_while_young_and_repaired_when_old(hutch: Hutch) -> None:
+    """A run's pid FIFO for its pasta is in the attach directory while that run sets
+    its network up (a check right after a killed run met one its monitor had made);
+    one older than a run's setup is debris, named as what it is."""
+    attach = hutch.env.runtime_dir / "hutch" / "a"
+    attach.mkdir(parents=True, exist_ok=True)
+    fifo = attach / "pasta-0123456789abcdef.pid"
+    os.mkfifo(fifo, 0o600)
+    assert hutch("system", "check").stdout == ""
+    old = time.time() - 60
+    os.utime(fifo, (old, old))
+    found = hutch("system", "check", check=False)
+    assert found.returncode == 125, found
+    assert found.stdout == (
+        f"Damaged socket {fifo}:\n\tthe pid FIFO of a network helper of a run that is gone\n"
+    )
+    hutch("system", "check", "--repair")
+    assert not fifo.exists()
+    assert hutch("system", "check").stdout == ""
+
+
 def test_damaged_image_is_removed_only_with_its_containers_under_force(
     hutch: Hutch, base_image: str, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.system import CheckFinding, CheckOptions, CheckReport
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
+from hutch.runtime.nethelper import PASTA_FIFO_PREFIX
 from hutch.store.layers import remove_tree
 from hutch.util.durations import parse_duration
 
@@ -226,6 +227,20 @@ def _temp_and_sockets(scan: _Scan) -> None:
         )
     ids = [c.id for c in ctx.containers.all()]
     for entry in _entries(ctx.paths.runtime / "a"):
+        if entry.name.startswith(PASTA_FIFO_PREFIX):
+            # A run's pid FIFO for its pasta (nethelper.start_early), there while that
+            # run sets its network up: also when the run's command was killed a moment
+            # ago and its monitor goes on to find it gone (a check right after such a
+            # kill flagged it). One that outlived its run is debris.
+            if _age(entry) < _CREATING:
+                continue
+            scan.found(
+                "socket",
+                str(entry),
+                "the pid FIFO of a network helper of a run that is gone",
+                partial(_remove, entry),
+            )
+            continue
         prefix = entry.name.removesuffix(".net")
         if any(i.startswith(prefix) for i in ids):
             continue

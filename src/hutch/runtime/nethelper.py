@@ -563,6 +563,10 @@ class EarlyNetwork:
                 os.unlink(self.fifo)
 
 
+# the name of a run's pid FIFO for its pasta (the check of the store knows it by it)
+PASTA_FIFO_PREFIX = "pasta-"
+
+
 def start_early(net: NetworkSpec, fifo_dir: Path, log_dir: Path, above: int) -> EarlyNetwork | None:
     """The network namespace of a container still to be created (lo up for
     ``--network none``, pasta on it for the private network), or None: what failed
@@ -581,7 +585,7 @@ def start_early(net: NetworkSpec, fifo_dir: Path, log_dir: Path, above: int) -> 
     if net.mode == "none":
         return EarlyNetwork(net, netns, _cgroup())
     opened = [netns]
-    fifo = fifo_dir / f"pasta-{os.urandom(8).hex()}.pid"
+    fifo = fifo_dir / f"{PASTA_FIFO_PREFIX}{os.urandom(8).hex()}.pid"
     try:
         log = _above(os.open(log_dir, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600), above)
         opened.append(log)
