@@ -14,7 +14,8 @@
 # integration tests, shares the integration files with a third session once the
 # guest lane is done (tests/shared_files.py), and ends with one summary line of all.
 # The full run (no arguments, or HUTCH_TEST_MATRIX=1) adds the Python matrix:
-# `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
+# `mypy --python-version 3.13` and the unit suite (less tests/unit/docs, checks of the
+# repository's files) on Python 3.10, 3.12 and 3.13
 # (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
 # 3.13, each in its own cached venv (~hutch-test/hutch-venv[-LANE]-py3.X); in the full
 # run it runs from the start beside the pytest sessions, at nice 19.
@@ -25,8 +26,6 @@
 # and integration), durations-share.txt (the third session's integration files) and
 # durations-vm.txt (guest lane) in HUTCH_TEST_LOG_DIR (default:
 # test-logs/ in this checkout, left out of git): the terminal shows the slowest 30.
-# The pytest sessions other than the guest lane keep their temporary directories in a
-# private directory on /dev/shm (tmpfs) when it has 4 GB free, removed at the end.
 set -euo pipefail
 
 HUTCH_SCRIPT=test.sh
@@ -50,21 +49,6 @@ inner() {
     python -m compileall -q -j 0 src >/dev/null
     # The staged copy is replaced at every run: keep mypy's cache with the venv.
     export MYPY_CACHE_DIR="$venv/mypy-cache"
-
-    # The tests' files (pytest's temp dirs: every test's store, layers, overlay dirs,
-    # databases) go to memory when the machine has room: on this disk's ext4 a symlink
-    # took ~370 us of the kernel's time against ~40 us on tmpfs, and a store's sqlite
-    # commits wait on its journal. The guest lane keeps /tmp: its guest reaches the
-    # host's files through a 9p share of / where its own /dev hides /dev/shm.
-    local scratch="" basetemp=() share_basetemp=()
-    scratch="$(test_scratch)"
-    if [[ -n $scratch ]]; then
-        # shellcheck disable=SC2064  # the path is fixed now
-        trap "rm -rf '$scratch' 2>/dev/null" EXIT
-        basetemp=(--basetemp="$scratch/main")
-        share_basetemp=(--basetemp="$scratch/share")
-        export HUTCH_TEST_SCRATCH="$scratch"
-    fi
 
     local failed=() results=()
     # Each step's result line carries its wall time: CI's budget is read from them.
@@ -111,7 +95,7 @@ inner() {
     printf '\n== pytest -q %s ==\n' "${args[*]}"
     if [[ -z $vm_pid ]]; then
         HUTCH_REQUIRE_ALL=1 HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
-            pytest -q -p no:cacheprovider "${basetemp[@]}" "${args[@]}" 2>&1 | tee "$log" || rc=$?
+            pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
         results+=("$(verdict "$rc")  pytest ${args[*]} ($((SECONDS - started)) s)")
         [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
     else
@@ -141,7 +125,7 @@ inner() {
         {
             HUTCH_TEST_SHARE="$share" HUTCH_REQUIRE_ALL=1 \
                 HUTCH_DURATIONS_FILE="$log_dir/durations-main.txt" \
-                pytest -q -p no:cacheprovider "${basetemp[@]}" "${args[@]}" 2>&1
+                pytest -q -p no:cacheprovider "${args[@]}" 2>&1
             echo "$? $(date +%s)" >"$main_status"
         } | tee "$log" &
         main_pid=$!
@@ -151,8 +135,7 @@ inner() {
             share_began="$(date +%s)"
             HUTCH_TEST_SHARE="$share" HUTCH_REQUIRE_ALL=1 \
                 HUTCH_DURATIONS_FILE="$log_dir/durations-share.txt" \
-                pytest -q -p no:cacheprovider "${share_basetemp[@]}" tests/integration "$@" \
-                >"$share_log" 2>&1 ||
+                pytest -q -p no:cacheprovider tests/integration "$@" >"$share_log" 2>&1 ||
                 share_rc=$?
             share_end="$(date +%s)"
         fi
@@ -218,16 +201,6 @@ inner() {
     [[ ${#failed[@]} -eq 0 ]]
 }
 
-# A private directory for the tests' files on /dev/shm (tmpfs) when it has room for
-# them (a full run peaks near 1 GB; 4 GB free is asked), else nothing: /tmp is used.
-test_scratch() {
-    local free_kb
-    [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] || return 0
-    free_kb="$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1 | tr -d ' ')"
-    [[ $free_kb =~ ^[0-9]+$ && $free_kb -ge 4194304 ]] || return 0
-    mktemp -d /dev/shm/hutch-tests.XXXXXX
-}
-
 verdict() { if [[ $1 -eq 0 ]]; then echo "ok    "; else echo FAILED; fi; }
 
 # One pytest-style summary line for sessions that ran side by side: their counts
@@ -277,16 +250,16 @@ python_matrix() {
         ensure_dev_venv "$src" "$venv" "$python"
         # --assert=plain: pytest's rewriting of the asserts is most of the collection
         # (10 of 16 s here), done anew by every Python; the main run keeps it, for
-        # the details of a failure
+        # the details of a failure. tests/unit/docs checks the repository's files (man
+        # pages, completions, the README's package list) against the command line:
+        # the main run's pass is the one that counts (a sixth of the suite's time).
         step "unit tests on Python $minor" \
             "$venv/bin/python" -m pytest -q -p no:cacheprovider --assert=plain \
-            ${HUTCH_TEST_SCRATCH:+--basetemp="$HUTCH_TEST_SCRATCH/py$minor"} tests/unit
+            --ignore=tests/unit/docs tests/unit
         [[ $minor == 3.10 ]] && step "pipx install . on Python $minor" pipx_check "$src" "$python"
         if [[ $minor == 3.10 || $minor == 3.13 ]]; then
             step "integration smoke test on Python $minor" env HUTCH_REQUIRE_ALL=1 \
-                "$venv/bin/python" -m pytest -q -p no:cacheprovider \
-                ${HUTCH_TEST_SCRATCH:+--basetemp="$HUTCH_TEST_SCRATCH/smoke$minor"} \
-                tests/integration/test_python_smoke.py
+                "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/integration/test_python_smoke.py
         fi
     done
 }
