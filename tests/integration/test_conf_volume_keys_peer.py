@@ -56,8 +56,8 @@ def test_image_volume_mode_is_the_flags_default(
     conf = tmp_path / "containers.conf"
     conf.write_text('[engine]\nimage_volume_mode = "tmpfs"\n')
     monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
-    # a bind shows the file system of the store it comes from (tmpfs too where the
-    # tests' files are on tmpfs, as contrib/test.sh puts them when it can)
+    # a bind shows the file system of the store it comes from (tmpfs too where a
+    # run's temporary directories are on tmpfs)
     store_fs = subprocess.run(
         ["findmnt", "-n", "-o", "FSTYPE", "-T", str(hutch.env.data_home)],
         capture_output=True,

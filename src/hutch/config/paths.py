@@ -14,6 +14,10 @@ from pathlib import Path
 
 from hutch.api.errors import HostNotReady
 
+# the name a run's pid FIFO for its pasta starts with, in ``Paths.attach_sockets``
+# (runtime/nethelper.py makes it; engine/system_check.py tells it from a socket)
+PASTA_FIFO_PREFIX = "pasta-"
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -56,6 +60,8 @@ class Paths:
 
     @property
     def attach_sockets(self) -> Path:
+        """The containers' attach sockets, and a run's pid FIFO for its pasta
+        (``PASTA_FIFO_PREFIX``) while the run sets its network up."""
         return self.runtime / "a"
 
     def attach_socket(self, container_id: str) -> Path:

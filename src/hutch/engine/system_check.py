@@ -30,9 +30,9 @@ from pathlib import Path
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.system import CheckFinding, CheckOptions, CheckReport
+from hutch.config.paths import PASTA_FIFO_PREFIX
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
-from hutch.runtime.nethelper import PASTA_FIFO_PREFIX
 from hutch.store.layers import remove_tree
 from hutch.util.durations import parse_duration
 
@@ -226,7 +226,7 @@ def _temp_and_sockets(scan: _Scan) -> None:
             partial(_remove, entry),
         )
     ids = [c.id for c in ctx.containers.all()]
-    for entry in _entries(ctx.paths.runtime / "a"):
+    for entry in _entries(ctx.paths.attach_sockets):
         if entry.name.startswith(PASTA_FIFO_PREFIX):
             # A run's pid FIFO for its pasta (nethelper.start_early), there while that
             # run sets its network up: also when the run's command was killed a moment

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hutch.config.paths import PASTA_FIFO_PREFIX
 from hutch.linux import procfs
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_network import helper_flag_given as _given
@@ -561,10 +562,6 @@ class EarlyNetwork:
         if self.fifo:
             with contextlib.suppress(OSError):
                 os.unlink(self.fifo)
-
-
-# the name of a run's pid FIFO for its pasta (the check of the store knows it by it)
-PASTA_FIFO_PREFIX = "pasta-"
 
 
 def start_early(net: NetworkSpec, fifo_dir: Path, log_dir: Path, above: int) -> EarlyNetwork | None:
