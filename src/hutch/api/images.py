@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from hutch.api.common import ImageGraphDriver as ImageGraphDriver  # re-exported
 from hutch.api.common import PruneReport
 from hutch.api.podman_json import internal, key
 
@@ -298,12 +299,6 @@ class HistoryLine:
     size: int
     comment: str
     empty_layer: bool
-
-
-@dataclass(frozen=True)
-class ImageGraphDriver:
-    name: str = field(metadata=key("Name"))
-    data: dict[str, str] = field(metadata=key("Data"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ JSON values (dicts kept as stored, such as an image's own config) pass through.
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def go_time(ts: float) -> str:

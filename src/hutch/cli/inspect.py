@@ -67,7 +67,7 @@ def _one(
     engine: "Engine", name: str, type_: str, size: bool, templated: bool
 ) -> "list[Mapping[str, Any]]":
     """The first kind of object (podman's order) that has ``name``."""
-    from hutch.api.containers import InspectOptions
+    from hutch.api.container_inspect import InspectOptions
     from hutch.api.podman_json import to_json
     from hutch.cli import network_render, volume_render
     from hutch.cli.inspecting import podman_shape
@@ -123,7 +123,7 @@ def container_inspect_command(
 ) -> int:
     """Show details of containers as JSON."""
     names = target_rules.many(state, names, latest, "container inspect", NO_NAMES, LATEST_AND_NAMES)
-    from hutch.api.containers import InspectOptions
+    from hutch.api.container_inspect import InspectOptions
     from hutch.api.podman_json import to_json
     from hutch.cli.inspecting import podman_shape
 

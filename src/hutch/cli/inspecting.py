@@ -14,16 +14,18 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.cli import render
 
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
     from hutch.api.containers import ContainerInspect
 
-# a dict, or a Struct whose JSON leaves out its omitempty fields (volume_render)
-Row = TypeVar("Row", bound=Mapping[str, Any])
+    # a dict, or a Struct whose JSON leaves out its omitempty fields (volume_render)
+    Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
 def collect(

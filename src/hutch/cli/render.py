@@ -17,12 +17,15 @@ import re
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 from hutch.api.errors import InvalidArgument
 
 # the package imports a name when it is first used: a table needs only align
 from hutch.util import gotemplate
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 # Report fields that are Go maps (keys are data, not field names): a missing key
 # is "<no value>", not an error. Every other JSON object of a report is a struct.

@@ -17,10 +17,13 @@ import shlex
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from hutch.api.container_list import ContainerSummary
 from hutch.api.errors import InvalidArgument
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 # podman's container states (define.StringToContainerStatus); "stopped" is exited
 STATUSES = (
@@ -35,6 +38,7 @@ KEYS = (
     "volume", "health", "pod", "network", "restart-policy", "until", "command",
     "should-start-on-boot",
 )  # fmt: skip
+
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     # podman's order (oldest first: its SortCreateTime), not Docker's; the API's
     # listing puts the newest first itself, as Docker's does

@@ -13,7 +13,6 @@ import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from hutch.api.container_list import ContainerSummary, ListContainersOptions
 from hutch.api.errors import HutchError, InvalidArgument
@@ -24,6 +23,7 @@ from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
 from hutch.store.pods import PodRecord
 
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
     from hutch.api.containers import ContainerListing
     from hutch.engine.container_record import ContainerConfig
@@ -122,7 +122,7 @@ class ContainerList:
         # api.containers' classes (the Docker API's listing; ps needs none of them)
         from hutch.api.containers import ContainerListing
         from hutch.engine import inspect_binds, netquery
-        from hutch.engine.volumes import inspect_mounts
+        from hutch.engine.inspect_binds import inspect_mounts
 
         out = []
         # Docker lists a restarting container without `all`, as it counts it running

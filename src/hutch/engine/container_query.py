@@ -7,10 +7,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, BinaryIO
 
 from hutch.api.container_config import DEFAULT_UMASK
-from hutch.api.containers import (
+from hutch.api.container_inspect import (
     ContainerInspect,
     InspectConfig,
     InspectHealth,
@@ -24,10 +23,6 @@ from hutch.api.containers import (
     InspectStartupHealthcheck,
     InspectState,
     InspectUlimit,
-    LogLine,
-    LogsOptions,
-    PortOptions,
-    PortReport,
 )
 from hutch.api.errors import HutchError, InvalidArgument, NoLogKept
 from hutch.engine import container_state as cs
@@ -42,7 +37,12 @@ from hutch.util import signames
 from hutch.util.durations import parse_input_time
 from hutch.util.humansize import human_size
 
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
+    # the other verbs' (api.containers loads typing and some forty classes inspect needs none of)
+    from hutch.api.containers import LogLine, LogsOptions, PortOptions, PortReport
     from hutch.runtime.spec import Spec
     from hutch.runtime.spec_security import Ulimit
 
@@ -286,6 +286,8 @@ def _rotated_between(old: BinaryIO, live: BinaryIO, path: str, max_files: int) -
 
 def parse_log_line(raw: bytes, driver: str = logfile.K8S_FILE) -> LogLine | None:
     """One record of a log file (k8s-file or json-file) as a LogLine."""
+    from hutch.api.containers import LogLine
+
     record = logfile.parse_line(driver, raw)
     if record is None:
         return None
@@ -385,7 +387,7 @@ def inspect_report(
     """The Docker/podman shape users script against (``.State.Status`` ...);
     ``as_given``: InspectOptions'."""
     # inspect's own parts, not ps's (the volume and network code is a third of ps's start)
-    from hutch.engine import inspect_binds, netquery, volumes
+    from hutch.engine import inspect_binds, netquery
     from hutch.engine import inspect_extras as extras
     from hutch.runtime.spec_network import NetworkSpec
 
@@ -462,7 +464,9 @@ def inspect_report(
         bounding_caps=bounding,
         exec_ids=tuple(s.id for s in exec_sessions.live(container.dirs.userdata)),
         graph_driver=extras.graph_driver(container, lower),
-        mounts=inspect_binds.with_modes(volumes.inspect_mounts(config.mounts), options.volumes),
+        mounts=inspect_binds.with_modes(
+            inspect_binds.inspect_mounts(config.mounts), options.volumes
+        ),
         config=InspectConfig(
             hostname=config.hostname,
             domainname=options.domainname or "",

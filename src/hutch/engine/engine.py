@@ -228,6 +228,13 @@ LIFECYCLE_VERBS = frozenset(
 )
 LIFECYCLE_SLICE = "LifecycleVerbs"
 
+# The query slice's verbs but ``ls`` (the listing part's, above), the same way: the
+# query part is built without parts(), so that ``inspect`` and ``logs`` load none of
+# api.containers (its forty classes, the verbs' protocols and ``typing``: a fifth of
+# ``hutch inspect``'s start, issue 16); inspect's report is in api/container_inspect.py.
+QUERY_VERBS = frozenset({"listing", "inspect", "logs", "port"})
+QUERY_SLICE = "QueryVerbs"
+
 
 def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
     """What answers ``verb`` without the slices, if anything does."""
@@ -303,6 +310,8 @@ class LocalContainers:
     def __getattr__(self, verb: str) -> Any:
         if verb in LIFECYCLE_VERBS:
             return self._part_method(LIFECYCLE_SLICE, _lifecycle, verb)
+        if verb in QUERY_VERBS:
+            return self._part_method(QUERY_SLICE, _queries, verb)
         light = _light_part(verb)
         if light is not None:
             method = getattr(light(self._ctx), verb)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from hutch.api.container_config import VolumeOptions
-from hutch.api.containers import InspectMount
+from hutch.api.container_inspect import InspectMount
 from hutch.api.errors import HutchError
 from hutch.engine.container_record import MountRecord
 from hutch.volumes import specs
@@ -80,3 +80,33 @@ def _given_words(volumes: VolumeOptions) -> dict[str, tuple[str, ...]]:
             continue
         out[request.destination] = request.given
     return out
+
+
+def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
+    """``inspect`` ``.Mounts``: podman's keys for each mount the container has."""
+    out = []
+    for item in mounts:
+        options = item.options
+        propagation = next((o for o in options if o in specs.PROPAGATIONS), "")
+        if item.kind in ("bind", "volume") and not propagation:
+            propagation = "rprivate"
+        out.append(
+            InspectMount(
+                type=item.kind,
+                name=item.name,
+                source=item.source,
+                destination=item.destination,
+                driver=(item.driver or "local") if item.kind == "volume" else "",
+                mode="",
+                # an image mount has none: null, as podman's image volumes
+                options=(
+                    None
+                    if item.kind == "image"
+                    else tuple(o for o in options if o not in specs.PROPAGATIONS)
+                ),
+                rw=not item.readonly,
+                propagation=propagation,
+                subpath=item.subpath,
+            )
+        )
+    return tuple(out)

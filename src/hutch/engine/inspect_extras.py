@@ -8,10 +8,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hutch.api.common import ImageGraphDriver
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import InspectDevice, InspectHostExtras, InspectIDMappings
+from hutch.api.container_inspect import InspectDevice, InspectHostExtras, InspectIDMappings
 from hutch.api.errors import HutchError
-from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
 from hutch.engine import inspect_binds, nsmodes
 from hutch.runtime import state as st

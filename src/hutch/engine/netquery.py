@@ -107,7 +107,7 @@ def port_bindings(
     The ports the image and ``--expose`` expose have null until published; the
     keys are in order, as in the JSON of podman's Go map.
     """
-    from hutch.api.containers import InspectPortBinding
+    from hutch.api.container_inspect import InspectPortBinding
 
     out: dict[str, tuple[InspectPortBinding, ...] | None] = {}
     expose = container.config.options.net.expose
@@ -139,7 +139,7 @@ def network_mode(container: cs.Container, net: NetworkSpec) -> str:
 
 def network_settings(container: cs.Container, net: NetworkSpec) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys) of ``container`` on ``net``."""
-    from hutch.api.containers import InspectNetworkSettings
+    from hutch.api.container_inspect import InspectNetworkSettings
 
     state = container.state
     networks = endpoints(net)
@@ -165,7 +165,7 @@ def network_settings(container: cs.Container, net: NetworkSpec) -> InspectNetwor
 
 def endpoints(net: NetworkSpec) -> dict[str, InspectEndpoint]:
     """``.NetworkSettings.Networks``: one endpoint per network the container joined."""
-    from hutch.api.containers import InspectEndpoint
+    from hutch.api.container_inspect import InspectEndpoint
 
     return {
         a.network: InspectEndpoint(

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import InspectDeviceRate, InspectDeviceWeight
+from hutch.api.container_inspect import InspectDeviceRate, InspectDeviceWeight
 from hutch.api.errors import HutchError
 from hutch.api.pods import PodCreateOptions, PodLimits
 from hutch.cgroups import v2

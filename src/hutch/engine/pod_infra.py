@@ -29,7 +29,7 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
-from hutch.api.containers import InspectMount
+from hutch.api.container_inspect import InspectMount
 from hutch.api.errors import HostNotReady
 from hutch.api.pods import PodCreateOptions
 from hutch.engine.container_record import MountRecord
@@ -158,14 +158,13 @@ def pod_mounts(mounts: Sequence[MountRecord], volumes: VolumeOptions) -> tuple[I
     own order among those --volumes-from gives is not fixed: it walks a Go map when
     the pod is made)."""
     from hutch.engine import inspect_binds
-    from hutch.engine.volumes import inspect_mounts
 
     given = [
         m
         for m in mounts
         if not (m.kind == "bind" and m.destination == "/catatonit" and m.source == CATATONIT)
     ]
-    return inspect_binds.with_modes(inspect_mounts(given), volumes)
+    return inspect_binds.with_modes(inspect_binds.inspect_mounts(given), volumes)
 
 
 def security(options: PodCreateOptions) -> SecurityOptions:

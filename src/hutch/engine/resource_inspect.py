@@ -15,7 +15,7 @@ import contextlib
 import os
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import InspectDeviceRate, InspectDeviceWeight, InspectLimits
+from hutch.api.container_inspect import InspectDeviceRate, InspectDeviceWeight, InspectLimits
 from hutch.api.errors import HutchError
 from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.engine.resources import parse_limits, shares_to_weight

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 from hutch.api.common import PruneReport
-from hutch.api.containers import ActionReport, InspectMount
+from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.volumes import (
     VolumeCreateOptions,
@@ -22,43 +22,11 @@ from hutch.api.volumes import (
 )
 from hutch.engine import events as engine_events
 from hutch.engine.container_mounts import delete_volume, make_volume
-from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.store.volumes import VolumeRecord
 from hutch.util.ids import new_id
 from hutch.volumes import image_driver, specs
 from hutch.volumes.filters import VolumeFilters, parse_volume_filters
-
-
-def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
-    """``inspect`` ``.Mounts``: podman's keys for each mount the container has."""
-    out = []
-    for item in mounts:
-        options = item.options
-        propagation = next((o for o in options if o in specs.PROPAGATIONS), "")
-        if item.kind in ("bind", "volume") and not propagation:
-            propagation = "rprivate"
-        out.append(
-            InspectMount(
-                type=item.kind,
-                name=item.name,
-                source=item.source,
-                destination=item.destination,
-                driver=(item.driver or "local") if item.kind == "volume" else "",
-                mode="",
-                # an image mount has none: null, as podman's image volumes
-                options=(
-                    None
-                    if item.kind == "image"
-                    else tuple(o for o in options if o not in specs.PROPAGATIONS)
-                ),
-                rw=not item.readonly,
-                propagation=propagation,
-                subpath=item.subpath,
-            )
-        )
-    return tuple(out)
-
 
 # -- the volume verbs ------------------------------------------------------------------
 

@@ -826,6 +826,52 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
     assert _matching(modules, NOT_FOR_EXEC) == []
 
 
+# What a container's inspect leaves out (issue 16): api.containers (the other verbs'
+# options and reports, their protocols and with them ``typing``), api.images' classes
+# (the report's GraphDriver is api.common's), the volume verbs, and ``inspect`` with
+# ``ast`` and ``dis`` (the templates' evaluator needs it for an error message only).
+# The modules that build and print the report, imported as the command imports them
+# when the name is a container's (a name of no container goes on to the other nouns).
+INSPECT_MODULES = (
+    "hutch.cli.inspect",
+    "hutch.cli.inspecting",
+    "hutch.engine.container_query",
+    "hutch.engine.inspect_extras",
+    "hutch.engine.inspect_binds",
+    "hutch.engine.inspect_env",
+    "hutch.engine.netquery",
+    "hutch.engine.resource_inspect",
+    "hutch.engine.specbuild_lifecycle",
+    "hutch.engine.secret_refs",
+    "hutch.util.gotemplate.template",
+    "hutch.util.gotemplate.execute",
+)
+NOT_FOR_INSPECT = (
+    "typing",
+    "inspect",
+    "ast",
+    "dis",
+    "hutch.api.containers",
+    "hutch.api.container_actions",
+    "hutch.api.images",
+    "hutch.engine.volumes",
+)
+
+
+def test_a_container_s_inspect_loads_only_its_report() -> None:
+    probe = (
+        "import sys\n"
+        f"for name in {INSPECT_MODULES!r}:\n"
+        "    __import__(name)\n"
+        "from hutch.engine.engine import QUERY_VERBS\n"
+        "assert 'inspect' in QUERY_VERBS\n"  # the part is built without api.containers
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert _matching(done.stdout.split(), NOT_FOR_INSPECT) == []
+
+
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;

@@ -15,6 +15,8 @@ from hutch.engine.engine import (
     LIFECYCLE_SLICE,
     LIFECYCLE_VERBS,
     LISTING_VERBS,
+    QUERY_SLICE,
+    QUERY_VERBS,
     LocalContainers,
     parts,
     verbs_of,
@@ -89,6 +91,23 @@ def test_the_lifecycle_verbs_are_its_slice_s_and_share_one_part(tmp_path: Path) 
     assert type(create.__self__) is ContainerService
     assert containers.remove.__self__ is create.__self__  # one part for the slice
     assert [k for k in vars(containers) if k.endswith("Verbs")] == [LIFECYCLE_SLICE]
+
+
+def test_the_query_verbs_are_their_slice_s_and_share_one_part(tmp_path: Path) -> None:
+    # issue 16: inspect, logs and port find their part without parts() (which loads
+    # api.containers); with ls (the listing part's) they are the whole slice, and the
+    # part is the one parts() would build and keep
+    from hutch.api.containers import QueryVerbs
+    from hutch.engine.container_query import ContainerQueries
+
+    assert verbs_of(QueryVerbs) == QUERY_VERBS | LISTING_VERBS
+    assert not QUERY_VERBS & LISTING_VERBS
+    assert QueryVerbs.__name__ == QUERY_SLICE
+    containers = LocalContainers(_ctx(tmp_path))
+    inspect = containers.inspect
+    assert type(inspect.__self__) is ContainerQueries
+    assert containers.logs.__self__ is inspect.__self__  # one part for the slice
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == [QUERY_SLICE]
 
 
 def test_exec_is_the_process_part_s_own_code(tmp_path: Path) -> None:

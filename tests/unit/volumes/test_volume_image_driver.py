@@ -60,7 +60,7 @@ def test_image_volumes_need_native_overlay(driver: str) -> None:
 
 def test_old_mount_records_read_as_local_volumes() -> None:
     from hutch.engine.container_record import MountRecord
-    from hutch.engine.volumes import inspect_mounts
+    from hutch.engine.inspect_binds import inspect_mounts
 
     (mount,) = inspect_mounts((MountRecord("volume", "/d", "/s", name="v"),))
     assert mount.driver == "local"

@@ -14,7 +14,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.podman_json import to_json
 from hutch.cli.render import render_template
 from hutch.engine.container_record import MountRecord
-from hutch.engine.volumes import inspect_mounts
+from hutch.engine.inspect_binds import inspect_mounts
 from hutch.runtime.mounts import _user_mount, open_subpath, subpath_in
 from hutch.runtime.spec import Mount
 from hutch.volumes.specs import parse_mount, parse_volume

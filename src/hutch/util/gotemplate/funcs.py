@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from hutch.util.gotemplate import gofmt, gojson
 from hutch.util.gotemplate.values import MISSING, Struct, go_type, is_true
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class FuncError(Exception):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoTime, Struct, go_type
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def float_g(f: float, exp_limit: int = 6) -> str:

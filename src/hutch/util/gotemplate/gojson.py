@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoNil, GoTime, Struct
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _float(f: float) -> str:

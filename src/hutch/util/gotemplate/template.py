@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from hutch.util.gotemplate.errors import TemplateError
 from hutch.util.gotemplate.execute import State
 from hutch.util.gotemplate.funcs import Func, builtins
 from hutch.util.gotemplate.nodes import ListNode
 from hutch.util.gotemplate.parse import parse
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Template:

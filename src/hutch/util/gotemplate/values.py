@@ -13,7 +13,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
+
+    Function = Callable[..., Any]
 
 
 class _Missing:
@@ -37,12 +42,12 @@ class GoNil:
     __slots__ = ()
 
 
-class NilSlice(list[Any], GoNil):
+class NilSlice(list["Any"], GoNil):  # quoted: typing is not loaded at run time
     """Go's nil slice: empty to a template (prints ``[]``, ranges over nothing, has
     len 0) but ``null`` to json, where an empty slice is ``[]``."""
 
 
-class NilMap(Mapping[Any, Any], GoNil):
+class NilMap(Mapping["Any", "Any"], GoNil):
     """Go's nil map: empty to a template (prints ``map[]``, ranges over nothing, a key
     in it has no value) but ``null`` to json, where an empty map is ``{}``. podman's
     reports hold one where nothing set the map (an imported image's ``Labels``)."""
@@ -62,7 +67,7 @@ class NilMap(Mapping[Any, Any], GoNil):
         return "NilMap()"
 
 
-class Struct(Mapping[str, Any]):
+class Struct(Mapping[str, "Any"]):
     """A Go struct value: named fields in declaration order.
 
     ``type_name`` is what Go's errors call the type
@@ -224,6 +229,3 @@ def is_true(value: Any) -> bool:
     if isinstance(value, bool | int | float | str | list | tuple | Mapping):
         return bool(value)
     return True
-
-
-Function = Callable[..., Any]
