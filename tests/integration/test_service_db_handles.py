@@ -119,3 +119,32 @@ def test_requests_leave_no_database_handles_behind(service: Service) -> None:
     finally:
         service.docker("rm", "-f", "ticker")
     assert _settled(service) <= BOUND, str(seen)
+
+
+def _code_cache_mapped(service: Service) -> bool:
+    maps = Path(f"/proc/{service.process.pid}/maps").read_text()
+    return any("/hutch/dataclass-code-" in line for line in maps.splitlines())
+
+
+def _released(service: Service, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while _code_cache_mapped(service):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_an_idle_service_keeps_no_code_cache_mapped(service: Service) -> None:
+    # issue 16: the dataclass code cache's pages the requests touched (about 2 MB)
+    # counted in the idle service's memory; between requests it is unmapped, and a
+    # request that loads new classes maps it again (and gets its answer). The service's
+    # own start defines classes through it: without the release it stays mapped.
+    assert service.docker("ps").returncode == 0
+    assert _released(service)
+    status, _, body = service.request("GET", "/volumes")  # the volume verbs' classes
+    assert status == 200 and b"Volumes" in body
+    assert _released(service)
+    status, _, body = service.request("GET", "/networks")  # the network verbs' classes
+    assert status == 200 and body.startswith(b"[")
+    assert _released(service)

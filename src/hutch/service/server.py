@@ -14,7 +14,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from hutch.service.router import Router
 
 TICK = 0.25  # how often the idle timer looks
+# No request in progress and none begun for this long: ``on_idle`` runs (at the next
+# tick, so at most TICK later): a client's next request is not right behind it.
+QUIET = 0.1
 
 
 class Stopped(Exception):
@@ -37,8 +40,11 @@ def serve(
     ctx: ServiceContext,
     router: Router,
     idle_timeout: float,
+    on_idle: Callable[[], None] | None = None,
 ) -> None:
-    """Serve until ``idle_timeout`` seconds pass idle (0: never) or a signal ends it."""
+    """Serve until ``idle_timeout`` seconds pass idle (0: never) or a signal ends it;
+    ``on_idle`` at each tick while no request is in progress (it must be cheap when
+    it has nothing to do)."""
     activity = Activity(time.monotonic)
     workers = Workers()
 
@@ -56,8 +62,11 @@ def serve(
                 continue
             for sock in ready:
                 _accept(sock, ctx, router, activity, workers)
-            if idle_timeout > 0 and activity.idle_for() >= idle_timeout:
+            idle = activity.idle_for()
+            if idle_timeout > 0 and idle >= idle_timeout:
                 return
+            if on_idle is not None and idle >= QUIET:
+                on_idle()
     except Stopped:
         return
     finally:

@@ -174,6 +174,37 @@ def test_close_saves_then_frees_and_stops_recording(cached: codecache.CodeCache)
     assert Path(cached.path).read_bytes() == saved
 
 
+def _mapped_here(path: str) -> bool:
+    return any(line.rstrip().endswith(path) for line in Path("/proc/self/maps").open())
+
+
+def test_release_saves_unmaps_and_the_next_class_maps_it_again(
+    cached: codecache.CodeCache,
+) -> None:
+    _point_class()
+    cached.save()
+    reader = codecache.CodeCache(cached.path)
+    text = next(iter(cached.texts()))
+    reader.compile(text)
+    assert _mapped_here(cached.path)  # the file is mapped while loaded
+    reader.release()
+    assert not reader.loaded and not _mapped_here(cached.path)
+    reader.compile(text)  # served from the file again, mapped anew
+    assert reader.loaded and (reader.hits, reader.added) == (2, 0)
+    assert _mapped_here(cached.path)
+    reader.release()
+
+
+def test_release_keeps_what_it_could_not_save(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the cache's directory should be
+    cache = codecache.CodeCache(str(blocked / "code.bin"))
+    text = "def f():\n    return 1\n"
+    cache.compile(text)
+    cache.release()  # the save fails: the entry stays this process's
+    assert cache.added == 1 and text in cache.texts()
+
+
 def test_a_profile_gets_its_own_file() -> None:
     env = {"HOME": "/h", codecache.PROFILE_ENV: "monitor"}
     path = codecache.default_path(env)
