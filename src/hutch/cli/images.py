@@ -7,12 +7,16 @@ annotations are evaluated inside register, which imports typer.
 """
 
 import time
-from typing import TYPE_CHECKING, Annotated, Any
 
 from hutch.cli import render
 from hutch.util import gotemplate
 
+# typing costs an import on the fast path (issue 16); mypy reads this alike
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from hutch.api.images import ImageSummary
@@ -39,7 +43,7 @@ def split_name(name: str) -> tuple[str, str]:
     return repo, tag
 
 
-def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]]:
+def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> "list[dict[str, Any]]":
     """The template fields of podman's images (podman-images(1) "--format"), its types."""
     now = time.time()
     rows = []
@@ -83,7 +87,7 @@ def _repo_digests(image: "ImageSummary") -> list[str]:
     return list(dict.fromkeys(f"{split_name(n)[0]}@{image.digest}" for n in image.names))
 
 
-def json_of(image: "ImageSummary") -> dict[str, Any]:
+def json_of(image: "ImageSummary") -> "dict[str, Any]":
     """``podman images --format json`` keys, pinned by a contract test."""
     return {
         "Id": image.id,
@@ -166,6 +170,8 @@ def images_command(
 
 
 def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
+    from typing import Annotated
+
     import typer
 
     from hutch.cli.state import state_of

@@ -8,9 +8,12 @@ annotations``: register's parameter annotations are evaluated where they are
 written, inside register, which imports typer.
 """
 
-from typing import TYPE_CHECKING, Annotated, Any
+# typing costs an import on the fast path (issue 16); mypy reads this alike
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from hutch.cli.state import AppState
@@ -21,7 +24,7 @@ def pod_create_command(
     *,
     pod_id_file: str | None = None,
     name_arg: str | None = None,
-    **values: Any,
+    **values: "Any",
 ) -> int:
     """Create a pod; print its id. ``values``: one per flag of the table
     (api/pod_flags.py), keyed by ``Flag.key``; ``name_arg``: podman's ``[NAME]``
@@ -45,6 +48,8 @@ def pod_create_command(
 
 
 def register(pod_app: "typer.Typer") -> None:
+    from typing import Annotated, Any
+
     import typer
 
     from hutch.api.pod_flags import flags_of

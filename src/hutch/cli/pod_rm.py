@@ -7,9 +7,10 @@ annotations``: register's parameter annotations are evaluated where they are
 written, inside register, which imports typer.
 """
 
-from typing import TYPE_CHECKING, Annotated
-
 from hutch.cli.reports import by_id, print_reports
+
+# typing costs an import on the fast path (issue 16); mypy reads this alike
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     import typer
@@ -39,6 +40,8 @@ def pod_rm_command(
 
 
 def register(pod_app: "typer.Typer") -> None:
+    from typing import Annotated
+
     import typer
 
     from hutch.cli.state import state_of

@@ -8,12 +8,16 @@ are written, inside register, which imports typer.
 """
 
 import time
-from typing import TYPE_CHECKING, Annotated, Any
 
 from hutch.cli import render
 from hutch.util import gotemplate
 
+# typing costs an import on the fast path (issue 16); mypy reads this alike
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from hutch.api.container_list import ContainerSummary
@@ -88,7 +92,9 @@ def _size_text(c: "ContainerSummary") -> str:
     return f"{human_size(c.size, 3)} (virtual {human_size(c.root_fs_size or 0, 3)})"
 
 
-def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
+def row_of(
+    c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
+) -> "dict[str, Any]":
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
     # podman's: the Cmd (no entrypoint) joined by blanks, unquoted
     whole = " ".join(c.cmd)
@@ -146,7 +152,7 @@ def _namespaces_json(c: "ContainerSummary") -> dict[str, str]:
     return {key: have[kind] for _, kind, key, _ in NAMESPACES if have.get(kind)}
 
 
-def _ns_table(rows: list[dict[str, Any]]) -> str:
+def _ns_table(rows: "list[dict[str, Any]]") -> str:
     """ps --ns: id, name, pid and the inode of each namespace, as podman 4.3.1 prints them."""
     header = ["CONTAINER ID", "NAMES", "PID", *NS_COLUMNS]
     by_column = {column: field for field, _, _, column in NAMESPACES}
@@ -158,7 +164,7 @@ def _ns_table(rows: list[dict[str, Any]]) -> str:
     return render.table(header, lines, strip=False)  # podman's blanks before empty cells
 
 
-def json_of(c: "ContainerSummary") -> dict[str, Any]:
+def json_of(c: "ContainerSummary") -> "dict[str, Any]":
     """podman's ps --format json entry, keys in podman's order."""
     return {
         "AutoRemove": False,
@@ -306,6 +312,8 @@ def _seconds(watch: str | None) -> int:
 
 
 def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
     import typer
 
     from hutch.cli.state import state_of

@@ -194,7 +194,10 @@ class CodeCache:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
             size = len(head).to_bytes(_LENGTH_BYTES, "little")
             content = b"".join((_MAGIC, size, head, *parts))
-            write_atomic(Path(self.path), content, mode=0o600)
+            # no fsync: a file a crash leaves short or empty only costs the compiles
+            # (load and compile check every part), and the API service saves while
+            # it serves (``release``)
+            write_atomic(Path(self.path), content, mode=0o600, durable=False)
         except OSError:
             return
         self.added = 0
