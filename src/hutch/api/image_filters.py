@@ -7,7 +7,7 @@ import fnmatch
 from collections.abc import Callable, Sequence
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.images import ImageSummary
+from hutch.api.image_list import ImageSummary
 
 FILTER_KEYS = (
     "reference",

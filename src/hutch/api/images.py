@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from hutch.api.common import ImageGraphDriver as ImageGraphDriver  # re-exported
 from hutch.api.common import PruneReport
+
+# re-exported: the listing's two classes live apart so that ``images`` loads none of the rest
+from hutch.api.image_list import ImageSummary as ImageSummary
+from hutch.api.image_list import ListImagesOptions as ListImagesOptions
 from hutch.api.podman_json import internal, key
 
 if TYPE_CHECKING:
@@ -231,34 +235,9 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class ListImagesOptions:
-    all: bool = False
-    filters: tuple[str, ...] = ()
-    sort: str = "created"
-
-
-@dataclass(frozen=True)
 class ImagePruneOptions:
     all: bool = False  # every image no container uses, not only dangling ones
     filters: tuple[str, ...] = ()  # system prune --filter: until=, label=, label!=
-
-
-@dataclass(frozen=True)
-class ImageSummary:
-    id: str
-    names: tuple[str, ...]
-    digest: str
-    created: float
-    size: int
-    containers: int = 0
-    labels: tuple[tuple[str, str], ...] = ()
-    # podman's intermediate image: untagged, other images built on it (listed with -a only)
-    intermediate: bool = False
-    parent: bool = False  # other images are built on it (a dangling image is not one)
-    history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
-    # when a name was last pointed at it (a pull, build, load or tag): docker's LastTagTime
-    tagged: float = 0.0
-    manifest_list: bool = False  # a manifest list (images --filter manifest=)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hutch.api.errors import InvalidArgument
+
+TYPE_CHECKING = False  # typing costs ``images`` an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import Any
 
 SORT_KEYS = ("created", "id", "repository", "size", "tag")
 

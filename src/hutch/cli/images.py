@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     import typer
 
-    from hutch.api.images import ImageSummary
+    from hutch.api.image_list import ImageSummary
     from hutch.cli.state import AppState
 
 # Fields of podman 4.3.1's imageReporter its header map lacks (an embedded field and

@@ -176,7 +176,7 @@ class ImageService:
                 ) from None
 
     def ls(self) -> list[ImageSummary]:
-        from hutch.api.images import ImageSummary
+        from hutch.api.image_list import ImageSummary
 
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
