@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
@@ -51,6 +51,11 @@ from hutch.api.container_inspect import InspectUlimit as InspectUlimit
 from hutch.api.container_list import ContainerSummary as ContainerSummary
 from hutch.api.container_list import ListContainersOptions as ListContainersOptions
 
+# re-exported: the logs' two classes live apart so that inspect and logs load none of
+# the rest
+from hutch.api.container_logs import LogLine as LogLine
+from hutch.api.container_logs import LogsOptions as LogsOptions
+
 
 @dataclass(frozen=True)
 class CloneOptions:
@@ -83,19 +88,6 @@ class StatsOptions:
 @dataclass(frozen=True)
 class PortOptions:
     all: bool = False  # every container with published ports
-
-
-@dataclass(frozen=True)
-class LogsOptions:
-    names: tuple[str, ...]
-    follow: bool = False
-    tail: int | None = None
-    since: str | None = None  # RFC 3339, unix seconds, or a duration before now
-    until: str | None = None
-    timestamps: bool = False
-    # Asked while a follow waits for output: True ends it (an API client that went
-    # away; without it a silent container's follow would hold its file forever).
-    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,21 +151,6 @@ class ContainerListing:
     exposed: tuple[str, ...] = ()
     # inspect's .Mounts, which current podman's list gives too (Mode, RW, Propagation)
     mounts: tuple[InspectMount, ...] = ()
-
-
-@dataclass(frozen=True)
-class LogLine:
-    timestamp: str
-    stream: str
-    text: bytes
-    partial: bool
-    # Whose line it is, set when one read covers several containers (logs A B):
-    # the CLI prefixes each line with the id or, with --names, the name.
-    container_id: str = ""
-    container_name: str = ""
-    # The place of that container among the names asked for: ``logs --color`` picks
-    # its colour by it, as podman does.
-    container_index: int = 0
 
 
 @dataclass(frozen=True)

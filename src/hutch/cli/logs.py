@@ -40,7 +40,7 @@ def logs_command(
 ) -> int:
     """Print the logs of one or more containers."""
     del details  # Docker's flag: podman takes it and prints nothing more
-    from hutch.api.containers import LogsOptions
+    from hutch.api.container_logs import LogsOptions
 
     names = target_rules.many(
         state, names, latest, "logs", "specify at least one container name or ID to log"

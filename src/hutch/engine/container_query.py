@@ -24,6 +24,7 @@ from hutch.api.container_inspect import (
     InspectState,
     InspectUlimit,
 )
+from hutch.api.container_logs import LogLine, LogsOptions
 from hutch.api.errors import HutchError, InvalidArgument, NoLogKept
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig, rootfs_dir
@@ -41,8 +42,8 @@ TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-    # the other verbs' (api.containers loads typing and some forty classes inspect needs none of)
-    from hutch.api.containers import LogLine, LogsOptions, PortOptions, PortReport
+    # port's (api.containers loads typing and some forty classes inspect needs none of)
+    from hutch.api.containers import PortOptions, PortReport
     from hutch.runtime.spec import Spec
     from hutch.runtime.spec_security import Ulimit
 
@@ -286,8 +287,6 @@ def _rotated_between(old: BinaryIO, live: BinaryIO, path: str, max_files: int) -
 
 def parse_log_line(raw: bytes, driver: str = logfile.K8S_FILE) -> LogLine | None:
     """One record of a log file (k8s-file or json-file) as a LogLine."""
-    from hutch.api.containers import LogLine
-
     record = logfile.parse_line(driver, raw)
     if record is None:
         return None

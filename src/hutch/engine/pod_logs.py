@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from hutch.api.containers import LogLine, LogsOptions
+from hutch.api.container_logs import LogLine, LogsOptions
 from hutch.api.errors import HutchError
 from hutch.api.pods import PodLogLine, PodLogsOptions
 

@@ -875,6 +875,15 @@ def test_a_container_s_inspect_loads_only_its_report() -> None:
     assert _matching(done.stdout.split(), NOT_FOR_INSPECT) == []
 
 
+def test_logs_loads_neither_the_other_verbs_nor_typing(tmp_path: Path) -> None:
+    # logs' two classes are api.container_logs' (twice: a fresh home's first command
+    # parses containers.conf, and tomllib loads typing)
+    _imported(["logs", "nothing-of-that-name"], tmp_path, expect=125)
+    modules = _imported(["logs", "nothing-of-that-name"], tmp_path, expect=125)
+    assert "hutch.engine.container_query" in modules
+    assert _matching(modules, ("typing", "hutch.api.containers", "hutch.api.images")) == []
+
+
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
