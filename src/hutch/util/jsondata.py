@@ -12,6 +12,7 @@ container monitor uses it to read its spec.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 from functools import cache
 
@@ -44,15 +45,39 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _origin_args(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``typing.get_origin`` and ``get_args`` of ``tp``, without importing ``typing``.
+
+    What an annotation's text evaluates to without typing (``X | None``,
+    ``tuple[X, ...]``, ``dict[str, X]``, a class) answers for itself; anything else
+    (``Optional``, ``Union``, ``Annotated``, a ``ForwardRef``) was made by typing, which
+    is then loaded, and typing answers for it. Decoding a record or a spec loaded
+    typing only for these two questions: 3 to 5 ms of ``inspect``, ``start``, ``stop``
+    and ``rm`` (issue 16)."""
+    if isinstance(tp, types.UnionType):
+        return types.UnionType, tp.__args__
+    if isinstance(tp, types.GenericAlias):
+        return tp.__origin__, tp.__args__
+    typing = sys.modules.get("typing")
+    if typing is None:
+        return None, ()
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
+def _is_union(origin: Any) -> bool:
+    if origin is types.UnionType:
+        return True
+    typing = sys.modules.get("typing")
+    return typing is not None and origin is typing.Union
+
+
 @cache
 def _converter(tp: Any) -> Convert:
     """The function that rebuilds a value of type ``tp``, made once per type:
     ``ps`` decodes every container's record, so the type walk is not repeated."""
-    import typing
-
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
+    origin, args = _origin_args(tp)
+    if _is_union(origin):
+        options = [a for a in args if a is not type(None)]
         if len(options) != 1:
             return _plain
         inner = _converter(options[0])
@@ -60,14 +85,13 @@ def _converter(tp: Any) -> Convert:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return _dataclass_converter(tp)
     if origin is tuple:
-        args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             item = _converter(args[0])
             return lambda value: tuple(item(v) for v in value)
         items = [_converter(a) for a in args]
         return lambda value: tuple(c(v) for c, v in zip(items, value, strict=False))
     if origin is dict:
-        convert_value = _converter(typing.get_args(tp)[1])
+        convert_value = _converter(args[1])
         return lambda value: {k: convert_value(v) for k, v in value.items()}
     return _plain
 
@@ -80,8 +104,6 @@ def prepare(cls: type) -> None:
     monitor waits for its options while the caller works, and its first decode of
     the spec (about forty classes) took 2 to 4 ms of ``run`` after they came
     (issue 16)."""
-    import typing
-
     _converter(cls)
     seen: set[object] = set()
     todo: list[object] = [cls]
@@ -93,7 +115,7 @@ def prepare(cls: type) -> None:
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
             todo += _field_converters(tp)[1].values()
         else:
-            todo += typing.get_args(tp)
+            todo += _origin_args(tp)[1]
 
 
 @cache
@@ -116,8 +138,6 @@ def _field_types(cls: type) -> dict[str, Any]:
     173 fields). A type that would still hold a name to resolve (a quoted one inside
     the text) or extras to strip (``Annotated``) is left to get_type_hints, whole.
     """
-    import sys
-
     types_: dict[str, Any] = {}
     scopes: dict[type, tuple[dict[str, Any], dict[str, Any]]] = {}
     for f in dataclasses.fields(cls):
@@ -158,14 +178,15 @@ def _compiled(text: str) -> types.CodeType:
 
 def _resolved(tp: Any) -> bool:
     """Whether ``tp`` holds no text or forward reference still to evaluate, and no
-    ``Annotated`` (get_type_hints strips its extras)."""
-    import typing
-
-    if isinstance(tp, str | typing.ForwardRef):
+    ``Annotated`` (get_type_hints strips its extras); only typing makes the last two."""
+    if isinstance(tp, str):
         return False
-    if typing.get_origin(tp) is typing.Annotated:
+    typing = sys.modules.get("typing")
+    if typing is not None and (
+        isinstance(tp, typing.ForwardRef) or typing.get_origin(tp) is typing.Annotated
+    ):
         return False
-    return all(_resolved(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
+    return all(_resolved(arg) for arg in _origin_args(tp)[1] if arg is not Ellipsis)
 
 
 def _dataclass_converter(cls: type) -> Convert:

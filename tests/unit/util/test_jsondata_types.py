@@ -75,3 +75,30 @@ def test_inherited_shadowed_quoted_and_annotated_fields_as_get_type_hints() -> N
     # (``quoted`` left empty: get_type_hints of Python 3.10 leaves its "_Later" a string)
     value = _Odd(1, 2, _Later(3), (), 5)
     assert jsondata.from_data(_Odd, jsondata.to_data(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("module", "root"),
+    [
+        ("hutch.runtime.spec", "Spec"),
+        ("hutch.engine.container_record", "ContainerConfig"),
+    ],  # not PodConfig: api.pods imports typing for its protocol
+)
+def test_decoding_a_record_loads_no_typing(module: str, root: str) -> None:
+    # issue 16: the decode asked typing for get_origin and get_args alone, 3 to 5 ms
+    # of every command that reads a record; it answers them itself where typing made
+    # none of the types (the walk above holds its answers equal to get_type_hints')
+    import subprocess
+    import sys
+
+    probe = (
+        "import importlib, sys, dataclasses\n"
+        "from hutch.util import jsondata\n"
+        f"cls = getattr(importlib.import_module({module!r}), {root!r})\n"
+        "jsondata.prepare(cls)\n"
+        "print('typing' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["False"], done.stderr
