@@ -21,9 +21,9 @@ from hutch.api.container_config import ResourceOptions, RunOptions
 # re-exported: exec's two classes live apart so that exec loads none of the rest
 from hutch.api.container_exec import ExecOptions as ExecOptions
 from hutch.api.container_exec import ExecReport as ExecReport
-from hutch.api.container_inspect import GO_ZERO_TIME as GO_ZERO_TIME
 
 # re-exported: inspect's report lives apart so that inspect loads none of the rest
+from hutch.api.container_inspect import GO_ZERO_TIME as GO_ZERO_TIME
 from hutch.api.container_inspect import ContainerInspect as ContainerInspect
 from hutch.api.container_inspect import InspectConfig as InspectConfig
 from hutch.api.container_inspect import InspectDevice as InspectDevice
