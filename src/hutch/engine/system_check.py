@@ -234,22 +234,13 @@ def _temp_and_sockets(scan: _Scan) -> None:
             # kill flagged it). One that outlived its run is debris.
             if _age(entry) < _CREATING:
                 continue
-            scan.found(
-                "socket",
-                str(entry),
-                "the pid FIFO of a network helper of a run that is gone",
-                partial(_remove, entry),
-            )
-            continue
-        prefix = entry.name.removesuffix(".net")
-        if any(i.startswith(prefix) for i in ids):
-            continue
-        scan.found(
-            "socket",
-            str(entry),
-            "an attach socket of a container that no longer exists",
-            partial(_remove, entry),
-        )
+            problem = "the pid FIFO of a network helper of a run that is gone"
+        else:
+            prefix = entry.name.removesuffix(".net")
+            if any(i.startswith(prefix) for i in ids):
+                continue
+            problem = "an attach socket of a container that no longer exists"
+        scan.found("socket", str(entry), problem, partial(_remove, entry))
 
 
 def _entries(path: Path) -> Iterable[Path]:

@@ -46,7 +46,9 @@ def _plain(value: Any) -> Any:
 
 
 def _origin_args(tp: Any) -> tuple[Any, tuple[Any, ...]]:
-    """``typing.get_origin`` and ``get_args`` of ``tp``, without importing ``typing``.
+    """``typing.get_origin`` and ``get_args`` of ``tp``, without importing ``typing``;
+    a union's origin is ``types.UnionType`` however it was written (``Optional``,
+    ``Union`` or ``|``).
 
     What an annotation's text evaluates to without typing (``X | None``,
     ``tuple[X, ...]``, ``dict[str, X]``, a class) answers for itself; anything else
@@ -61,14 +63,8 @@ def _origin_args(tp: Any) -> tuple[Any, tuple[Any, ...]]:
     typing = sys.modules.get("typing")
     if typing is None:
         return None, ()
-    return typing.get_origin(tp), typing.get_args(tp)
-
-
-def _is_union(origin: Any) -> bool:
-    if origin is types.UnionType:
-        return True
-    typing = sys.modules.get("typing")
-    return typing is not None and origin is typing.Union
+    origin = typing.get_origin(tp)
+    return types.UnionType if origin is typing.Union else origin, typing.get_args(tp)
 
 
 @cache
@@ -76,7 +72,7 @@ def _converter(tp: Any) -> Convert:
     """The function that rebuilds a value of type ``tp``, made once per type:
     ``ps`` decodes every container's record, so the type walk is not repeated."""
     origin, args = _origin_args(tp)
-    if _is_union(origin):
+    if origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
         if len(options) != 1:
             return _plain

@@ -102,3 +102,22 @@ def test_decoding_a_record_loads_no_typing(module: str, root: str) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["False"], done.stderr
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    x: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Unions:
+    optional: typing.Optional[_Inner] = None  # noqa: UP045 - typing's spelling is the case
+    union: typing.Union[_Inner, None] = None  # noqa: UP007
+    bar: _Inner | None = None
+
+
+def test_a_union_decodes_however_it_is_spelled() -> None:
+    # typing's Optional and Union (origin typing.Union) as the | of an annotation's text
+    value = {"optional": {"x": 1}, "union": {"x": 2}, "bar": {"x": 3}}
+    assert jsondata.from_data(_Unions, value) == _Unions(_Inner(1), _Inner(2), _Inner(3))
+    assert jsondata.from_data(_Unions, {"optional": None}) == _Unions()
