@@ -36,6 +36,7 @@ from hutch.api.containers import (
     ContainerInspect,
     ContainerMount,
     Containers,
+    ContainerStateInspect,
     ContainerSummary,
     ExecReport,
     HealthReport,
@@ -151,6 +152,20 @@ class FakeEngine:
         return FakeNoun(self, "artifacts", Artifacts)
 
 
+def _state_keys(report: ContainerInspect) -> ContainerStateInspect:
+    """The keys of a canned report that inspect_state answers, as the engine's do
+    (the same values: engine/container_state_query.py builds both)."""
+    return ContainerStateInspect(
+        id=report.id,
+        created=report.created,
+        state=report.state,
+        image=report.image,
+        image_name=report.image_name,
+        name=report.name,
+        restart_count=report.restart_count,
+    )
+
+
 # Verbs that ask the engine about options and change nothing (create asks whether
 # to print the id): ``only_call`` passes over them.
 QUESTIONS = frozenset({"containers.passes_streams"})
@@ -168,6 +183,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.spec": lambda e, name, new_name: _spec(e.container_specs, name),
     "containers.ls": lambda e, o: list(e.container_list),
     "containers.inspect": lambda e, names, o: list(e.container_inspects),
+    "containers.inspect_state": lambda e, names: [_state_keys(r) for r in e.container_inspects],
     "containers.logs": lambda e, o: iter(e.log_lines),
     "containers.exec": lambda e, o: ExecReport("e" * 64, None if o.detach else e.run_status),
     "containers.attach": lambda e, o: e.run_status,

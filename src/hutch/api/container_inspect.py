@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hutch.api.common import ImageGraphDriver
-from hutch.api.podman_json import inline, internal, key
 
-TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
-if TYPE_CHECKING:
-    from typing import Any
+# .State's classes are their own module's (a template that reads only .State loads
+# only them: api/container_state_report.py); re-exported for the report's readers
+from hutch.api.container_state_report import GO_ZERO_TIME as GO_ZERO_TIME
+from hutch.api.container_state_report import InspectHealth as InspectHealth
+from hutch.api.container_state_report import InspectState as InspectState
+from hutch.api.podman_json import inline, internal, key
 
 
 @dataclass(frozen=True)
@@ -30,46 +32,6 @@ class InspectOptions:
 
 
 # -- inspect: podman's keys, in its order (rendered by api.podman_json.to_json) --
-
-
-GO_ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's time.Time{} in JSON
-
-
-@dataclass(frozen=True)
-class InspectHealth:
-    status: str = field(metadata=key("Status"))
-    failing_streak: int = field(metadata=key("FailingStreak"))
-    # the monitor's entries; None (podman's nil, null) before the first check
-    log: tuple[dict[str, Any], ...] | None = field(metadata=key("Log"))
-
-
-@dataclass(frozen=True)
-class InspectState:
-    oci_version: str = field(metadata=key("OciVersion"))
-    status: str = field(metadata=key("Status"))
-    running: bool = field(metadata=key("Running"))
-    paused: bool = field(metadata=key("Paused"))
-    restarting: bool = field(metadata=key("Restarting"))
-    oom_killed: bool = field(metadata=key("OOMKilled"))
-    dead: bool = field(metadata=key("Dead"))
-    pid: int = field(metadata=key("Pid"))
-    conmon_pid: int = field(metadata=key("ConmonPid", omitzero=True))  # none once exited
-    exit_code: int = field(metadata=key("ExitCode"))
-    error: str = field(metadata=key("Error"))
-    started_at: str = field(metadata=key("StartedAt"))
-    finished_at: str = field(metadata=key("FinishedAt"))
-    health: InspectHealth = field(metadata=key("Health"))
-    # current podman's: the cgroup of the running container (/proc/PID/cgroup's path)
-    cgroup_path: str = field(default="", kw_only=True, metadata=key("CgroupPath", True))
-    # hutch has no checkpoint/restore: Go's zero time, as podman shows for a container
-    # never checkpointed (podman's place for them: after Health)
-    checkpointed_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("CheckpointedAt"))
-    restored_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("RestoredAt"))
-    # how hutch paused it (freezer or signal): hutch's own key, so shown only while
-    # paused (omitempty) and podman's key set stands otherwise
-    pause_method: str = field(metadata=key("PauseMethod", True))
-    # True once `stop` ended the run (podman's flag; a fresh start clears it).
-    stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser", omitzero=True))
 
 
 @dataclass(frozen=True)

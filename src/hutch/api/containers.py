@@ -55,6 +55,7 @@ from hutch.api.container_list import ListContainersOptions as ListContainersOpti
 # the rest
 from hutch.api.container_logs import LogLine as LogLine
 from hutch.api.container_logs import LogsOptions as LogsOptions
+from hutch.api.container_state_report import ContainerStateInspect as ContainerStateInspect
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,12 @@ class QueryVerbs(Protocol):
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None
     ) -> list[ContainerInspect]: ...
+
+    def inspect_state(self, names: Sequence[str]) -> list[ContainerStateInspect]:
+        """``inspect``'s keys that the record and the state file answer alone
+        (``.State``, ``Id``, ``Name`` ...), with the same values: a template that reads
+        no others takes this."""
+        ...
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
 

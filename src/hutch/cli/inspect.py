@@ -54,32 +54,53 @@ def inspect_command(
         )
     engine = state.engine()
     templated = bool(fmt) and not render.is_json(fmt)
+    fetch = _container_fetch(engine, fmt, size)
     rows, errors = inspecting.collect(
         names,
-        lambda name: _one(engine, name, type_, size, templated),
+        lambda name: _one(engine, name, type_, templated, fetch),
         lambda _n, message: message,
     )
     inspecting.report(rows, errors, fmt, image=type_ == "image", any_kind=True)
     return 0
 
 
-def _one(
-    engine: "Engine", name: str, type_: str, size: bool, templated: bool
-) -> "list[Mapping[str, Any]]":
-    """The first kind of object (podman's order) that has ``name``."""
-    from hutch.api.container_inspect import InspectOptions
+def _container_fetch(
+    engine: "Engine", fmt: "str | None", size: bool
+) -> "Callable[[str], list[Mapping[str, Any]]]":
+    """How a container's rows are made for ``fmt``: from its record and state file
+    alone when the template reads no other key (``{{.State.Status}}``: the spec,
+    network, image and volume code of the whole report stay unloaded), else the
+    whole report, as podman's CLI shows it."""
     from hutch.api.podman_json import to_json
-    from hutch.cli import network_render, volume_render
+
+    if fmt and not size and not render.is_json(fmt):
+        from hutch.api.container_state_report import STATE_ONLY_FIELDS
+
+        read = render.fields_read(inspecting.normalize(fmt))
+        if read is not None and read <= STATE_ONLY_FIELDS:
+            return lambda name: [to_json(r) for r in engine.containers.inspect_state([name])]
+    from hutch.api.container_inspect import InspectOptions
     from hutch.cli.inspecting import podman_shape
 
+    return lambda name: [
+        to_json(podman_shape(r)) for r in engine.containers.inspect([name], InspectOptions(size))
+    ]
+
+
+def _one(
+    engine: "Engine",
+    name: str,
+    type_: str,
+    templated: bool,
+    containers: "Callable[[str], list[Mapping[str, Any]]]",
+) -> "list[Mapping[str, Any]]":
+    """The first kind of object (podman's order) that has ``name``; ``containers``
+    makes a container's rows (``_container_fetch``)."""
+    from hutch.api.podman_json import to_json
+    from hutch.cli import network_render, volume_render
+
     kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
-        (
-            "container",
-            lambda: [
-                to_json(podman_shape(r))
-                for r in engine.containers.inspect([name], InspectOptions(size))
-            ],
-        ),
+        ("container", lambda: containers(name)),
         (
             "image",
             lambda: [
@@ -123,18 +144,8 @@ def container_inspect_command(
 ) -> int:
     """Show details of containers as JSON."""
     names = target_rules.many(state, names, latest, "container inspect", NO_NAMES, LATEST_AND_NAMES)
-    from hutch.api.container_inspect import InspectOptions
-    from hutch.api.podman_json import to_json
-    from hutch.cli.inspecting import podman_shape
-
-    engine = state.engine()
     rows, errors = inspecting.collect(
-        names,
-        lambda name: [
-            to_json(podman_shape(r))
-            for r in engine.containers.inspect([name], InspectOptions(size))
-        ],
-        inspecting.no_such_container,
+        names, _container_fetch(state.engine(), fmt, size), inspecting.no_such_container
     )
     inspecting.report(rows, errors, fmt)
     return 0

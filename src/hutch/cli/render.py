@@ -406,6 +406,21 @@ def normalize(template: str) -> tuple[str, bool]:
 _RANGED = re.compile(r"\{\{\s*range\s*\.\s*\}\}.*\{\{\s*end\s*-?\s*\}\}")
 
 
+def fields_read(template: str) -> frozenset[str] | None:
+    """The top-level fields of each row that ``render_template`` would read with
+    ``template`` (util/gotemplate/reads.py), None for any (or a format that does not
+    parse: rendering it says why). A format that ranges over the rows itself reads
+    their fields in its range's body: any, to this answer."""
+    text, _table = normalize(template)
+    if _RANGED.search(text):
+        return None
+    try:
+        parsed = gotemplate.Template("fields", text)
+    except gotemplate.TemplateError:
+        return None
+    return gotemplate.fields_read(parsed)
+
+
 # podman's words before an error of the header row where its command wraps it
 # (volume, network, secret and artifact ls, history; ps, images and pod ps do not)
 HEADER_WORDS = "failed to write report column headers"

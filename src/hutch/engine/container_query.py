@@ -12,7 +12,6 @@ from hutch.api.container_config import DEFAULT_UMASK
 from hutch.api.container_inspect import (
     ContainerInspect,
     InspectConfig,
-    InspectHealth,
     InspectHealthcheck,
     InspectHostConfig,
     InspectLimits,
@@ -21,7 +20,6 @@ from hutch.api.container_inspect import (
     InspectRestartPolicy,
     InspectSecret,
     InspectStartupHealthcheck,
-    InspectState,
     InspectUlimit,
 )
 from hutch.api.container_logs import LogLine, LogsOptions
@@ -31,6 +29,7 @@ from hutch.engine import logconfig, rootfs_dir
 from hutch.engine.container_filters import tree_size
 from hutch.engine.container_list import ContainerList, cmd_part, entrypoint_of
 from hutch.engine.container_record import ContainerConfig
+from hutch.engine.container_state_query import StateInspection, iso, state_report
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
@@ -46,15 +45,6 @@ if TYPE_CHECKING:
     from hutch.api.containers import PortOptions, PortReport
     from hutch.runtime.spec import Spec
     from hutch.runtime.spec_security import Ulimit
-
-# the states with a live init: its pid and its cgroup are shown
-_LIVE = (st.RUNNING, st.PAUSED, st.STOPPING)
-
-
-def _iso(ts: float) -> str:
-    if not ts:
-        return "0001-01-01T00:00:00Z"
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _ulimits(values: tuple[str, ...]) -> tuple[InspectUlimit, ...]:
@@ -103,8 +93,9 @@ def _spec_ulimits(items: Sequence[Ulimit]) -> tuple[InspectUlimit, ...]:
     return tuple(InspectUlimit(f"RLIMIT_{u.name.upper()}", u.soft, u.hard) for u in items)
 
 
-class ContainerQueries(ContainerList):
-    """The query verbs: ps's (ls, listing: engine/container_list.py), inspect, port, logs."""
+class ContainerQueries(ContainerList, StateInspection):
+    """The query verbs: ps's (ls, listing: engine/container_list.py), inspect (and
+    inspect_state: engine/container_state_query.py), port, logs."""
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None
@@ -411,32 +402,10 @@ def inspect_report(
     entrypoint = entrypoint_of(config)
     return ContainerInspect(
         id=record.id,
-        created=_iso(record.created),
+        created=iso(record.created),
         path=command[0] if command else "",
         args=command[1:],
-        state=InspectState(
-            oci_version="1.1.0",
-            status=status,
-            running=status in (st.RUNNING, st.STOPPING),
-            paused=status == st.PAUSED,
-            restarting=status == st.EXITED and state.restarting,
-            oom_killed=state.oom_killed,
-            dead=False,
-            pid=state.pid if status in _LIVE else 0,
-            conmon_pid=state.monitor_pid if status != st.EXITED else 0,
-            exit_code=state.exit_code,
-            error=state.error,
-            started_at=_iso(state.started_at),
-            finished_at=_iso(state.finished_at),
-            health=InspectHealth(
-                status=state.health.status,
-                failing_streak=state.health.failing_streak,
-                log=tuple(state.health.log) or None,
-            ),
-            pause_method=state.pause_method,
-            stopped_by_user=state.stopped_by_user,
-            cgroup_path=extras.cgroup_path(state.pid) if status in _LIVE else "",
-        ),
+        state=state_report(container),
         image=record.image_id,
         image_digest=image_digest,
         image_name=record.image_name,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from hutch.engine.artifacts import ArtifactService
     from hutch.engine.container_list import ContainerList
+    from hutch.engine.container_state_query import StateInspection
     from hutch.engine.exec import ExecVerb
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
@@ -194,6 +195,18 @@ def _listing(ctx: EngineContext) -> ContainerList:
 LISTING_VERBS = frozenset({"ls"})
 
 
+def _state_only(ctx: EngineContext) -> StateInspection:
+    from hutch.engine.container_state_query import StateInspection
+
+    return StateInspection(ctx)
+
+
+# ``inspect_state`` the same way: ``inspect -f '{{.State.Status}}'`` reads a record and
+# a state file; the query part's module loads the spec, network, image and volume
+# code of the whole report (a third of inspect's start).
+STATE_VERBS = frozenset({"inspect_state"})
+
+
 def _exec_only(ctx: EngineContext) -> ExecVerb:
     from hutch.engine.exec import ExecVerb
 
@@ -242,6 +255,8 @@ def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
         return _listing
     if verb in EXEC_VERBS:
         return _exec_only
+    if verb in STATE_VERBS:
+        return _state_only
     return None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from hutch.api.common import ImageGraphDriver
 from hutch.api.container_config import RunOptions
@@ -241,19 +240,3 @@ def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDri
     if lower:
         data = {"LowerDir": ":".join(lower), **data}
     return ImageGraphDriver(container.config.driver or "overlay", data)
-
-
-def cgroup_path(pid: int) -> str:
-    """current podman's ``.State.CgroupPath``: the cgroup the running container's init
-    is in, from /proc/PID/cgroup (cgroup v2's unified line; on v1, systemd's named
-    hierarchy, which podman's cgroupfs manager also names), "" when unreadable."""
-    try:
-        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines() if pid > 0 else []
-    except OSError:
-        return ""
-    paths: dict[str, str] = {}
-    for line in lines:
-        _num, _, rest = line.partition(":")
-        controllers, _, path = rest.partition(":")
-        paths[controllers] = path
-    return paths.get("", paths.get("name=systemd", ""))

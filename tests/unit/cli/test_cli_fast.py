@@ -884,6 +884,37 @@ def test_logs_loads_neither_the_other_verbs_nor_typing(tmp_path: Path) -> None:
     assert _matching(modules, ("typing", "hutch.api.containers", "hutch.api.images")) == []
 
 
+# What a template reading only a container's state leaves unloaded (issue 16): the
+# whole report's module and classes, the bundle spec's, the network, image, volume
+# and cgroup code (a third of inspect's start)
+NOT_FOR_STATE = (
+    "typing",
+    "hutch.api.containers",
+    "hutch.api.container_inspect",
+    "hutch.engine.container_query",
+    "hutch.runtime.spec",
+    "hutch.store.images",
+    "hutch.volumes",
+    "hutch.cgroups",
+    "hutch.net",
+    "hutch.engine.netquery",
+)
+
+
+@pytest.mark.parametrize(
+    "fmt", ["{{.State.Status}}", "{{.Id}} {{.Name}} {{json .State.Health}}", "table {{.Created}}"]
+)
+def test_inspect_of_the_state_loads_no_whole_report(fmt: str, tmp_path: Path) -> None:
+    _imported(["container", "inspect", "-f", fmt, "nothing-of-that-name"], tmp_path, expect=125)
+    argv = ["container", "inspect", "-f", fmt, "nothing-of-that-name"]
+    modules = _imported(argv, tmp_path, expect=125)
+    assert "hutch.engine.container_state_query" in modules
+    assert _matching(modules, NOT_FOR_STATE) == []
+    # a key of the whole report takes the whole report's path
+    argv = ["container", "inspect", "-f", "{{.State.Status}} {{.Config.Env}}", "nothing"]
+    assert "hutch.engine.container_query" in _imported(argv, tmp_path, expect=125)
+
+
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;

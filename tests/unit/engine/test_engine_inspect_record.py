@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def test_paths_and_graph_driver_name_hutchs_own_dirs(tmp_path: Path) -> None:
 def test_cgroup_path_is_the_init_s_own(tmp_path: Path) -> None:
     import os
 
-    from hutch.engine.inspect_extras import cgroup_path
+    from hutch.engine.container_state_query import cgroup_path
 
     lines = Path("/proc/self/cgroup").read_text().splitlines()
     unified = [line.split(":", 2)[2] for line in lines if line.startswith("0::")]
@@ -93,3 +94,33 @@ def test_merged_dir_while_it_runs(tmp_path: Path) -> None:
     (tmp_path / "2").mkdir()
     exited = _inspect(tmp_path / "2", config, st.EXITED)["GraphDriver"]["Data"]
     assert "MergedDir" not in exited
+
+
+def test_the_state_keys_are_the_whole_report_s(tmp_path: Path) -> None:
+    """inspect -f '{{.State.Status}}' reads the record and state file alone
+    (engine/container_state_query.py): each key it answers holds the whole report's
+    value, in each state."""
+    from hutch.api.container_state_report import STATE_ONLY_FIELDS
+    from hutch.engine.container_state_query import state_inspect
+
+    config = container_record.ContainerConfig(RunOptions(image="busybox"))
+    states = [
+        st.RuntimeState(status=st.CREATED),
+        st.RuntimeState(status=st.RUNNING, pid=os.getpid(), monitor_pid=1, started_at=5.5),
+        st.RuntimeState(status=st.PAUSED, pid=os.getpid(), pause_method="freezer"),
+        st.RuntimeState(status=st.EXITED, exit_code=3, finished_at=9.25, restart_count=2),
+    ]
+    for n, state in enumerate(states):
+        where = tmp_path / str(n)
+        where.mkdir()
+        paths = Paths(data=where / "data", runtime=where / "run", config=where / "cfg")
+        conn = db.connect(where / "h.db")
+        image_row(conn, "sha256:i")
+        store = ContainerStore(conn, paths)
+        record = store.create("a" * 64, "c", "sha256:i", "busybox", container_record.encode(config))
+        container = cs.Container(record, store.dirs(record.id), state, config)
+        whole, part = to_json(inspect_report(container)), to_json(state_inspect(container))
+        assert part == {k: whole[k] for k in part}
+        # the Go fields the CLI lets a template read on this path (.Id reads as .ID)
+        assert {"ID" if k == "Id" else k for k in part} == STATE_ONLY_FIELDS
+        assert part["State"]["Status"] == state.status

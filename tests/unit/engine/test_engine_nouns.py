@@ -17,6 +17,7 @@ from hutch.engine.engine import (
     LISTING_VERBS,
     QUERY_SLICE,
     QUERY_VERBS,
+    STATE_VERBS,
     LocalContainers,
     parts,
     verbs_of,
@@ -77,6 +78,22 @@ def test_listing_verbs_are_the_query_part_s_own_code(tmp_path: Path) -> None:
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
+def test_inspect_state_is_the_query_part_s_own_code(tmp_path: Path) -> None:
+    # issue 16: inspect -f '{{.State.Status}}' is answered without the slices and
+    # without the query part's module (the whole report's code); it stays a verb of
+    # QueryVerbs whose method the query part inherits, not a second copy
+    from hutch.api.containers import QueryVerbs
+    from hutch.engine.container_query import ContainerQueries
+    from hutch.engine.container_state_query import StateInspection
+
+    assert STATE_VERBS and verbs_of(QueryVerbs) >= STATE_VERBS
+    containers = LocalContainers(_ctx(tmp_path))
+    for verb in STATE_VERBS:
+        assert type(getattr(containers, verb).__self__) is StateInspection
+        assert getattr(ContainerQueries, verb) is getattr(StateInspection, verb)
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+
+
 def test_the_lifecycle_verbs_are_its_slice_s_and_share_one_part(tmp_path: Path) -> None:
     # issue 16: create, run, stop and rm find their part without parts() (which loads
     # api.containers); the list must stay the slice's, and the part the one parts()
@@ -100,8 +117,8 @@ def test_the_query_verbs_are_their_slice_s_and_share_one_part(tmp_path: Path) ->
     from hutch.api.containers import QueryVerbs
     from hutch.engine.container_query import ContainerQueries
 
-    assert verbs_of(QueryVerbs) == QUERY_VERBS | LISTING_VERBS
-    assert not QUERY_VERBS & LISTING_VERBS
+    assert verbs_of(QueryVerbs) == QUERY_VERBS | LISTING_VERBS | STATE_VERBS
+    assert not QUERY_VERBS & LISTING_VERBS and not (QUERY_VERBS | LISTING_VERBS) & STATE_VERBS
     assert QueryVerbs.__name__ == QUERY_SLICE
     containers = LocalContainers(_ctx(tmp_path))
     inspect = containers.inspect

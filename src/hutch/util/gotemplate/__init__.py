@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hutch.util.gotemplate import gojson
     from hutch.util.gotemplate.errors import TemplateError
     from hutch.util.gotemplate.funcs import Func, FuncError
+    from hutch.util.gotemplate.reads import fields_read
     from hutch.util.gotemplate.tabwriter import align
     from hutch.util.gotemplate.template import Template
     from hutch.util.gotemplate.values import (
@@ -45,6 +46,7 @@ __all__ = [
     "Template",
     "TemplateError",
     "align",
+    "fields_read",
     "gojson",
 ]
 
@@ -62,6 +64,7 @@ _WHERE = {
     "Template": "template",
     "TemplateError": "errors",
     "align": "tabwriter",
+    "fields_read": "reads",
     "gojson": "gojson",
 }
 
