@@ -170,16 +170,17 @@ class ContainerList:
         out = []
         lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         for record in records:
-            container = cs.load(self._ctx, record, lenient=True)
-            if container.state.status == st.UNKNOWN:
-                print(
-                    f"WARN: container {record.id[:12]}: {container.state.error}; "
-                    f"`hutch rm -f {record.id[:12]}` removes it",
-                    file=sys.stderr,
-                )
-            item = summary(container, pods.get(record.pod_id))
-            if not (show_all or container.running or (restarting_runs and item.restarting)):
+            found = cs.located(self._ctx, record)
+            if not (show_all or _live(found.state, restarting_runs)):
+                # not shown: its config is never decoded (``ps`` among many stopped
+                # containers decoded each one's), though a broken state file is told
+                _warn_unknown(found)
                 continue
+            container = cs.completed(found, lenient=True)
+            _warn_unknown(container)  # a state file or a config row that cannot be read
+            item = summary(container, pods.get(record.pod_id))
+            if not (show_all or _live(container.state, restarting_runs)):
+                continue  # its config could not be read: unknown, not running
             net = None
             if want_networks:
                 net = _network_of(container)
@@ -200,6 +201,23 @@ class ContainerList:
         # ties in creation order, as podman's listing comes (two never started, by
         # runningfor; every one, by size without --size)
         return sorted(out, key=lambda chosen: (order(chosen.summary), chosen.summary.created))
+
+
+def _live(state: st.RuntimeState, restarting_runs: bool) -> bool:
+    """Whether ``ps`` without ``--all`` shows a container in ``state`` (``restarting_runs``:
+    one in its restart back-off counts as running, as Docker's)."""
+    if state.status in (st.RUNNING, st.PAUSED, st.STOPPING):
+        return True
+    return restarting_runs and state.status == st.EXITED and state.restarting
+
+
+def _warn_unknown(found: cs.Located) -> None:
+    if found.state.status == st.UNKNOWN:
+        rid = found.record.id[:12]
+        print(
+            f"WARN: container {rid}: {found.state.error}; `hutch rm -f {rid}` removes it",
+            file=sys.stderr,
+        )
 
 
 def lookups(ctx: EngineContext) -> Lookups:

@@ -110,8 +110,13 @@ def load(
     is decoded when first read (``Container.config``), and an undecodable one
     then raises, or with ``lenient`` reads as the bare config (the status stays).
     """
-    found = located(ctx, record)
-    dirs, state = found.dirs, found.state
+    return completed(located(ctx, record), lenient=lenient, decode=decode)
+
+
+def completed(found: Located, *, lenient: bool = False, decode: bool = True) -> Container:
+    """``found`` with its config (``load``'s ``lenient`` and ``decode``): a listing
+    decodes only the containers it shows."""
+    record, dirs, state = found.record, found.dirs, found.state
     if not decode:
         return Container(record, dirs, state, None, lenient)
     try:
