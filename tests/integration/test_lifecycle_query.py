@@ -151,6 +151,36 @@ def test_inspect_has_the_shape_scripts_use(hutch: Hutch, base_image: str) -> Non
     assert hutch("inspect", "-f", "{{.State.StoppedByUser}}", "self").stdout == "false\n"
 
 
+# a template reading only these keys takes the state path (cli/inspect.py): the
+# record and state file alone, never the whole report
+STATE_TEMPLATE = (
+    "{{json .State}}|{{.ID}}|{{.Name}}|{{.Image}}|{{.ImageName}}|{{.RestartCount}}|{{.Created}}"
+)
+
+
+def test_inspect_of_the_state_shows_the_whole_report_s_values(
+    hutch: Hutch, three: dict[str, str]
+) -> None:
+    """Each state (exited, created, running): what a template reading only the state
+    prints is what the whole report holds, and a template naming another key (here
+    ``.Path``) prints the same through the whole report."""
+    for name in ("done", "new", "up"):
+        whole = inspect(hutch, name)
+        fast = hutch("inspect", "-f", STATE_TEMPLATE, name).stdout.rstrip("\n")
+        state, cid, shown, image, image_name, restarts, _created = fast.split("|")
+        assert json.loads(state) == whole["State"]
+        assert (cid, shown, image, image_name, restarts) == (
+            whole["Id"], whole["Name"], whole["Image"], whole["ImageName"],
+            str(whole["RestartCount"]),
+        )  # fmt: skip
+        slow = hutch("inspect", "-f", STATE_TEMPLATE + "|{{.Path}}", name).stdout
+        assert slow == fast + "|" + whole["Path"] + "\n"
+    # a missing name among found ones: their lines, then podman's error and 125
+    mixed = hutch("inspect", "-f", "{{.Id}}", "new", "nosuch", check=False)
+    assert mixed.returncode == 125 and mixed.stdout == three["new"] + "\n"
+    assert mixed.stderr.startswith('Error: inspecting object: no such object: "nosuch"')
+
+
 def test_inspect_type_chooses_container_or_image(hutch: Hutch, base_image: str) -> None:
     hutch("create", "--name", "base", base_image, "true")  # a container named like the image
     as_container = json.loads(hutch("inspect", "base").stdout)[0]
