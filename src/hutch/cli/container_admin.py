@@ -35,10 +35,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Check whether a container exists (exit 0) or not (exit 1)."""
-        # --external: podman also looks at containers other tools made in its storage,
-        # as ps --external lists them; hutch's store holds only its own
-        del external
-        raise typer.Exit(0 if state_of(ctx).engine().containers.exists(container) else 1)
+        from hutch.cli.container_exists import exists_command
+
+        raise typer.Exit(exists_command(state_of(ctx), container=container, external=external))
 
     def prune(
         ctx: typer.Context,

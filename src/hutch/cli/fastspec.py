@@ -207,6 +207,36 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('name', 1, True, 'str'),),
         'interspersed': True,
     }),
+    'container exists': ('container_exists', 'exists_command', {
+        'options': {'--external': ('external', 'flag', (True, ''))},
+        'defaults': {'container': None, 'external': False},
+        'arguments': (('container', 1, True, 'str'),),
+        'interspersed': True,
+    }),
+    'volume ls': ('volume_ls', 'ls_command', {
+        'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, ''))},
+        'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False},
+        'arguments': (),
+        'interspersed': True,
+    }),
+    'volume list': ('volume_ls', 'ls_command', {
+        'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, ''))},
+        'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False},
+        'arguments': (),
+        'interspersed': True,
+    }),
+    'network ls': ('network_ls', 'ls_command', {
+        'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, '')), '--no-trunc': ('no_trunc', 'flag', (True, ''))},
+        'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False, 'no_trunc': False},
+        'arguments': (),
+        'interspersed': True,
+    }),
+    'network list': ('network_ls', 'ls_command', {
+        'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, '')), '--no-trunc': ('no_trunc', 'flag', (True, ''))},
+        'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False, 'no_trunc': False},
+        'arguments': (),
+        'interspersed': True,
+    }),
     'pod ps': ('pod_ls', 'ps_command', {
         'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--ctr-names': ('ctr_names', 'flag', (True, '')), '--ctr-ids': ('ctr_ids', 'flag', (True, '')), '--ctr-status': ('ctr_status', 'flag', (True, '')), '--sort': ('sort', 'str', None), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, '')), '--ns': ('ns', 'flag', (True, ''))},
         'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False, 'no_trunc': False, 'ctr_names': False, 'ctr_ids': False, 'ctr_status': False, 'sort': 'created', 'latest': False, 'ns': False},

@@ -1,17 +1,54 @@
-"""``hutch network ls``: list networks."""
+"""``hutch network ls``: list networks.
 
-from __future__ import annotations
-
-from typing import Annotated
-
-import typer
+``ls_command`` does the work, for the fast path (cli/fast.py) and typer alike;
+cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.cli import render
 from hutch.cli.network_render import HEADERS, json_of, row
-from hutch.cli.state import state_of
+
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(network_app: typer.Typer) -> None:
+def ls_command(
+    state: "AppState",
+    *,
+    filters: "list[str] | None",
+    fmt: "str | None",
+    quiet: bool,
+    noheading: bool,
+    no_trunc: bool,
+) -> int:
+    """List networks."""
+    # by name, as podman lists them (json too)
+    found = sorted(state.engine().networks.ls(tuple(filters or ())), key=lambda n: n.name)
+    render.print_listing(
+        fmt,
+        # podman's types.Network: no "containers" (inspect's alone)
+        json_rows=lambda: [json_of(n, members=False) for n in found],
+        names=[n.name for n in found],
+        template_rows=lambda: [row(n, no_trunc) for n in found],
+        headers=HEADERS,
+        type_name="network.ListPrintReports",
+        columns=["NETWORK ID", "NAME", "DRIVER"],
+        table_rows=lambda: [[n.id if no_trunc else n.id[:12], n.name, n.driver] for n in found],
+        quiet=quiet,
+        noheading=noheading,
+    )
+    return 0
+
+
+def register(network_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     def ls(
         ctx: typer.Context,
         filters: Annotated[
@@ -31,35 +68,16 @@ def register(network_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List networks."""
-        # by name, as podman lists them (json too)
-        found = sorted(
-            state_of(ctx).engine().networks.ls(tuple(filters or ())), key=lambda n: n.name
-        )
-        if render.is_json(fmt):
-            # podman's types.Network, two spaces: no "containers" (inspect's alone)
-            render.print_json([json_of(n, members=False) for n in found], indent=2)
-            return
-        if quiet:
-            print("".join(f"{n.name}\n" for n in found), end="")
-            return
-        if fmt:
-            print(
-                render.render_template(
-                    fmt,
-                    [row(n, no_trunc) for n in found],
-                    HEADERS,
-                    type_name="network.ListPrintReports",
-                    heading=not noheading,
-                    header_words=render.HEADER_WORDS,
-                ),
-                end="",
+        raise typer.Exit(
+            ls_command(
+                state_of(ctx),
+                filters=filters,
+                fmt=fmt,
+                quiet=quiet,
+                noheading=noheading,
+                no_trunc=no_trunc,
             )
-            return
-        rows = [[n.id if no_trunc else n.id[:12], n.name, n.driver] for n in found]
-        out = render.table(["NETWORK ID", "NAME", "DRIVER"], rows)
-        if noheading:
-            out = "".join(out.splitlines(keepends=True)[1:])
-        print(out, end="")
+        )
 
     network_app.command("ls")(ls)
     network_app.command("list", hidden=True)(ls)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from hutch.api.errors import InvalidArgument
 
@@ -533,6 +533,43 @@ def header_of(field: str, headers: Mapping[str, str] | None = None) -> str:
             words.append(" ")
         words.append(c)
     return "".join(words).upper()
+
+
+def print_listing(
+    fmt: str | None,
+    *,
+    json_rows: Callable[[], list[Any]],
+    names: Sequence[str],
+    template_rows: Callable[[], list[Mapping[str, Any]]],
+    headers: Mapping[str, str],
+    type_name: str,
+    columns: Sequence[str],
+    table_rows: Callable[[], Sequence[Sequence[str]]],
+    quiet: bool,
+    noheading: bool,
+) -> None:
+    """An ``ls`` of a noun as podman's ``volume ls`` and ``network ls`` print it: JSON
+    (two spaces), the names alone (``quiet``), the rows through a template (a
+    ``table`` format's header row unless ``noheading``), or the default table."""
+    if is_json(fmt):
+        print_json(json_rows(), indent=2)
+    elif quiet:
+        print("".join(f"{name}\n" for name in names), end="")
+    elif fmt:
+        out = render_template(
+            fmt,
+            template_rows(),
+            headers,
+            type_name=type_name,
+            heading=not noheading,
+            header_words=HEADER_WORDS,
+        )
+        print(out, end="")
+    else:
+        out = table(columns, table_rows())
+        if noheading:
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, strip: bool = True) -> str:

@@ -1,17 +1,57 @@
-"""``hutch volume ls``: list volumes."""
+"""``hutch volume ls``: list volumes.
 
-from __future__ import annotations
-
-from typing import Annotated
-
-import typer
+``ls_command`` does the work, for the fast path (cli/fast.py) and typer alike;
+cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.cli import render
-from hutch.cli.state import state_of
 from hutch.cli.volume_render import HEADERS, json_of, ls_row
 
+TYPE_CHECKING = False  # mypy reads this alike
+if TYPE_CHECKING:
+    import typer
 
-def register(volume_app: typer.Typer) -> None:
+    from hutch.cli.state import AppState
+
+
+def ls_command(
+    state: "AppState",
+    *,
+    filters: "list[str] | None",
+    fmt: "str | None",
+    quiet: bool,
+    noheading: bool,
+) -> int:
+    """List volumes."""
+    from hutch.api.errors import InvalidArgument
+    from hutch.api.volumes import VolumeListOptions
+
+    if quiet and fmt:  # podman's refusal, before anything is listed
+        raise InvalidArgument("quiet and format flags cannot be used together")
+    found = state.engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
+    rows = [json_of(v) for v in found]
+    render.print_listing(
+        fmt,
+        json_rows=lambda: rows,
+        names=[v.name for v in found],
+        template_rows=lambda: [ls_row(r) for r in rows],
+        headers=HEADERS,
+        type_name="*entities.VolumeListReport",
+        columns=["DRIVER", "VOLUME NAME"],
+        table_rows=lambda: [[v.driver, v.name] for v in found],
+        quiet=quiet,
+        noheading=noheading,
+    )
+    return 0
+
+
+def register(volume_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.state import state_of
+
     def ls(
         ctx: typer.Context,
         filters: Annotated[
@@ -33,36 +73,9 @@ def register(volume_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List volumes."""
-        from hutch.api.errors import InvalidArgument
-        from hutch.api.volumes import VolumeListOptions
-
-        if quiet and fmt:  # podman's refusal, before anything is listed
-            raise InvalidArgument("quiet and format flags cannot be used together")
-        found = state_of(ctx).engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
-        rows = [json_of(v) for v in found]
-        if render.is_json(fmt):
-            render.print_json(rows, indent=2)  # podman's two spaces
-            return
-        if quiet:
-            print("".join(f"{v.name}\n" for v in found), end="")
-            return
-        if fmt:
-            print(
-                render.render_template(
-                    fmt,
-                    [ls_row(r) for r in rows],
-                    HEADERS,
-                    type_name="*entities.VolumeListReport",
-                    heading=not noheading,
-                    header_words=render.HEADER_WORDS,
-                ),
-                end="",
-            )
-            return
-        out = render.table(["DRIVER", "VOLUME NAME"], [[v.driver, v.name] for v in found])
-        if noheading:
-            out = "".join(out.splitlines(keepends=True)[1:])
-        print(out, end="")
+        raise typer.Exit(
+            ls_command(state_of(ctx), filters=filters, fmt=fmt, quiet=quiet, noheading=noheading)
+        )
 
     volume_app.command("ls")(ls)
     volume_app.command("list", hidden=True)(ls)

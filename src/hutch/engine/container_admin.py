@@ -14,17 +14,16 @@ from hutch.api.containers import (
     RemoveContainerOptions,
     StartOptions,
 )
-from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
-from hutch.engine.context import EngineContext
+from hutch.engine.container_state_query import ContainerLookup
 from hutch.runtime import state as st
 from hutch.util.ids import NAME_RULE, clone_name, valid_name
 
 
-class ContainerAdmin:
-    def __init__(self, ctx: EngineContext) -> None:
-        self._ctx = ctx
+class ContainerAdmin(ContainerLookup):
+    """rename, prune, init, clone (and exists: engine/container_state_query.py)."""
 
     def rename(self, name: str, new_name: str) -> str:
         """Give a container a new name (running or not); returns its id."""
@@ -53,13 +52,6 @@ class ContainerAdmin:
 
             publish_dns(self._ctx)
         return record.id
-
-    def exists(self, name: str) -> bool:
-        try:
-            cs.find(self._ctx, name)
-        except NoSuchObject:
-            return False
-        return True
 
     def prune(self, filters: Sequence[str] = ()) -> list[ActionReport]:
         """Remove every container that is not running (created or exited) and that

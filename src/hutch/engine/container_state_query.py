@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from hutch.api.container_state_report import ContainerStateInspect, InspectHealth, InspectState
+from hutch.api.errors import NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
@@ -84,6 +85,22 @@ class StateInspection:
 
     def inspect_state(self, names: Sequence[str]) -> list[ContainerStateInspect]:
         return [state_inspect(cs.located(self._ctx, cs.find(self._ctx, n))) for n in names]
+
+
+class ContainerLookup:
+    """``exists``: the admin part's (engine/container_admin.py extends it), and answered
+    alone by the engine, as ``inspect_state`` is: ``container exists`` is a script's
+    question before each of its runs, and the admin part's module loads api.containers."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def exists(self, name: str) -> bool:
+        try:
+            cs.find(self._ctx, name)
+        except NoSuchObject:
+            return False
+        return True
 
 
 def state_inspect(container: cs.Located) -> ContainerStateInspect:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
     from hutch.engine.artifacts import ArtifactService
     from hutch.engine.container_list import ContainerList
-    from hutch.engine.container_state_query import StateInspection
+    from hutch.engine.container_state_query import ContainerLookup, StateInspection
     from hutch.engine.exec import ExecVerb
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
@@ -207,6 +207,17 @@ def _state_only(ctx: EngineContext) -> StateInspection:
 STATE_VERBS = frozenset({"inspect_state"})
 
 
+def _lookup_only(ctx: EngineContext) -> ContainerLookup:
+    from hutch.engine.container_state_query import ContainerLookup
+
+    return ContainerLookup(ctx)
+
+
+# ``exists`` the same way (AdminVerbs'): a script's ``container exists NAME`` reads
+# one row of the store.
+LOOKUP_VERBS = frozenset({"exists"})
+
+
 def _exec_only(ctx: EngineContext) -> ExecVerb:
     from hutch.engine.exec import ExecVerb
 
@@ -257,6 +268,8 @@ def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
         return _exec_only
     if verb in STATE_VERBS:
         return _state_only
+    if verb in LOOKUP_VERBS:
+        return _lookup_only
     return None
 
 

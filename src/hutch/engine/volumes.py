@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
 
 from hutch.api.common import PruneReport
-from hutch.api.containers import ActionReport
+from hutch.api.container_actions import ActionReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.volumes import (
     VolumeCreateOptions,
@@ -21,12 +20,19 @@ from hutch.api.volumes import (
     VolumeSummary,
 )
 from hutch.engine import events as engine_events
-from hutch.engine.container_mounts import delete_volume, make_volume
 from hutch.engine.context import EngineContext
 from hutch.store.volumes import VolumeRecord
 from hutch.util.ids import new_id
 from hutch.volumes import image_driver, specs
 from hutch.volumes.filters import VolumeFilters, parse_volume_filters
+
+TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
+# container_mounts (which makes and deletes a volume's directory) is imported where a
+# volume is made or deleted: it loads the container record's and the spec's classes,
+# which volume inspect, ls and exists need none of (issue 16)
 
 # -- the volume verbs ------------------------------------------------------------------
 
@@ -43,6 +49,8 @@ class VolumeService:
         self._remove_containers = remove_containers
 
     def create(self, options: VolumeCreateOptions) -> str:
+        from hutch.engine.container_mounts import make_volume
+
         name = options.name or new_id()
         if not specs.valid_volume_name(name):  # podman's words
             raise InvalidArgument(
@@ -86,6 +94,7 @@ class VolumeService:
 
     def _create_image_volume(self, name: str, options: VolumeCreateOptions) -> str:
         from hutch.engine import image_volumes
+        from hutch.engine.container_mounts import delete_volume
 
         parsed = image_driver.parse_image_volume_options(options.options)
         labels = tuple(_label(item) for item in options.labels)
@@ -139,6 +148,8 @@ class VolumeService:
         return volume.name
 
     def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
+        from hutch.engine.container_mounts import delete_volume
+
         # the CLI's and the client's check, before anything is removed (podman's
         # words for either mistake)
         if bool(names) == options.all:
@@ -171,6 +182,8 @@ class VolumeService:
         return reports
 
     def prune(self, filters: Sequence[str]) -> list[PruneReport]:
+        from hutch.engine.container_mounts import delete_volume
+
         wanted = self._filters(filters)  # bad input fails before anything is removed
         self._ctx.enter_session()
         removed = []

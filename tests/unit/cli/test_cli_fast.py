@@ -191,6 +191,14 @@ TAKEN = [
     ["volume", "inspect", "-a", "-f", "{{.Mountpoint}}"],
     ["volume", "inspect", "v"],
     ["volume", "exists", "v"],
+    ["container", "exists", "c"],
+    ["container", "exists", "--external", "c"],
+    ["volume", "ls"],
+    ["volume", "list", "-q", "--filter", "name=x", "-f", "dangling=true"],
+    ["volume", "ls", "--format", "{{.Name}}", "--noheading"],
+    ["network", "ls"],
+    ["network", "list", "-q", "--no-trunc", "--filter=name=x"],
+    ["network", "ls", "--format", "json", "-n"],
     ["pod", "ps"],
     ["pod", "ps", "-q", "--no-trunc", "--filter", "name=x", "-f", "status=running"],
     ["pod", "ls", "--format", "{{.Name}}", "--ctr-names", "--ctr-ids", "--ctr-status", "--ns"],
@@ -913,6 +921,29 @@ def test_inspect_of_the_state_loads_no_whole_report(fmt: str, tmp_path: Path) ->
     # a key of the whole report takes the whole report's path
     argv = ["container", "inspect", "-f", "{{.State.Status}} {{.Config.Env}}", "nothing"]
     assert "hutch.engine.container_query" in _imported(argv, tmp_path, expect=125)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["container", "exists", "nothing-of-that-name"], 1),
+        (["volume", "inspect", "nothing-of-that-name"], 125),
+        (["volume", "exists", "nothing-of-that-name"], 1),
+        (["volume", "ls", "-q"], 0),
+        (["network", "ls", "-q"], 0),
+    ],
+)
+def test_script_queries_load_neither_typer_nor_the_container_verbs(
+    argv: list[str], expect: int, tmp_path: Path
+) -> None:
+    # issue 16: a script's `container exists` before each run, and the volume queries,
+    # went through typer or loaded api.containers and the container record's classes
+    _imported(argv, tmp_path, expect=expect)
+    modules = _imported(argv, tmp_path, expect=expect)
+    assert _matching(modules, ("typer", "click", "hutch.api.containers")) == []
+    if argv[0] != "network":  # the network engine reads containers' specs
+        unwanted = ("hutch.runtime.spec", "hutch.engine.container_mounts")
+        assert _matching(modules, unwanted) == []
 
 
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/

@@ -15,6 +15,7 @@ from hutch.engine.engine import (
     LIFECYCLE_SLICE,
     LIFECYCLE_VERBS,
     LISTING_VERBS,
+    LOOKUP_VERBS,
     QUERY_SLICE,
     QUERY_VERBS,
     STATE_VERBS,
@@ -58,7 +59,7 @@ def test_a_verb_builds_only_its_part(tmp_path: Path) -> None:
     method = containers.rename
     assert type(method.__self__).__name__ == "ContainerAdmin"
     assert containers.rename is method  # kept for the next call
-    assert containers.exists.__self__ is method.__self__  # one part per slice
+    assert containers.prune.__self__ is method.__self__  # one part per slice
     assert [k for k in vars(containers) if k.endswith("Verbs")] == ["AdminVerbs"]
 
 
@@ -91,6 +92,22 @@ def test_inspect_state_is_the_query_part_s_own_code(tmp_path: Path) -> None:
     for verb in STATE_VERBS:
         assert type(getattr(containers, verb).__self__) is StateInspection
         assert getattr(ContainerQueries, verb) is getattr(StateInspection, verb)
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+
+
+def test_exists_is_the_admin_part_s_own_code(tmp_path: Path) -> None:
+    # issue 16: a script's container exists is answered without the slices; it stays a
+    # verb of AdminVerbs whose method the admin part inherits, not a second copy
+    from hutch.api.containers import AdminVerbs
+    from hutch.engine.container_admin import ContainerAdmin
+    from hutch.engine.container_state_query import ContainerLookup
+
+    assert LOOKUP_VERBS and verbs_of(AdminVerbs) >= LOOKUP_VERBS
+    containers = LocalContainers(_ctx(tmp_path))
+    for verb in LOOKUP_VERBS:
+        assert type(getattr(containers, verb).__self__) is ContainerLookup
+        assert getattr(ContainerAdmin, verb) is getattr(ContainerLookup, verb)
+    assert containers.exists("nothing") is False
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
