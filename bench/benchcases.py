@@ -219,6 +219,23 @@ def start_idle_no_network(bench: Bench, side: str) -> None:
                           "sleep", "infinity"))  # fmt: skip
 
 
+def start_published(bench: Bench, side: str) -> None:
+    """An idle container with a published port (each side its own host port)."""
+    port = "18081" if side == "hutch" else "18082"
+    bench.tools.ok(side, ("run", "-d", "-p", f"127.0.0.1:{port}:80", "--name", "bench-idle",
+                          "{img}", "sleep", "infinity"))  # fmt: skip
+
+
+def start_pod(bench: Bench, side: str) -> None:
+    """A pod with one running member besides its infra, for ``pod ps``."""
+    bench.tools.ok(side, ("pod", "create", "--name", "bench-pod-ps"))
+    bench.tools.ok(side, ("run", "-d", "--pod", "bench-pod-ps", "{img}", "sleep", "infinity"))
+
+
+def remove_pod(bench: Bench, side: str) -> None:
+    bench.tools.quiet(side, ("pod", "rm", "-f", "-t", "0", "bench-pod-ps"))
+
+
 def start_many(bench: Bench, side: str) -> None:
     """100 idle containers (no network), started 8 at a time."""
 
@@ -569,6 +586,14 @@ CASES: tuple[Case, ...] = (
     Case("inspect", "lifecycle", seconds("inspect -f {{.State.Status}} CTR", R),
          timed("inspect", "-f", "{{.State.Status}}", "bench-idle"),
          setup=start_idle_no_network, teardown=remove_container("bench-idle")),
+    # the other queries scripts and monitoring loops run on a container or a pod
+    Case("port", "lifecycle", seconds("port CTR (one published port)", R),
+         timed("port", "bench-idle"),
+         setup=start_published, teardown=remove_container("bench-idle")),
+    Case("top", "lifecycle", seconds("top CTR", R), timed("top", "bench-idle"),
+         setup=start_idle_no_network, teardown=remove_container("bench-idle")),
+    Case("pod-ps", "lifecycle", seconds("pod ps (1 pod, 2 containers)", R),
+         timed("pod", "ps"), setup=start_pod, teardown=remove_pod),
     Case("pod", "lifecycle", seconds("pod create + 2 run -d + pod rm -f", R),
          pod_cycle, max_runs=5, max_warmup=1),
     Case("ps100", "lifecycle", seconds(f"ps ({MANY_CONTAINERS} running)", R07), timed("ps"),

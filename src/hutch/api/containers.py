@@ -57,6 +57,16 @@ from hutch.api.container_logs import LogLine as LogLine
 from hutch.api.container_logs import LogsOptions as LogsOptions
 from hutch.api.container_state_report import ContainerStateInspect as ContainerStateInspect
 
+# re-exported: port's, top's and stats' classes live apart so that those queries load
+# none of the rest
+from hutch.api.container_usage import PortOptions as PortOptions
+from hutch.api.container_usage import PortReport as PortReport
+from hutch.api.container_usage import PublishedPort as PublishedPort
+from hutch.api.container_usage import StatsOptions as StatsOptions
+from hutch.api.container_usage import StatsReport as StatsReport
+from hutch.api.container_usage import TopReport as TopReport
+from hutch.api.container_usage import cpu_percent as cpu_percent
+
 
 @dataclass(frozen=True)
 class CloneOptions:
@@ -79,16 +89,6 @@ class PauseOptions:
     all: bool = False
     latest: bool = False
     filters: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StatsOptions:
-    all: bool = False  # with no names: every running container
-
-
-@dataclass(frozen=True)
-class PortOptions:
-    all: bool = False  # every container with published ports
 
 
 @dataclass(frozen=True)
@@ -154,14 +154,6 @@ class ContainerListing:
     mounts: tuple[InspectMount, ...] = ()
 
 
-@dataclass(frozen=True)
-class TopReport:
-    """ps-style output: one header per descriptor, one row per process."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
 def without_ps_options(args: Sequence[str]) -> tuple[str, ...]:
     """The words of Docker's ``ps_args`` (``-ef``, ``aux``, ``-eo user,pid``) without its
     ps(1) options: the API and ``pod top`` take them as descriptors."""
@@ -188,61 +180,6 @@ class CommitReport:
     id: str
     names: tuple[str, ...]
     layers: tuple[str, ...] = ()  # the image's diff ids (podman's "Copying blob" lines)
-
-
-@dataclass(frozen=True)
-class StatsReport:
-    id: str
-    name: str
-    cpu_usec: int  # cpu.stat usage_usec
-    sampled_at: float  # time.time() of the sample
-    started_at: float
-    cpus: int  # CPUs the percentage is relative to (as podman: 100% is one CPU)
-    mem_usage: int
-    mem_limit: int  # memory.max, or the host's memory when unlimited
-    pids: int
-    net_input: int
-    net_output: int
-    block_input: int
-    block_output: int
-    throttled_usec: int = 0
-    nr_throttled: int = 0
-    oom_kills: int = 0
-    cpu_system_usec: int = 0  # cpu.stat system_usec
-
-    @property
-    def mem_percent(self) -> float:
-        return 100.0 * self.mem_usage / self.mem_limit if self.mem_limit > 0 else 0.0
-
-
-def cpu_percent(current: StatsReport, previous: StatsReport | None = None) -> float:
-    """CPU use between two samples, or since the start without a previous one (100 = one CPU)."""
-    if previous is not None and previous.id == current.id:
-        used = current.cpu_usec - previous.cpu_usec
-        elapsed = current.sampled_at - previous.sampled_at
-    else:
-        used = current.cpu_usec
-        elapsed = current.sampled_at - current.started_at
-    if elapsed <= 0:
-        return 0.0
-    return 100.0 * used / 1e6 / elapsed
-
-
-@dataclass(frozen=True)
-class PublishedPort:
-    host_ip: str
-    host_port: int
-    container_port: int
-    protocol: str
-
-
-@dataclass(frozen=True)
-class PortReport:
-    """The published ports of one container (``hutch port``)."""
-
-    id: str
-    name: str
-    ports: tuple[PublishedPort, ...]
 
 
 class LifecycleVerbs(Protocol):

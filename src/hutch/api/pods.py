@@ -23,6 +23,11 @@ from hutch.api.containers import (
     StatsReport,
     TopReport,
 )
+
+# re-exported: pod ps's classes live apart so that listing pods loads none of the rest
+from hutch.api.pod_list import ListPodsOptions as ListPodsOptions
+from hutch.api.pod_list import PodMember as PodMember
+from hutch.api.pod_list import PodSummary as PodSummary
 from hutch.api.podman_json import inline, key
 
 # podman's default --share, Kubernetes' pod namespaces
@@ -123,12 +128,6 @@ class PodSelectOptions:
 
 
 @dataclass(frozen=True)
-class ListPodsOptions:
-    filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ctr-names, ...
-    sort: str = "created"  # created (newest first), id, name, number, status
-
-
-@dataclass(frozen=True)
 class PodLogsOptions:
     name: str
     container: str | None = None  # -c: only this member
@@ -166,29 +165,6 @@ class PodStatsReport:
     pod_id: str
     pod_name: str
     stats: StatsReport
-
-
-@dataclass(frozen=True)
-class PodMember:
-    """One container of a pod (the infra included)."""
-
-    id: str = field(metadata=key("Id"))
-    name: str = field(metadata=key("Name"))
-    state: str = field(metadata=key("State"))  # created, running, exited, paused
-
-
-@dataclass(frozen=True)
-class PodSummary:
-    """One row of ``pod ps``."""
-
-    id: str
-    name: str
-    status: str  # Created, Running, Degraded, Paused, Exited, Stopped
-    created: float
-    infra_id: str
-    labels: tuple[tuple[str, str], ...]
-    members: tuple[PodMember, ...]
-    networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

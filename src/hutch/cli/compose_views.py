@@ -40,7 +40,7 @@ def port_command(
     index: int,
 ) -> None:
     """``hutch compose [GROUP] port SERVICE PORT``: where the port is published."""
-    from hutch.api.containers import PortOptions
+    from hutch.api.container_usage import PortOptions
 
     found = _containers(state, group, (service,), True)
     match = [c.name for c in found if c.number == index]

@@ -288,6 +288,11 @@ def _store(
         if not (digits.isascii() and digits.isdigit()):
             return False  # click's message for it (a sign on a uint too) is typer's to print
         values[key] = int(value)
+    elif kind == "float":
+        try:  # click's FloatParamType is float() itself: the same words, the same values
+            values[key] = float(value)
+        except ValueError:
+            return False  # click's message is typer's to print
     else:
         values[key] = value
     return True

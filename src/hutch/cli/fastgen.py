@@ -64,6 +64,12 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "volume list": ("volume_ls", "ls_command"),
     "network ls": ("network_ls", "ls_command"),
     "network list": ("network_ls", "ls_command"),
+    "port": ("port", "port_command"),
+    "container port": ("port", "port_command"),
+    "top": ("top", "top_command"),
+    "container top": ("top", "top_command"),
+    "stats": ("stats", "stats_command"),
+    "container stats": ("stats", "stats_command"),
     "pod ps": ("pod_ls", "ps_command"),
     "pod ls": ("pod_ls", "ps_command"),
     "import": ("import_", "import_command"),
@@ -86,7 +92,7 @@ OUTPUT = "src/hutch/cli/fastspec.py"
 HELP_COLUMNS = 80
 
 # The click parameter types the fast path converts itself, by class name.
-_KINDS = {"StringParamType": "str", "IntParamType": "int"}
+_KINDS = {"StringParamType": "str", "IntParamType": "int", "FloatParamType": "float"}
 
 
 def top_help() -> str:
@@ -127,7 +133,7 @@ def verb_command(verb: str) -> Command:
 
 
 def _kind(param: Any) -> str | None:
-    """The fast path's kind of a parameter's type: str, int, uint (click's IntRange
+    """The fast path's kind of a parameter's type: str, int, float, uint (click's IntRange
     from 0 with no top: pflag's unsigned flags), else None."""
     name = type(param.type).__name__
     if name == "IntRange":

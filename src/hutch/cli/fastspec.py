@@ -237,6 +237,42 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (),
         'interspersed': True,
     }),
+    'port': ('port', 'port_command', {
+        'options': {'--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'args': None, 'all_': False, 'latest': False},
+        'arguments': (('args', -1, False, 'str'),),
+        'interspersed': True,
+    }),
+    'container port': ('port', 'port_command', {
+        'options': {'--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'args': None, 'all_': False, 'latest': False},
+        'arguments': (('args', -1, False, 'str'),),
+        'interspersed': True,
+    }),
+    'top': ('top', 'top_command', {
+        'options': {'--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'container': None, 'descriptors': None, 'latest': False},
+        'arguments': (('container', 1, False, 'str'), ('descriptors', -1, False, 'str')),
+        'interspersed': False,
+    }),
+    'container top': ('top', 'top_command', {
+        'options': {'--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'container': None, 'descriptors': None, 'latest': False},
+        'arguments': (('container', 1, False, 'str'), ('descriptors', -1, False, 'str')),
+        'interspersed': False,
+    }),
+    'stats': ('stats', 'stats_command', {
+        'options': {'--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--no-stream': ('no_stream', 'flag', (True, '')), '--format': ('format_', 'str', None), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--interval': ('interval', 'float', None), '-i': ('interval', 'float', None), '--no-reset': ('no_reset', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'names': None, 'all_': False, 'no_stream': False, 'format_': None, 'no_trunc': False, 'interval': 5.0, 'no_reset': False, 'latest': False},
+        'arguments': (('names', -1, False, 'str'),),
+        'interspersed': True,
+    }),
+    'container stats': ('stats', 'stats_command', {
+        'options': {'--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--no-stream': ('no_stream', 'flag', (True, '')), '--format': ('format_', 'str', None), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--interval': ('interval', 'float', None), '-i': ('interval', 'float', None), '--no-reset': ('no_reset', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'names': None, 'all_': False, 'no_stream': False, 'format_': None, 'no_trunc': False, 'interval': 5.0, 'no_reset': False, 'latest': False},
+        'arguments': (('names', -1, False, 'str'),),
+        'interspersed': True,
+    }),
     'pod ps': ('pod_ls', 'ps_command', {
         'options': {'--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--format': ('fmt', 'str', None), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--ctr-names': ('ctr_names', 'flag', (True, '')), '--ctr-ids': ('ctr_ids', 'flag', (True, '')), '--ctr-status': ('ctr_status', 'flag', (True, '')), '--sort': ('sort', 'str', None), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, '')), '--ns': ('ns', 'flag', (True, ''))},
         'defaults': {'filters': None, 'fmt': None, 'quiet': False, 'noheading': False, 'no_trunc': False, 'ctr_names': False, 'ctr_ids': False, 'ctr_status': False, 'sort': 'created', 'latest': False, 'ns': False},

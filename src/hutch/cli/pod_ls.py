@@ -31,7 +31,7 @@ def ps_command(
 ) -> int:
     """List pods."""
     from hutch.api.errors import InvalidArgument
-    from hutch.api.pods import ListPodsOptions
+    from hutch.api.pod_list import ListPodsOptions
 
     if quiet and fmt:  # podman's refusal (its words differ from volume ls's)
         raise InvalidArgument("quiet and format cannot be used together")

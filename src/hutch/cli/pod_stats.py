@@ -12,7 +12,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.containers import StatsReport
+    from hutch.api.container_usage import StatsReport
     from hutch.api.pods import PodStatsReport
 
 HEADERS = {"Pod": "POD", "CID": "CID", "Name": "NAME"}

@@ -67,7 +67,7 @@ def one(state: "AppState", name: str | None, latest: bool, *, both: str, neither
 
 def latest_pod(state: "AppState") -> str:
     """The id of the pod created last (podman's words when there is none)."""
-    from hutch.api.pods import ListPodsOptions
+    from hutch.api.pod_list import ListPodsOptions
 
     pods = state.engine().pods.ls(ListPodsOptions(sort="created"))
     if not pods:

@@ -1,17 +1,18 @@
-"""``hutch port``: the published ports of containers (podman's output format)."""
+"""``hutch port``: the published ports of containers (podman's output format).
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+``port_command`` does the work, for the fast path (cli/fast.py) and typer alike;
+cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+from hutch.cli import target_rules
 
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads this alike
 if TYPE_CHECKING:
-    from hutch.api.containers import PortReport
+    import typer
+
+    from hutch.api.container_usage import PortReport
+    from hutch.cli.state import AppState
 
 
 def _wanted(text: str) -> tuple[int, str]:
@@ -28,7 +29,7 @@ def _wanted(text: str) -> tuple[int, str]:
     return int(port), fields[1] if len(fields) == 2 else "tcp"
 
 
-def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
+def lines_of(report: "PortReport", wanted: "str | None", prefix: str) -> "list[str]":
     """``80/tcp -> 0.0.0.0:8080`` lines, or the ``0.0.0.0:8080`` of one private port."""
     out = []
     want = _wanted(wanted) if wanted else None
@@ -45,7 +46,46 @@ def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
     return out
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def port_command(state: "AppState", *, args: "list[str] | None", all_: bool, latest: bool) -> int:
+    """List the port mappings of a container, or look up one private port."""
+    from hutch.api.container_usage import PortOptions
+
+    args = list(args or ())
+    if latest:  # podman port -l [PRIVATE_PORT]: the container created last
+        if all_:
+            raise InvalidArgument("--all and --latest cannot be used together")
+        if len(args) > 1:
+            raise InvalidArgument("--latest takes at most a PRIVATE_PORT, no container")
+        args = [target_rules.latest_id(state), *args]
+    if all_:
+        if args:  # podman's words: --all takes neither a container nor a port
+            raise InvalidArgument("no arguments are needed with --all")
+        wanted = None
+        reports = state.engine().containers.port((), PortOptions(all=True))
+    else:
+        if not args:  # podman's words for each
+            raise InvalidArgument("you must supply a running container name or id")
+        if len(args) > 2:
+            raise InvalidArgument("`port` accepts at most 2 arguments")
+        wanted = args[1] if len(args) == 2 else None
+        if wanted:  # a bad port is refused before the container is looked up
+            _wanted(wanted)
+        reports = state.engine().containers.port(args[:1], PortOptions())
+    for report in reports:
+        prefix = f"{report.id[:12]}\t" if all_ else ""
+        for line in lines_of(report, wanted, prefix):
+            print(line)
+    return 0
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def port(
         ctx: typer.Context,
         args: Annotated[
@@ -57,33 +97,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         latest: t.Latest = False,
     ) -> None:
         """List the port mappings of a container, or look up one private port."""
-        from hutch.api.containers import PortOptions
-
-        args = list(args or ())
-        if latest:  # podman port -l [PRIVATE_PORT]: the container created last
-            if all_:
-                raise InvalidArgument("--all and --latest cannot be used together")
-            if len(args) > 1:
-                raise InvalidArgument("--latest takes at most a PRIVATE_PORT, no container")
-            args = [t.latest_id(ctx), *args]
-        if all_:
-            if args:  # podman's words: --all takes neither a container nor a port
-                raise InvalidArgument("no arguments are needed with --all")
-            wanted = None
-            reports = state_of(ctx).engine().containers.port((), PortOptions(all=True))
-        else:
-            if not args:  # podman's words for each
-                raise InvalidArgument("you must supply a running container name or id")
-            if len(args) > 2:
-                raise InvalidArgument("`port` accepts at most 2 arguments")
-            wanted = args[1] if len(args) == 2 else None
-            if wanted:  # a bad port is refused before the container is looked up
-                _wanted(wanted)
-            reports = state_of(ctx).engine().containers.port(args[:1], PortOptions())
-        for report in reports:
-            prefix = f"{report.id[:12]}\t" if all_ else ""
-            for line in lines_of(report, wanted, prefix):
-                print(line)
+        raise typer.Exit(port_command(state_of(ctx), args=args, all_=all_, latest=latest))
 
     app.command("port")(port)
     container_app.command("port")(port)

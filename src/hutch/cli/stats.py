@@ -1,21 +1,25 @@
-"""``hutch stats``: live resource use of containers, from their cgroups."""
+"""``hutch stats``: live resource use of containers, from their cgroups.
 
-from __future__ import annotations
+``stats_command`` does the work, for the fast path (cli/fast.py) and typer alike;
+cli/stop.py says how such a module imports without typer.
+"""
 
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import render
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+from hutch.cli import render, target_rules
+from hutch.util import gcpause
 
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads this alike
 if TYPE_CHECKING:
-    from hutch.api.containers import StatsReport
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    import typer
+
+    from hutch.api.container_usage import StatsReport
+    from hutch.cli.state import AppState
 
 HEADERS = ("ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET IO", "BLOCK IO", "PIDS")
 TEMPLATE_HEADERS = {
@@ -30,9 +34,9 @@ TEMPLATE_HEADERS = {
 }
 
 
-def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> dict[str, Any]:
+def row(report: "StatsReport", previous: "StatsReport | None", no_trunc: bool) -> "dict[str, Any]":
     """The template fields of one sample (podman's names, plus raw numbers)."""
-    from hutch.api.containers import cpu_percent
+    from hutch.api.container_usage import cpu_percent
     from hutch.util.humantime import go_duration
 
     cpu = cpu_percent(report, previous)
@@ -89,7 +93,7 @@ def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> di
     return row
 
 
-def render_rows(rows: Sequence[Mapping[str, Any]], template: str | None) -> str:
+def render_rows(rows: "Sequence[Mapping[str, Any]]", template: "str | None") -> str:
     if template == "json":
         import json
 
@@ -102,7 +106,52 @@ def render_rows(rows: Sequence[Mapping[str, Any]], template: str | None) -> str:
     return render.table(HEADERS, [[str(r[k]) for k in keys] for r in rows])
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def stats_command(
+    state: "AppState",
+    *,
+    names: "list[str] | None",
+    all_: bool,
+    no_stream: bool,
+    format_: "str | None",
+    no_trunc: bool,
+    interval: float,
+    no_reset: bool,
+    latest: bool,
+) -> int:
+    """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
+    from hutch.api.container_usage import StatsOptions
+
+    if sum((all_, latest, bool(names))) > 1:  # podman's words, before the interval's
+        raise InvalidArgument("--all, --latest and containers cannot be used together")
+    if latest:
+        names = [target_rules.latest_id(state)]
+    if interval <= 0:  # podman's words; a fraction of a second is hutch's extension
+        raise InvalidArgument("invalid interval, must be a positive number greater zero")
+    engine = state.engine()
+    previous: dict[str, StatsReport] = {}
+    while True:
+        reports = engine.containers.stats(names or [], StatsOptions(all_))
+        rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
+        if not (no_stream or no_reset):
+            render.redraw()
+        sys.stdout.write(render_rows(rows, format_))
+        sys.stdout.flush()
+        if no_stream:
+            return 0
+        # the fast path holds the collector off while a verb starts: a stream goes on
+        gcpause.resume(freeze=True)
+        previous = {r.id: r for r in reports}
+        time.sleep(max(interval, 0.1))
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def stats(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Containers.")] = None,
@@ -131,27 +180,19 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         latest: t.Latest = False,
     ) -> None:
         """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
-        from hutch.api.containers import StatsOptions
-
-        if sum((all_, latest, bool(names))) > 1:  # podman's words, before the interval's
-            raise InvalidArgument("--all, --latest and containers cannot be used together")
-        if latest:
-            names = [t.latest_id(ctx)]
-        if interval <= 0:  # podman's words; a fraction of a second is hutch's extension
-            raise InvalidArgument("invalid interval, must be a positive number greater zero")
-        engine = state_of(ctx).engine()
-        previous: dict[str, StatsReport] = {}
-        while True:
-            reports = engine.containers.stats(names or [], StatsOptions(all_))
-            rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
-            if not (no_stream or no_reset):
-                render.redraw()
-            sys.stdout.write(render_rows(rows, format_))
-            sys.stdout.flush()
-            if no_stream:
-                return
-            previous = {r.id: r for r in reports}
-            time.sleep(max(interval, 0.1))
+        raise typer.Exit(
+            stats_command(
+                state_of(ctx),
+                names=names,
+                all_=all_,
+                no_stream=no_stream,
+                format_=format_,
+                no_trunc=no_trunc,
+                interval=interval,
+                no_reset=no_reset,
+                latest=latest,
+            )
+        )
 
     app.command("stats")(stats)
     container_app.command("stats")(stats)

@@ -1,23 +1,57 @@
-"""``hutch top``: the processes of a container."""
+"""``hutch top``: the processes of a container.
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+``top_command`` does the work, for the fast path (cli/fast.py) and typer alike;
+cli/stop.py says how such a module imports without typer.
+"""
 
 from hutch.api.errors import HutchError, NoSuchObject, UnknownDescriptor
-from hutch.cli import render
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+from hutch.cli import render, target_rules
 
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads this alike
 if TYPE_CHECKING:
-    from hutch.api.engine import Engine
+    import typer
 
+    from hutch.api.engine import Engine
+    from hutch.cli.state import AppState
+
+# podman's: the words after the container are ps(1)'s, options among them
 TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def top_command(
+    state: "AppState",
+    *,
+    container: "str | None",
+    descriptors: "list[str] | None",
+    latest: bool,
+) -> int:
+    """Show the running processes of a container."""
+    name, wanted = target_rules.shifted(state, container, descriptors, latest)
+    if name is None:
+        name = target_rules.one(
+            state, None, False, "top", "you must provide the name or id of a running container"
+        )
+    engine = state.engine()
+    try:
+        report = engine.containers.top(name, wanted)
+    except NoSuchObject as e:  # podman's words before the lookup's
+        raise NoSuchObject(f"unable to look up requested container: {e}") from None
+    except UnknownDescriptor:
+        # ps(1)'s own options or descriptors: podman runs ps in the container
+        # with the words as given and prints what it prints.
+        return _ps_in_container(engine, name, wanted)
+    print(render.table(list(report.headers), [list(r) for r in report.rows], strip=False), end="")
+    return 0
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def top(
         ctx: typer.Context,
         container: Annotated[str | None, typer.Argument(help="Container.")] = None,
@@ -28,29 +62,15 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         latest: t.Latest = False,
     ) -> None:
         """Show the running processes of a container."""
-        name, wanted = t.shifted(ctx, container, descriptors, latest)
-        if name is None:
-            name = t.one(
-                ctx, None, False, "top", "you must provide the name or id of a running container"
-            )
-        engine = state_of(ctx).engine()
-        try:
-            report = engine.containers.top(name, wanted)
-        except NoSuchObject as e:  # podman's words before the lookup's
-            raise NoSuchObject(f"unable to look up requested container: {e}") from None
-        except UnknownDescriptor:
-            # ps(1)'s own options or descriptors: podman runs ps in the container
-            # with the words as given and prints what it prints.
-            raise typer.Exit(_ps_in_container(engine, name, wanted)) from None
-        print(
-            render.table(list(report.headers), [list(r) for r in report.rows], strip=False), end=""
+        raise typer.Exit(
+            top_command(state_of(ctx), container=container, descriptors=descriptors, latest=latest)
         )
 
     app.command("top", context_settings=TOP_CONTEXT)(top)
     container_app.command("top", context_settings=TOP_CONTEXT)(top)
 
 
-def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
+def _ps_in_container(engine: "Engine", name: str, words: "list[str]") -> int:
     import os
     import sys
     import tempfile
@@ -78,7 +98,7 @@ def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
     return report.exit_code or 0
 
 
-def without_pid(text: str, pid: int | None, command: str = "") -> str:
+def without_pid(text: str, pid: "int | None", command: str = "") -> str:
     """ps(1)'s output without the row of the ps hutch ran: podman runs ps from outside
     the container's processes, so its output has no line of its own. The row is the
     one of PID under the header's PID column; where its pid is unknown, the one that

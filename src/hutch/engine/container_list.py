@@ -206,7 +206,7 @@ class ContainerList:
 def _live(state: st.RuntimeState, restarting_runs: bool) -> bool:
     """Whether ``ps`` without ``--all`` shows a container in ``state`` (``restarting_runs``:
     one in its restart back-off counts as running, as Docker's)."""
-    if state.status in (st.RUNNING, st.PAUSED, st.STOPPING):
+    if state.status in st.LIVE:
         return True
     return restarting_runs and state.status == st.EXITED and state.restarting
 

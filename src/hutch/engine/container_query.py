@@ -30,6 +30,7 @@ from hutch.engine.container_filters import tree_size
 from hutch.engine.container_list import ContainerList, cmd_part, entrypoint_of
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.container_state_query import StateInspection, iso, state_report
+from hutch.engine.container_usage import PortQuery
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
@@ -41,8 +42,6 @@ TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-    # port's (api.containers loads typing and some forty classes inspect needs none of)
-    from hutch.api.containers import PortOptions, PortReport
     from hutch.runtime.spec import Spec
     from hutch.runtime.spec_security import Ulimit
 
@@ -93,9 +92,9 @@ def _spec_ulimits(items: Sequence[Ulimit]) -> tuple[InspectUlimit, ...]:
     return tuple(InspectUlimit(f"RLIMIT_{u.name.upper()}", u.soft, u.hard) for u in items)
 
 
-class ContainerQueries(ContainerList, StateInspection):
+class ContainerQueries(ContainerList, StateInspection, PortQuery):
     """The query verbs: ps's (ls, listing: engine/container_list.py), inspect (and
-    inspect_state: engine/container_state_query.py), port, logs."""
+    inspect_state: engine/container_state_query.py), port (engine/container_usage.py), logs."""
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None
@@ -133,11 +132,6 @@ class ContainerQueries(ContainerList, StateInspection):
         infra = pod.infra_id == container.record.id
         needs = (pod.infra_id,) if pod.infra_id and not infra else ()
         return replace(report, pod=pod.id, is_infra=infra, dependencies=needs + requires)
-
-    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
-        from hutch.engine.netquery import container_ports
-
-        return container_ports(self._ctx, names, options.all)
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
         window = (_time("--since", options.since), _time("--until", options.until))

@@ -65,7 +65,7 @@ class Container(Located):
 
     @property
     def running(self) -> bool:
-        return self.state.status in (st.RUNNING, st.PAUSED, st.STOPPING)
+        return self.state.status in st.LIVE
 
 
 def initialized(found: Located) -> bool:

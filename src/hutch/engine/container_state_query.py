@@ -18,9 +18,6 @@ from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
 
-# the states with a live init: its pid and its cgroup are shown
-LIVE = (st.RUNNING, st.PAUSED, st.STOPPING)
-
 
 def iso(ts: float) -> str:
     """A Unix time as podman's inspect shows it (Go's zero time for none)."""
@@ -59,7 +56,7 @@ def state_report(container: cs.Located) -> InspectState:
         restarting=status == st.EXITED and state.restarting,
         oom_killed=state.oom_killed,
         dead=False,
-        pid=state.pid if status in LIVE else 0,
+        pid=state.pid if status in st.LIVE else 0,
         conmon_pid=state.monitor_pid if status != st.EXITED else 0,
         exit_code=state.exit_code,
         error=state.error,
@@ -72,7 +69,7 @@ def state_report(container: cs.Located) -> InspectState:
         ),
         pause_method=state.pause_method,
         stopped_by_user=state.stopped_by_user,
-        cgroup_path=cgroup_path(state.pid) if status in LIVE else "",
+        cgroup_path=cgroup_path(state.pid) if status in st.LIVE else "",
     )
 
 

@@ -9,6 +9,7 @@ from the part of its slice.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 
@@ -28,10 +29,8 @@ if TYPE_CHECKING:
         QueryVerbs,
         ResourceVerbs,
     )
+    from hutch.api.pods import Pods
     from hutch.engine.artifacts import ArtifactService
-    from hutch.engine.container_list import ContainerList
-    from hutch.engine.container_state_query import ContainerLookup, StateInspection
-    from hutch.engine.exec import ExecVerb
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
     from hutch.engine.pods import PodService
@@ -111,11 +110,8 @@ class LocalEngine:
         return LocalContainers(self._ctx)
 
     @cached_property
-    def pods(self) -> PodService:
-        from hutch.engine.containers import ContainerService
-        from hutch.engine.pods import PodService
-
-        return PodService(self._ctx, ContainerService(self._ctx), self.containers)
+    def pods(self) -> Pods:
+        return LocalPods(self._ctx, self.containers)
 
     @cached_property
     def images(self) -> ImageService:
@@ -183,51 +179,30 @@ def _queries(ctx: EngineContext) -> QueryVerbs:
     return ContainerQueries(ctx)
 
 
-def _listing(ctx: EngineContext) -> ContainerList:
-    from hutch.engine.container_list import ContainerList
-
-    return ContainerList(ctx)
-
-
-# Verbs of QueryVerbs answered by the listing part alone (ContainerQueries extends
-# it), without loading the slices: parts() imports api.containers, whose sixty
-# classes (with api.container_config's) were about 11 ms of ``hutch ps``'s start.
-LISTING_VERBS = frozenset({"ls"})
-
-
-def _state_only(ctx: EngineContext) -> StateInspection:
-    from hutch.engine.container_state_query import StateInspection
-
-    return StateInspection(ctx)
-
-
-# ``inspect_state`` the same way: ``inspect -f '{{.State.Status}}'`` reads a record and
-# a state file; the query part's module loads the spec, network, image and volume
-# code of the whole report (a third of inspect's start).
-STATE_VERBS = frozenset({"inspect_state"})
-
-
-def _lookup_only(ctx: EngineContext) -> ContainerLookup:
-    from hutch.engine.container_state_query import ContainerLookup
-
-    return ContainerLookup(ctx)
-
-
-# ``exists`` the same way (AdminVerbs'): a script's ``container exists NAME`` reads
-# one row of the store.
-LOOKUP_VERBS = frozenset({"exists"})
-
-
-def _exec_only(ctx: EngineContext) -> ExecVerb:
-    from hutch.engine.exec import ExecVerb
-
-    return ExecVerb(ctx)
-
-
-# ``exec`` the same way (issue 16): the process part (engine/lifecycle.py) inherits
-# its exec from ExecVerb; the slices, that part's attach, top and pause code, and
-# api.containers' classes were a third of ``hutch exec``'s start.
-EXEC_VERBS = frozenset({"exec"})
+# The light parts: verbs of a slice answered by a class of their own, which the slice's
+# part inherits (the verb is written once), built alone: neither parts() (which imports
+# api.containers, whose sixty classes were about 11 ms of ``hutch ps``'s start) nor the
+# part's module (the code of the slice's other verbs) is loaded for them (issue 16).
+# verb -> (module in hutch.engine, class).
+LIGHT_PARTS: dict[str, tuple[str, str]] = {
+    # ps (QueryVerbs'): the query part extends the listing part
+    "ls": ("container_list", "ContainerList"),
+    # inspect -f '{{.State.Status}}' (QueryVerbs') reads a record and a state file; the
+    # query part's module loads the whole report's spec, network, image and volume code
+    # (a third of inspect's start)
+    "inspect_state": ("container_state_query", "StateInspection"),
+    # container exists (AdminVerbs'): a script's question before each run, one row
+    "exists": ("container_state_query", "ContainerLookup"),
+    # exec (ProcessVerbs'; the process part hands its exec to ExecVerb): the slices,
+    # that part's attach, top and pause code were a third of ``hutch exec``'s start
+    "exec": ("exec", "ExecVerb"),
+    # port (QueryVerbs'), top (ProcessVerbs') and stats (ResourceVerbs'): the whole
+    # inspect report's code, attach's and update's, and api.containers were 20 to 25 ms
+    # of each of these scripts' queries (two thirds of podman's whole command)
+    "port": ("container_usage", "PortQuery"),
+    "top": ("container_usage", "TopVerb"),
+    "stats": ("container_usage", "StatsQuery"),
+}
 
 
 # The lifecycle slice's verbs (a unit test checks them against ``LifecycleVerbs``):
@@ -252,25 +227,24 @@ LIFECYCLE_VERBS = frozenset(
 )
 LIFECYCLE_SLICE = "LifecycleVerbs"
 
-# The query slice's verbs but ``ls`` (the listing part's, above), the same way: the
-# query part is built without parts(), so that ``inspect`` and ``logs`` load none of
-# api.containers (its forty classes, the verbs' protocols and ``typing``: a fifth of
-# ``hutch inspect``'s start, issue 16); inspect's report is in api/container_inspect.py.
-QUERY_VERBS = frozenset({"listing", "inspect", "logs", "port"})
+# The query slice's verbs but the light ones (``ls``, ``inspect_state``, ``port``:
+# above), the same way: the query part is built without parts(), so that ``inspect``
+# and ``logs`` load none of api.containers (its forty classes, the verbs' protocols
+# and ``typing``: a fifth of ``hutch inspect``'s start, issue 16); inspect's report is
+# in api/container_inspect.py.
+QUERY_VERBS = frozenset({"listing", "inspect", "logs"})
 QUERY_SLICE = "QueryVerbs"
 
 
 def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
-    """What answers ``verb`` without the slices, if anything does."""
-    if verb in LISTING_VERBS:
-        return _listing
-    if verb in EXEC_VERBS:
-        return _exec_only
-    if verb in STATE_VERBS:
-        return _state_only
-    if verb in LOOKUP_VERBS:
-        return _lookup_only
-    return None
+    """What answers ``verb`` without the slices, if anything does (``LIGHT_PARTS``)."""
+    found = LIGHT_PARTS.get(verb)
+    if found is None:
+        return None
+    module = f"hutch.engine.{found[0]}"
+    __import__(module)
+    part: Callable[[EngineContext], object] = getattr(sys.modules[module], found[1])
+    return part
 
 
 def _processes(ctx: EngineContext) -> ProcessVerbs:
@@ -325,6 +299,40 @@ def verbs_of(slice_: type[Any]) -> frozenset[str]:
 def slice_of_verb() -> dict[str, tuple[type[Any], Callable[[EngineContext], object]]]:
     """Each verb's slice and what builds its part."""
     return {verb: (slice_, load) for slice_, load in parts().items() for verb in verbs_of(slice_)}
+
+
+# The pod verbs the listing part answers alone (engine/pod_list.py, which the pod part
+# extends): ``pod ps`` and ``pod exists`` load neither the pod part's module nor the
+# container service it is built with (issue 16).
+POD_LIST_VERBS = frozenset({"ls", "exists"})
+
+
+class LocalPods:
+    """``engine.pods`` (``hutch.api.pods.Pods``): ``POD_LIST_VERBS`` from the listing
+    part, every other verb from the pod part (built at the first, once per command)."""
+
+    def __init__(self, ctx: EngineContext, containers: Containers) -> None:
+        self._ctx = ctx
+        self._containers = containers
+
+    def __getattr__(self, verb: str) -> Any:
+        if verb.startswith("_"):
+            raise AttributeError(verb)
+        if verb in POD_LIST_VERBS:
+            from hutch.engine.pod_list import PodList
+
+            method = getattr(PodList(self._ctx), verb)
+        else:
+            method = getattr(self._service, verb)
+        setattr(self, verb, method)  # later calls find it directly
+        return method
+
+    @cached_property
+    def _service(self) -> PodService:
+        from hutch.engine.containers import ContainerService
+        from hutch.engine.pods import PodService
+
+        return PodService(self._ctx, ContainerService(self._ctx), self._containers)
 
 
 class LocalContainers:

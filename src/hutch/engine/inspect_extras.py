@@ -235,7 +235,7 @@ def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDri
     data = {"UpperDir": os.fspath(dirs.upper), "WorkDir": os.fspath(dirs.work)}
     # podman names the merged dir only while the container's root is mounted there:
     # for hutch's containers, while they run
-    if container.state.status in (st.RUNNING, st.PAUSED, st.STOPPING):
+    if container.state.status in st.LIVE:
         data = {"MergedDir": os.fspath(dirs.merged), **data}
     if lower:
         data = {"LowerDir": ":".join(lower), **data}

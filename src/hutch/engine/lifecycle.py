@@ -22,17 +22,16 @@ from hutch.api.containers import (
     AttachOptions,
     HealthReport,
     PauseOptions,
-    TopReport,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
+from hutch.engine.container_usage import TopVerb
 from hutch.engine.context import EngineContext
 from hutch.engine.run_flags import detach_keys
 from hutch.runtime import attachproto as ap
 from hutch.runtime import control
 from hutch.runtime import state as st
-from hutch.runtime.ids import map_to_host
 from hutch.runtime.relay import Detached, relay
 
 FORWARDED_SIGNALS = (
@@ -50,8 +49,9 @@ FORWARDED_SIGNALS = (
 # module at all (detach_keys is in engine/run_flags.py).
 
 
-class LifecycleService:
-    """The process verbs; exec is ExecVerb's (``hutch exec`` loads only that)."""
+class LifecycleService(TopVerb):
+    """The process verbs; exec is ExecVerb's (``hutch exec`` loads only that), top
+    TopVerb's (engine/container_usage.py)."""
 
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
@@ -136,25 +136,6 @@ class LifecycleService:
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
-
-    # -- top ---------------------------------------------------------------------
-
-    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
-        from hutch.engine.top import container_top, parse_descriptors
-
-        session = self._ctx.enter_session()
-        container = cs.get(self._ctx, name)
-        if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
-            raise Conflict("top can only be used on running containers")  # podman's words
-        wanted = parse_descriptors(descriptors)
-
-        def host_uid(uid: int) -> int | None:
-            return map_to_host(session.uid_map, uid) if session.uid_map else uid
-
-        def host_gid(gid: int) -> int | None:
-            return map_to_host(session.gid_map, gid) if session.gid_map else gid
-
-        return container_top(container.state.pid, wanted, host_uid, host_gid)
 
     # -- pause / unpause -----------------------------------------------------------
 

@@ -21,11 +21,11 @@ TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from hutch.api.container_usage import PortReport
     from hutch.api.containers import (
         InspectEndpoint,
         InspectNetworkSettings,
         InspectPortBinding,
-        PortReport,
     )
 
 
@@ -78,7 +78,7 @@ def start_needs_networks_at(bundle: Path) -> bool:
 
 
 def port_report(container: cs.Container) -> PortReport:
-    from hutch.api.containers import PortReport, PublishedPort
+    from hutch.api.container_usage import PortReport, PublishedPort
 
     ports = tuple(
         PublishedPort(p.host_ip, p.host_port, p.container_port, p.protocol)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.pods import PodSummary
+from hutch.api.pod_list import PodSummary
 
 STATUSES = ("created", "running", "stopped", "paused", "exited", "dead", "degraded", "error")
 CTR_STATUSES = ("created", "running", "paused", "stopped", "exited", "unknown")

@@ -34,7 +34,6 @@ from hutch.api.pods import (
     DEFAULT_SHARE,
     INIT_CONTAINER_LABEL,
     SHAREABLE,
-    ListPodsOptions,
     PodCloneOptions,
     PodCreateOptions,
     PodInfraConfig,
@@ -42,18 +41,17 @@ from hutch.api.pods import (
     PodKillOptions,
     PodLogLine,
     PodLogsOptions,
-    PodMember,
     PodPortBinding,
     PodRemoveOptions,
     PodSelectOptions,
     PodStatsReport,
     PodStopOptions,
-    PodSummary,
 )
 from hutch.engine import container_select, pod_cgroup, pod_infra, pod_member, pod_record
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
+from hutch.engine.pod_list import PodList
 from hutch.engine.pod_record import PodConfig
 from hutch.store.pods import PodRecord
 from hutch.util.ids import NAME_RULE, clone_name, new_id, random_name, valid_name
@@ -205,28 +203,7 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
     return PodPlan(name, config, infra)
 
 
-def pod_status(states: Sequence[str]) -> str:
-    """The pod's status from its members' (podman's rule)."""
-    n = len(states)
-    running = sum(s == "running" for s in states)
-    paused = sum(s == "paused" for s in states)
-    stopped = sum(s in ("exited", "stopped") for s in states)
-    if n == 0:
-        return "Created"
-    if running == n:
-        return "Running"
-    if running:
-        return "Degraded"
-    if paused == n:
-        return "Paused"
-    if stopped == n:
-        return "Exited"
-    if stopped:
-        return "Stopped"
-    return "Created"
-
-
-class PodService:
+class PodService(PodList):
     """``engine.pods`` (``hutch.api.pods.Pods``)."""
 
     def __init__(
@@ -318,42 +295,8 @@ class PodService:
 
     # -- queries -------------------------------------------------------------
 
-    def exists(self, name: str) -> bool:
-        try:
-            self._ctx.pods.find(name)
-        except (NoSuchObject, Conflict):
-            return False
-        return True
-
     def _members(self, record: PodRecord) -> list[cs.Container]:
         return [cs.load(self._ctx, r, lenient=True) for r in self._ctx.containers.of_pod(record.id)]
-
-    def _summary(self, record: PodRecord) -> PodSummary:
-        config = pod_record.decode(record.config)
-        members = self._members(record)
-        networks: tuple[str, ...] = ()
-        infra = next((m for m in members if m.record.id == record.infra_id), None)
-        if infra is not None:
-            from hutch.engine import netconfig
-
-            networks = tuple(netconfig.user_networks(infra.config.options.network))
-        return PodSummary(
-            id=record.id,
-            name=record.name,
-            status=pod_status([m.state.status for m in members]),
-            created=record.created,
-            infra_id=record.infra_id,
-            labels=config.labels,
-            members=tuple(PodMember(m.record.id, m.record.name, m.state.status) for m in members),
-            networks=networks,
-        )
-
-    def ls(self, options: ListPodsOptions) -> list[PodSummary]:
-        from hutch.engine.pod_filters import matcher
-
-        keep = matcher(options.filters)
-        summaries = [s for s in (self._summary(r) for r in self._ctx.pods.all()) if keep(s)]
-        return _sorted(summaries, options.sort)
 
     def inspect(self, names: Sequence[str]) -> list[PodInspect]:
         return [self._inspect(self._ctx.pods.find(name)) for name in names]
@@ -777,23 +720,6 @@ def inspect_namespace_order(shared: tuple[str, ...], userns: bool = False) -> tu
     order = ("uts", "ipc", "net", "cgroup", "pid")
     user = ("user",) if userns else ()
     return user + tuple(ns for ns in order if ns in shared)
-
-
-def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
-    keys: dict[str, Callable[[PodSummary], Any]] = {
-        "id": lambda s: s.id,
-        "name": lambda s: s.name,
-        "number": lambda s: len(s.members),
-        "status": lambda s: s.status,
-    }
-    if sort == "created":
-        return sorted(summaries, key=lambda s: s.created, reverse=True)
-    if sort not in keys:
-        # current podman's words (4.3.1's listed only "id, names, or number")
-        raise InvalidArgument(
-            "invalid option for --sort, options are: created, id, name, number, or status"
-        )
-    return sorted(summaries, key=keys[sort])
 
 
 def _is_init(member: cs.Container) -> bool:

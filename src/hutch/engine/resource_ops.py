@@ -1,33 +1,26 @@
-"""update and stats: a running container's limits changed and its counters read.
+"""update: a container's limits changed, in its cgroup while it runs and in its spec.
 
-The container's cgroup is the one its init is in (``/proc/PID/cgroup``,
-read from outside the container's cgroup namespace); only a container whose
-spec says it has a cgroup of its own is looked at, so a container started
-with ``--cgroups=disabled`` never has the user's own cgroup changed or
-reported as its own. Its stats then come from its processes in /proc
-(``runtime/procstats.py``), as they do on a host that delegates no cgroups.
+The container's cgroup is the one its init is in, and only one named for the
+container (engine/container_stats.py ``running_cgroup``, which stats reads too): a
+container started with ``--cgroups=disabled`` never has the user's own cgroup changed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import time
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import StatsOptions, StatsReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.cgroups import v2
 from hutch.engine import container_record
 from hutch.engine import container_state as cs
+from hutch.engine.container_stats import running_cgroup
+from hutch.engine.container_usage import StatsQuery
 from hutch.engine.context import EngineContext
 from hutch.engine.resources import merge_update, only_changed
 from hutch.runtime import spawn
-from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy, write_current
 
 _NO_CGROUP = (
@@ -36,30 +29,9 @@ _NO_CGROUP = (
 )
 
 
-def running_cgroup(container: cs.Container) -> Path | None:
-    """The cgroup of a running container with one (None when stopped)."""
-    if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
-        return None
-    if not st.alive(container.state.pid, container.state.pid_start):
-        return None
-    mount = v2.mount_point()
-    if mount is None:
-        return None
-    cgroup = v2.cgroup_of_pid(container.state.pid, mount)
-    if cgroup is None or cgroup.name != container.record.id:
-        return None
-    return cgroup
+class ResourceService(StatsQuery):
+    """update, and stats (engine/container_usage.py's, which ``hutch stats`` builds alone)."""
 
-
-def host_memory() -> int:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-class ResourceService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
@@ -111,74 +83,3 @@ class ResourceService:
                 raise HutchError(f"cannot update container {short}: {exc}") from exc
         # Kept for the next start (and for restarts by the monitor's next read).
         spawn.write_bundle(replace(spec, resources=new), container.dirs.userdata)
-
-    def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
-        del options  # without names: every running container, --all or not
-        self._ctx.enter_session()
-        if names:
-            containers = [cs.get(self._ctx, n) for n in names]
-        else:
-            containers = [cs.load(self._ctx, r) for r in self._ctx.containers.all()]
-            containers = [c for c in containers if c.running]
-        reports = []
-        for container in containers:
-            if not container.running:
-                if not names:
-                    continue
-                raise Conflict(f"container {container.record.id[:12]} is not running")
-            cgroup = running_cgroup(container)
-            if cgroup is None:
-                # No cgroup of its own (hybrid host, --cgroups=disabled): what /proc shows.
-                reports.append(self._proc_sample(container))
-            else:
-                reports.append(self._sample(container, cgroup))
-        return reports
-
-    @staticmethod
-    def _proc_sample(container: cs.Container) -> StatsReport:
-        from hutch.runtime import freeze, procstats
-
-        pid = container.state.pid
-        used = procstats.sample(freeze.container_processes(pid))
-        received, sent = v2.net_counters(pid)
-        return StatsReport(
-            id=container.record.id,
-            name=container.record.name,
-            cpu_usec=procstats.ticks_to_usec(used.cpu_ticks),
-            sampled_at=time.time(),
-            started_at=container.state.started_at,
-            cpus=os.cpu_count() or 1,
-            mem_usage=used.memory,
-            mem_limit=host_memory(),  # nothing can limit it
-            pids=used.tasks,
-            net_input=received,
-            net_output=sent,
-            block_input=used.read_bytes,
-            block_output=used.write_bytes,
-            cpu_system_usec=procstats.ticks_to_usec(used.system_ticks),
-        )
-
-    @staticmethod
-    def _sample(container: cs.Container, cgroup: Path) -> StatsReport:
-        raw = v2.read_stats(cgroup)
-        received, sent = v2.net_counters(container.state.pid)
-        limit = raw.get("memory_max", -1)
-        return StatsReport(
-            id=container.record.id,
-            name=container.record.name,
-            cpu_usec=raw.get("cpu_usage_usec", 0),
-            sampled_at=time.time(),
-            started_at=container.state.started_at,
-            cpus=os.cpu_count() or 1,
-            mem_usage=raw.get("memory_current", 0),
-            mem_limit=limit if limit > 0 else host_memory(),
-            pids=raw.get("pids_current", 0),
-            net_input=received,
-            net_output=sent,
-            block_input=raw.get("io_read_bytes", 0),
-            block_output=raw.get("io_write_bytes", 0),
-            throttled_usec=raw.get("cpu_throttled_usec", 0),
-            nr_throttled=raw.get("cpu_nr_throttled", 0),
-            oom_kills=v2.oom_kills(cgroup),
-            cpu_system_usec=raw.get("cpu_system_usec", 0),
-        )

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from hutch.api.containers import TopReport
+from hutch.api.container_usage import TopReport
 from hutch.api.errors import InvalidArgument, UnknownDescriptor
 from hutch.runtime import freeze
 from hutch.runtime.paths_in_root import resolve_in_root

@@ -53,6 +53,9 @@ RUNNING = "running"
 PAUSED = "paused"
 STOPPING = "stopping"
 EXITED = "exited"
+# The statuses of a run under way: a process recorded and its monitor serving it.
+# What has a pid, a cgroup and a mounted root, what ``ps`` shows without ``--all``.
+LIVE = frozenset((RUNNING, PAUSED, STOPPING))
 # state.json exists but cannot be decoded (truncated, garbage): shown as is,
 # for that container only; `rm -f` removes it.
 UNKNOWN = "unknown"
@@ -182,9 +185,7 @@ def reconciled(state: RuntimeState) -> RuntimeState:
     """The state, corrected when its monitor died without recording the exit."""
     if state.restarting and not alive(state.monitor_pid, state.monitor_start):
         state = replace(state, restarting=False)  # a monitor killed in its back-off
-    if state.status in (RUNNING, PAUSED, STOPPING) and not alive(
-        state.monitor_pid, state.monitor_start
-    ):
+    if state.status in LIVE and not alive(state.monitor_pid, state.monitor_start):
         return replace(
             state,
             status=EXITED,

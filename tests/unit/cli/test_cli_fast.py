@@ -199,6 +199,19 @@ TAKEN = [
     ["network", "ls"],
     ["network", "list", "-q", "--no-trunc", "--filter=name=x"],
     ["network", "ls", "--format", "json", "-n"],
+    ["port", "c"],
+    ["port", "c", "80/tcp"],
+    ["container", "port", "-a"],
+    ["port", "-l", "80"],
+    ["top", "c"],
+    ["top", "c", "pid", "args"],
+    ["container", "top", "-l", "user", "pid"],
+    ["top", "c", "-eo", "pid,comm"],  # ps(1)'s options after the container are its words
+    ["stats", "--no-stream"],
+    ["stats", "-a", "--no-stream", "--format", "{{.MemUsage}}", "--no-trunc"],
+    ["container", "stats", "-i", "0.5", "--no-reset", "c", "d"],
+    ["stats", "--interval=2", "-l"],
+    ["stats", "--interval", "1e-1", "c"],
     ["pod", "ps"],
     ["pod", "ps", "-q", "--no-trunc", "--filter", "name=x", "-f", "status=running"],
     ["pod", "ls", "--format", "{{.Name}}", "--ctr-names", "--ctr-ids", "--ctr-status", "--ns"],
@@ -241,6 +254,8 @@ LEFT = [
     ["image", "inspect"],
     ["pod", "exists", "--help"],
     ["ps", "--help"],
+    ["stats", "-i", "soon"],  # click's message for a bad float
+    ["stats", "--interval"],
     ["ps", "-h"],
     ["ps", "--bogus"],
     ["ps", "-x"],
@@ -931,17 +946,31 @@ def test_inspect_of_the_state_loads_no_whole_report(fmt: str, tmp_path: Path) ->
         (["volume", "exists", "nothing-of-that-name"], 1),
         (["volume", "ls", "-q"], 0),
         (["network", "ls", "-q"], 0),
+        (["port", "nothing-of-that-name"], 125),
+        (["top", "nothing-of-that-name"], 125),
+        (["stats", "--no-stream", "nothing-of-that-name"], 125),
+        (["stats", "--no-stream", "--format", "{{.ID}}"], 0),
+        (["pod", "ps"], 0),
+        (["pod", "exists", "nothing-of-that-name"], 1),
     ],
 )
 def test_script_queries_load_neither_typer_nor_the_container_verbs(
     argv: list[str], expect: int, tmp_path: Path
 ) -> None:
     # issue 16: a script's `container exists` before each run, and the volume queries,
-    # went through typer or loaded api.containers and the container record's classes
+    # went through typer or loaded api.containers and the container record's classes;
+    # port, top and stats went through typer and loaded their whole slices' parts, pod
+    # ps and pod exists every pod verb's code and the container service
     _imported(argv, tmp_path, expect=expect)
     modules = _imported(argv, tmp_path, expect=expect)
     assert _matching(modules, ("typer", "click", "hutch.api.containers")) == []
-    if argv[0] != "network":  # the network engine reads containers' specs
+    # port, top and stats: not their parts' modules (inspect's report, attach, update)
+    parts = ("hutch.engine.container_query", "hutch.engine.lifecycle", "hutch.engine.resource_ops")
+    assert _matching(modules, parts) == []
+    # pod ps and pod exists: not the pod part, nor the container service it is built with
+    pod_part = ("hutch.engine.pods", "hutch.api.pods", "hutch.engine.containers")
+    assert _matching(modules, pod_part) == []
+    if argv[0] not in ("network", "port"):  # the network engine and port read specs
         unwanted = ("hutch.runtime.spec", "hutch.engine.container_mounts")
         assert _matching(modules, unwanted) == []
 

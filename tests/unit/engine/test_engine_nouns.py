@@ -11,14 +11,11 @@ from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 from hutch.engine.engine import (
-    EXEC_VERBS,
     LIFECYCLE_SLICE,
     LIFECYCLE_VERBS,
-    LISTING_VERBS,
-    LOOKUP_VERBS,
+    LIGHT_PARTS,
     QUERY_SLICE,
     QUERY_VERBS,
-    STATE_VERBS,
     LocalContainers,
     parts,
     verbs_of,
@@ -63,52 +60,52 @@ def test_a_verb_builds_only_its_part(tmp_path: Path) -> None:
     assert [k for k in vars(containers) if k.endswith("Verbs")] == ["AdminVerbs"]
 
 
-def test_listing_verbs_are_the_query_part_s_own_code(tmp_path: Path) -> None:
-    # issue 16: ls is answered without the slices (api.containers); it must stay a
-    # verb of QueryVerbs whose method the query part inherits, not a second copy
-    from hutch.api.containers import QueryVerbs
-    from hutch.engine.container_list import ContainerList
-    from hutch.engine.container_query import ContainerQueries
+# each light part's verb, its slice and the part that inherits it ("exec": handed over)
+LIGHT_OWNERS = {
+    "ls": ("QueryVerbs", "container_query.ContainerQueries"),
+    "inspect_state": ("QueryVerbs", "container_query.ContainerQueries"),
+    "exists": ("AdminVerbs", "container_admin.ContainerAdmin"),
+    "exec": ("ProcessVerbs", "lifecycle.LifecycleService"),
+    "port": ("QueryVerbs", "container_query.ContainerQueries"),
+    "top": ("ProcessVerbs", "lifecycle.LifecycleService"),
+    "stats": ("ResourceVerbs", "resource_ops.ResourceService"),
+}
 
-    assert LISTING_VERBS and verbs_of(QueryVerbs) >= LISTING_VERBS
+
+def test_every_light_part_is_named_with_its_owner() -> None:
+    assert set(LIGHT_PARTS) == set(LIGHT_OWNERS)
+
+
+@pytest.mark.parametrize("verb", sorted(LIGHT_OWNERS))
+def test_a_light_part_s_verb_is_its_part_s_own_code(verb: str, tmp_path: Path) -> None:
+    # issue 16: ps, inspect -f '{{.State.Status}}', container exists, exec, port, top
+    # and stats are answered without the slices and without their part's module; each
+    # stays a verb of its slice whose method the part inherits, not a second copy
+    import importlib
+
+    import hutch.api.containers as api
+
+    slice_name, owner = LIGHT_OWNERS[verb]
+    module, class_name = LIGHT_PARTS[verb]
+    light = getattr(importlib.import_module(f"hutch.engine.{module}"), class_name)
+    owner_module, _, owner_name = owner.partition(".")
+    part = getattr(importlib.import_module(f"hutch.engine.{owner_module}"), owner_name)
+    assert verb in verbs_of(getattr(api, slice_name))
     containers = LocalContainers(_ctx(tmp_path))
-    for verb in LISTING_VERBS:
-        method = getattr(containers, verb)
-        assert type(method.__self__) is ContainerList
-        assert getattr(ContainerQueries, verb) is getattr(ContainerList, verb)
+    assert type(getattr(containers, verb).__self__) is light
+    if verb == "exec":
+        # the process part hands the verb to ExecVerb (loaded then: run imports the
+        # process part and must not load the container's init with it)
+        assert getattr(part, verb) is not getattr(light, verb)
+    else:
+        assert getattr(part, verb) is getattr(light, verb)
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
-def test_inspect_state_is_the_query_part_s_own_code(tmp_path: Path) -> None:
-    # issue 16: inspect -f '{{.State.Status}}' is answered without the slices and
-    # without the query part's module (the whole report's code); it stays a verb of
-    # QueryVerbs whose method the query part inherits, not a second copy
-    from hutch.api.containers import QueryVerbs
-    from hutch.engine.container_query import ContainerQueries
-    from hutch.engine.container_state_query import StateInspection
-
-    assert STATE_VERBS and verbs_of(QueryVerbs) >= STATE_VERBS
+def test_a_light_exists_answers_without_a_part(tmp_path: Path) -> None:
     containers = LocalContainers(_ctx(tmp_path))
-    for verb in STATE_VERBS:
-        assert type(getattr(containers, verb).__self__) is StateInspection
-        assert getattr(ContainerQueries, verb) is getattr(StateInspection, verb)
-    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
-
-
-def test_exists_is_the_admin_part_s_own_code(tmp_path: Path) -> None:
-    # issue 16: a script's container exists is answered without the slices; it stays a
-    # verb of AdminVerbs whose method the admin part inherits, not a second copy
-    from hutch.api.containers import AdminVerbs
-    from hutch.engine.container_admin import ContainerAdmin
-    from hutch.engine.container_state_query import ContainerLookup
-
-    assert LOOKUP_VERBS and verbs_of(AdminVerbs) >= LOOKUP_VERBS
-    containers = LocalContainers(_ctx(tmp_path))
-    for verb in LOOKUP_VERBS:
-        assert type(getattr(containers, verb).__self__) is ContainerLookup
-        assert getattr(ContainerAdmin, verb) is getattr(ContainerLookup, verb)
     assert containers.exists("nothing") is False
-    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == []
 
 
 def test_the_lifecycle_verbs_are_its_slice_s_and_share_one_part(tmp_path: Path) -> None:
@@ -134,31 +131,14 @@ def test_the_query_verbs_are_their_slice_s_and_share_one_part(tmp_path: Path) ->
     from hutch.api.containers import QueryVerbs
     from hutch.engine.container_query import ContainerQueries
 
-    assert verbs_of(QueryVerbs) == QUERY_VERBS | LISTING_VERBS | STATE_VERBS
-    assert not QUERY_VERBS & LISTING_VERBS and not (QUERY_VERBS | LISTING_VERBS) & STATE_VERBS
+    light = {verb for verb in LIGHT_PARTS if verb in verbs_of(QueryVerbs)}
+    assert verbs_of(QueryVerbs) == QUERY_VERBS | light and not QUERY_VERBS & light
     assert QueryVerbs.__name__ == QUERY_SLICE
     containers = LocalContainers(_ctx(tmp_path))
     inspect = containers.inspect
     assert type(inspect.__self__) is ContainerQueries
     assert containers.logs.__self__ is inspect.__self__  # one part for the slice
     assert [k for k in vars(containers) if k.endswith("Verbs")] == [QUERY_SLICE]
-
-
-def test_exec_is_the_process_part_s_own_code(tmp_path: Path) -> None:
-    # issue 16: exec is answered without the slices, by the class whose exec the
-    # process part inherits (one copy of the verb)
-    from hutch.api.containers import ProcessVerbs
-    from hutch.engine.exec import ExecVerb
-    from hutch.engine.lifecycle import LifecycleService
-
-    assert EXEC_VERBS and verbs_of(ProcessVerbs) >= EXEC_VERBS
-    containers = LocalContainers(_ctx(tmp_path))
-    for verb in EXEC_VERBS:
-        assert type(getattr(containers, verb).__self__) is ExecVerb
-        # the process part hands the verb to ExecVerb (loaded then: run imports the
-        # process part and must not load the container's init with it)
-        assert getattr(LifecycleService, verb) is not getattr(ExecVerb, verb)
-    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
 def test_the_process_part_s_exec_is_exec_verb_s(
@@ -184,3 +164,24 @@ def test_the_process_part_s_exec_is_exec_verb_s(
 def test_an_unknown_verb_is_an_attribute_error(tmp_path: Path) -> None:
     with pytest.raises(AttributeError, match="no verb 'frobnicate'"):
         _ = LocalContainers(_ctx(tmp_path)).frobnicate
+
+
+def test_pod_ps_and_exists_are_the_pod_part_s_own_code(tmp_path: Path) -> None:
+    # issue 16: pod ps and pod exists are answered without the pod part (every pod
+    # verb's code and the container service); each stays the method the part inherits
+    from hutch.api.pods import Pods
+    from hutch.engine.engine import POD_LIST_VERBS, LocalPods
+    from hutch.engine.pod_list import PodList
+    from hutch.engine.pods import PodService
+
+    assert POD_LIST_VERBS and verbs_of(Pods) >= POD_LIST_VERBS
+    ctx = _ctx(tmp_path)
+    pods = LocalPods(ctx, LocalContainers(ctx))
+    for verb in POD_LIST_VERBS:
+        assert type(getattr(pods, verb).__self__) is PodList
+        assert getattr(PodService, verb) is getattr(PodList, verb)
+    assert "_service" not in vars(pods)  # the pod part is not built
+    assert pods.exists("nothing") is False
+    inspect = pods.inspect
+    assert type(inspect.__self__) is PodService
+    assert pods.top.__self__ is inspect.__self__  # one pod part for the other verbs

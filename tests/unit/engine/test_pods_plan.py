@@ -13,6 +13,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import netopts, pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
+from hutch.engine.pod_list import pod_status
 from hutch.engine.pod_member import (
     Membership,
     has_userns,
@@ -21,7 +22,7 @@ from hutch.engine.pod_member import (
     pod_userns,
     refuse_own_userns,
 )
-from hutch.engine.pods import parse_share, plan_pod, pod_status
+from hutch.engine.pods import parse_share, plan_pod
 from hutch.runtime import pidshare
 from hutch.runtime.spec import NAMESPACES, PodHosts, Process, Rootfs, Spec
 from hutch.store.containers import ContainerDirs
@@ -215,7 +216,7 @@ def test_two_untils_match_nothing_as_podmans() -> None:
 
 
 def test_sort_words_and_podmans_refusal() -> None:
-    from hutch.engine.pods import _sorted
+    from hutch.engine.pod_list import _sorted
 
     old = _summary(id="b1", name="zz", created=1.0)
     new = _summary(id="a2", name="aa", created=2.0, members=())

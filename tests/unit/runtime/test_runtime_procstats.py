@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from hutch.engine.resource_ops import ResourceService
+from hutch.engine.container_stats import proc_sample
 from hutch.runtime import procstats
 
 # /proc/PID/stat of a process named with a space and a paren, as the kernel writes it
@@ -81,7 +81,7 @@ def test_the_engine_samples_a_container_without_cgroup_from_proc() -> None:
             record=SimpleNamespace(id="c" * 64, name="measured"),
             state=SimpleNamespace(pid=child.pid, started_at=time.time() - 1),
         )
-        report = ResourceService._proc_sample(cast(Any, container))
+        report = proc_sample(cast(Any, container))
         assert report.name == "measured"
         assert report.pids >= 2  # this test and the child, at least
         assert report.mem_usage > 8 << 20
