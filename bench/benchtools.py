@@ -38,7 +38,8 @@ class Tools:
         # podman's own storage, so that its image list holds only what the bench made
         # and everything is removed at the end (its libpod tmp dir stays the user's)
         self.podman_root = work / "podman" / "storage"
-        self.podman_runroot = work / "podman" / "run"
+        # on the same file system as hutch's runtime files (its default: the user's)
+        self.podman_runroot = runtime_base(work / "podman")
         self.subst: dict[str, dict[str, str]] = {side: {} for side in SIDES}
 
     def argv(self, side: str, args: Sequence[str]) -> list[str]:
@@ -93,6 +94,9 @@ class Tools:
 
 
 def isolated_hutch_env(base: Path) -> dict[str, str]:
+    """hutch's throw-away XDG directories under ``base``; its runtime directory in the
+    user's own (``runtime_base``), so that both tools keep their runtime files on the
+    same kind of file system (a login session's tmpfs), as a user's do."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("HUTCH_", "XDG_", "CONTAINERS_"))
     }
@@ -100,12 +104,23 @@ def isolated_hutch_env(base: Path) -> dict[str, str]:
         "XDG_DATA_HOME": base / "data",
         "XDG_CONFIG_HOME": base / "config",
         "XDG_CACHE_HOME": base / "cache",
-        "XDG_RUNTIME_DIR": base / "run",
+        "XDG_RUNTIME_DIR": runtime_base(base),
     }
     for d in dirs.values():
         d.mkdir(mode=0o700, parents=True)
     env.update({k: str(v) for k, v in dirs.items()})
     return env
+
+
+def runtime_base(base: Path) -> Path:
+    """A tool's runtime directory for a bench whose files of that tool are under
+    ``base``: in the user's XDG_RUNTIME_DIR (named for ``base``, whose parent is a
+    fresh temporary directory) where there is one, else ``base/run``. Its user
+    removes it."""
+    user = os.environ.get("XDG_RUNTIME_DIR")
+    if not user:
+        return base / "run"
+    return Path(user) / f"{base.parent.name}-{base.name}"
 
 
 def free_port() -> int:

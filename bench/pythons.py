@@ -53,6 +53,7 @@ def measure(venv: Path, runs: int, work: Path, tar: Path) -> list[float]:
             medians.append(statistics.median(times))
     finally:
         subprocess.run([hutch, "system", "reset", "--force"], env=env, capture_output=True)
+        shutil.rmtree(env["XDG_RUNTIME_DIR"], ignore_errors=True)
     return medians
 
 

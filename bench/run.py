@@ -6,12 +6,13 @@ user whose rootless podman works (contrib/bench.sh does all of that):
     python bench/run.py [-n RUNS] [--warmup N] [--only CASE,...] [--json] [--check]
                         [--plot FILE.png]
 
-hutch runs in throw-away data/config/runtime directories; podman with its own
-``--root``/``--runroot`` in the same work directory, so both start empty and
-everything is removed at the end. Each round runs the hutch sample and the
-podman sample one after the other (alternating which goes first), so that a
-load spike on the machine hits both; the report shows medians. See
-bench/README.md for what each case measures.
+hutch runs in throw-away data/config/runtime directories (the runtime one in the
+user's XDG_RUNTIME_DIR, where podman keeps its own runtime files: both on a login
+session's tmpfs); podman with its own ``--root``/``--runroot`` in the same work
+directory, so both start empty and everything is removed at the end. Each round
+runs the hutch sample and the podman sample one after the other (alternating which
+goes first), so that a load spike on the machine hits both; the report shows
+medians. See bench/README.md for what each case measures.
 """
 
 from __future__ import annotations
@@ -128,8 +129,11 @@ def clean_up(tools: Tools, bench: Bench, work: Path) -> None:
     tools.quiet("podman", ("rmi", "-a", "-f"))
     # files owned by subordinate ids can only be removed inside each tool's namespace
     tools.quiet("podman", ("unshare", "rm", "-rf", str(work / "podman")))
+    tools.quiet("podman", ("unshare", "rm", "-rf", str(tools.podman_runroot)))
     tools.quiet("hutch", ("unshare", "rm", "-rf", str(work / "hutch" / "data")))
-    stop_session_holder(Path(tools.hutch_env["XDG_RUNTIME_DIR"]))
+    runtime = Path(tools.hutch_env["XDG_RUNTIME_DIR"])
+    stop_session_holder(runtime)
+    shutil.rmtree(runtime, ignore_errors=True)  # in the user's runtime dir, out of work
     shutil.rmtree(work, ignore_errors=True)
     if work.exists():
         log(f"could not remove all of {work}")

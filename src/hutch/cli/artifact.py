@@ -112,21 +112,21 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List OCI artifacts in the local store."""
-        from hutch.cli import render
+        from hutch.cli import render, templating
 
         rows = [ls_row(s, no_trunc) for s in state_of(ctx).engine().artifacts.ls()]
         if render.is_json(fmt):
             render.print_json(rows)
             return
         template = fmt if fmt is not None else f"table {DEFAULT_LS}"
-        out = render.render_template(
+        out = templating.render_template(
             template,
             rows,
             {"Created": "CREATED"},
             type_name="*entities.ArtifactListReport",
             header_words=render.HEADER_WORDS,
         )
-        if noheading and render.normalize(template)[1]:
+        if noheading and templating.normalize(template)[1]:
             out = "".join(out.splitlines(keepends=True)[1:])
         print(out, end="")
 
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show an artifact's manifest, name and digest, as JSON."""
-        from hutch.cli import render
+        from hutch.cli import render, templating
 
         report = state_of(ctx).engine().artifacts.inspect(name)
         data = inspect_data(report.name, report.digest, report.manifest_raw, report.size)
@@ -153,8 +153,8 @@ def register(app: typer.Typer) -> None:
             del data["TotalSizeBytes"]  # podman's JSON: the manifest, the name, the digest
             render.print_json(data)
             return
-        struct = render.as_struct(data, "*entities.ArtifactInspectReport")
-        print(render.render_one(fmt, struct, name="inspect"), end="")
+        struct = templating.as_struct(data, "*entities.ArtifactInspectReport")
+        print(templating.render_one(fmt, struct, name="inspect"), end="")
 
     @artifact_app.command("rm")
     def rm(

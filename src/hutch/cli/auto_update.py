@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hutch.cli import flags_registry as fr
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def show(reports: tuple[AutoUpdateReport, ...], fmt: str | None) -> None:
         render.print_json(rows)  # podman marshals the list itself: [] for none
         return
     template = fmt or "table " + DEFAULT
-    out = render.render_template(template, rows, HEADERS, type_name="main.autoUpdateOutput")
+    out = templating.render_template(template, rows, HEADERS, type_name="main.autoUpdateOutput")
     print(out, end="")
 
 

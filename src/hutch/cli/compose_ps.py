@@ -103,7 +103,7 @@ def ps_command(
     elif output_format == "table":
         _table(found)
     else:
-        from hutch.cli.render import render_template
+        from hutch.cli.templating import render_template
 
         text = render_template(output_format, [row(c) for c in found], name="ps")
         print(text, end="")

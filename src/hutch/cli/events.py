@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutch.api.events import RESERVED
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.cli.state import state_of
 from hutch.util.gotemplate import GoTime, Struct, gojson
 
@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
             if fmt == "json":
                 line = json_line(event)
             elif fmt:
-                line = render.render_one(fmt, template_of(event), name="events").rstrip("\n")
+                line = templating.render_one(fmt, template_of(event), name="events").rstrip("\n")
             else:
                 line = text_of(event, truncate=not no_trunc)
             print(line, flush=True)

@@ -127,8 +127,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             print("".join(r["ID"] + "\n" for r in rows), end="")
             return
         if fmt:
+            from hutch.cli import templating  # a format given: the template engine
+
             print(
-                render.render_template(
+                templating.render_template(
                     fmt,
                     rows,
                     HEADERS,

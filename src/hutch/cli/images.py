@@ -107,6 +107,13 @@ def json_of(image: "ImageSummary") -> "dict[str, Any]":
     }
 
 
+def _parse_time(text: str) -> float:
+    """A filter's time (since=, until=...): its parser and datetime load only for one."""
+    from hutch.util.durations import parse_time
+
+    return parse_time(text)
+
+
 def images_command(
     state: "AppState",
     *,
@@ -124,13 +131,12 @@ def images_command(
     """List images in local storage (``image``: podman's reference filter argument)."""
     from hutch.api.image_filters import apply_filters
     from hutch.cli.image_filters import sort_rows
-    from hutch.util.durations import parse_time
 
     listed = state.engine().images.ls()
     wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
     if not all_:  # podman's way: a filter, so that intermediate=true without -a is refused
         wanted.append("intermediate=false")
-    found = apply_filters(listed, wanted, parse_time=parse_time)
+    found = apply_filters(listed, wanted, parse_time=_parse_time)
     if render.is_json(fmt):
         # podman lists an image once per name it has (its table's rows), here too
         render.print_json([json_of(i) for i in found for _ in range(max(1, len(i.names)))])
@@ -146,7 +152,9 @@ def images_command(
         print("\n".join(seen) + ("\n" if seen else ""), end="")
         return
     if fmt:
-        out = render.render_template(
+        from hutch.cli import templating  # a format given: the template engine
+
+        out = templating.render_template(
             fmt,
             rows,
             HEADERS,

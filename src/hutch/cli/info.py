@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.state import state_of
 
 
@@ -38,12 +38,12 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
             render.print_json(data, indent=2)
             return
         if fmt:
-            print(render.render_one(fmt, data, name="info"), end="")
+            print(templating.render_one(fmt, data, name="info"), end="")
             return
         # podman's YAML (its JSON through go-yaml: sections and keys sorted), then
         # hutch's own checks as YAML comments: one line each, the fix under a
         # missing one, and the whole output still podman's document for a parser
-        plain = json.loads(gotemplate.gojson.dumps(render.plain_data(data)))
+        plain = json.loads(gotemplate.gojson.dumps(templating.plain_data(data)))
         plain.pop("diagnostics", None)
         print(goyaml.dumps(plain))
         if report.facts:

@@ -6,7 +6,7 @@ without typer.
 """
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.cli import inspecting, render, target_rules
+from hutch.cli import inspecting, render, target_rules, templating
 
 TYPE_CHECKING = False  # mypy reads this alike
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _container_fetch(
     if fmt and not size and not render.is_json(fmt):
         from hutch.api.container_state_report import STATE_ONLY_FIELDS
 
-        read = render.fields_read(inspecting.normalize(fmt))
+        read = templating.fields_read(inspecting.normalize(fmt))
         if read is not None and read <= STATE_ONLY_FIELDS:
             return lambda name: [to_json(r) for r in engine.containers.inspect_state([name])]
     from hutch.api.container_inspect import InspectOptions
@@ -104,7 +104,8 @@ def _one(
         (
             "image",
             lambda: [
-                render.typed(to_json(r), render.IMAGE_TYPE) for r in engine.images.inspect([name])
+                templating.typed(to_json(r), templating.IMAGE_TYPE)
+                for r in engine.images.inspect([name])
             ],
         ),
         (

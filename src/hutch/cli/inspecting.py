@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.cli import render
+from hutch.cli import render, templating
 
 TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
@@ -73,17 +73,17 @@ def report(
     if fmt and not render.is_json(fmt):
         try:
             # "table" aligns the columns but prints no header row (podman's inspect)
-            data = [render.go_id(row) for row in rows]
-            out = render.render_template(
+            data = [templating.go_id(row) for row in rows]
+            out = templating.render_template(
                 normalize(fmt, image),
                 data,
                 name="inspect",
                 heading=False,
                 shown_type="interface {}" if any_kind else None,
             )
-        except render.TemplateParseError:
+        except templating.TemplateParseError:
             raise  # podman parses the format first: no "printing inspect output"
-        except render.TemplateExecError as e:
+        except templating.TemplateExecError as e:
             errors = [f"printing inspect output: {e}", *errors]
             out = e.output  # what podman's template had printed by then
         except InvalidArgument as e:

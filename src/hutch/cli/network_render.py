@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 
-from hutch.util.gotemplate import Addressed, GoTime, Struct
+# the package loads its values (and datetime) at the first use: a default table has none
+from hutch.util import gotemplate
 
 TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
     from typing import Any
 
     from hutch.api.networks import NetworkMember, NetworkRoute, NetworkSubnet, NetworkSummary
+    from hutch.util.gotemplate import Struct
 
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
 
@@ -23,7 +25,7 @@ def json_of(net: NetworkSummary, *, members: bool = True) -> dict[str, Any]:
         "id": net.id,
         "driver": net.driver,
         "network_interface": net.bridge,
-        "created": GoTime.from_timestamp(net.created, local=True),
+        "created": gotemplate.GoTime.from_timestamp(net.created, local=True),
         # subnets, routes, network_dns_servers, labels and options are omitempty in
         # podman's types.Network (a network of --ipam-driver none has no subnets)
         **({"subnets": [_subnet_json(s) for s in net.subnets]} if net.subnets else {}),
@@ -90,7 +92,7 @@ def inspect_struct(net: NetworkSummary) -> Struct:
     }
     omit = ("Subnets", "Routes", "NetworkDNSServers", "Labels", "Options")
     tags = _GO_TO_JSON | {k: f"{_GO_TO_JSON[k]},omitempty" for k in omit}
-    return Struct("types.Network", fields, tags)
+    return gotemplate.Struct("types.Network", fields, tags)
 
 
 _GO_TO_JSON = {
@@ -138,7 +140,7 @@ def row(net: NetworkSummary, no_trunc: bool = False) -> dict[str, Any]:
         "DNSEnabled": net.dns,
         "NetworkInterface": net.bridge,
         "Subnets": [subnet_struct(s) for s in net.subnets],
-        "Created": GoTime.from_timestamp(net.created, local=True),
+        "Created": gotemplate.GoTime.from_timestamp(net.created, local=True),
         "Options": dict(net.options),
         "IPAMOptions": {"driver": net.ipam_driver},
         "NetworkDNSServers": list(net.dns_servers),
@@ -153,9 +155,9 @@ def subnet_struct(subnet: NetworkSubnet) -> Struct:
     has netavark's keys."""
     net = ipaddress.ip_network(subnet.subnet, strict=False)
     mask = net.netmask.packed.hex()
-    ipnet = Struct("net.IPNet", {"IP": str(net.network_address), "Mask": mask})
+    ipnet = gotemplate.Struct("net.IPNet", {"IP": str(net.network_address), "Mask": mask})
     lease = (
-        Struct(
+        gotemplate.Struct(
             "*types.LeaseRange",
             dict(zip(("StartIP", "EndIP"), lease_range(subnet.ip_range), strict=True)),
             {"StartIP": "start_ip,omitempty", "EndIP": "end_ip,omitempty"},
@@ -163,11 +165,11 @@ def subnet_struct(subnet: NetworkSubnet) -> Struct:
         if subnet.ip_range
         else None
     )
-    return Struct(
+    return gotemplate.Struct(
         "types.Subnet",
         {
-            "Subnet": Addressed(
-                "types.IPNet", subnet.subnet, Struct("types.IPNet", {"IPNet": ipnet})
+            "Subnet": gotemplate.Addressed(
+                "types.IPNet", subnet.subnet, gotemplate.Struct("types.IPNet", {"IPNet": ipnet})
             ),
             "Gateway": subnet.gateway or None,  # a nil net.IP prints <nil>
             "LeaseRange": lease,

@@ -58,7 +58,9 @@ def ps_command(
         if not (ctr_ids or ctr_names or ctr_status):
             columns.append("NumberOfContainers")
         fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
-    out = render.render_template(  # podman's template name (its command's) and type
+    from hutch.cli import templating  # a format given: the template engine
+
+    out = templating.render_template(  # podman's template name (its command's) and type
         fmt,
         rows,
         HEADERS,

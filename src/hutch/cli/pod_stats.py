@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def register(pod_app: typer.Typer) -> None:
             else:
                 template = format_ or "table " + "\\t".join(f"{{{{.{c}}}}}" for c in COLUMNS)
                 headers = {**TEMPLATE_HEADERS, **HEADERS}
-                sys.stdout.write(render.render_template(template, rows, headers, name="stats"))
+                sys.stdout.write(templating.render_template(template, rows, headers, name="stats"))
             sys.stdout.flush()
             if no_stream:
                 return

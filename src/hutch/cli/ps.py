@@ -137,7 +137,7 @@ def row_of(
     }
 
 
-def _namespaces(c: "ContainerSummary") -> gotemplate.Struct:
+def _namespaces(c: "ContainerSummary") -> "gotemplate.Struct":
     """podman's ps Namespaces: the inodes with --ns (of a running container), else empty."""
     have = dict(c.namespaces)
     return gotemplate.Struct(
@@ -255,8 +255,10 @@ def ps_command(
             print("".join(f"{r['ID']}\n" for r in rows), end="")
             return
         if fmt:
+            from hutch.cli import templating  # a format given: the template engine
+
             print(
-                render.render_template(
+                templating.render_template(
                     fmt,
                     rows,
                     HEADERS,

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.cli import render
+from hutch.cli import render, templating
 
 CONTEXT = {"help_option_names": ["--help"]}
 HEADERS = {"Name": "NAME", "UnitName": "UNIT NAME", "Path": "PATH ON DISK", "Status": "STATUS"}
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             render.print_json(rows)
             return
         if fmt:
-            print(render.render_template(fmt, rows, HEADERS), end="")
+            print(templating.render_template(fmt, rows, HEADERS), end="")
             return
         out = render.table(
             list(HEADERS.values()),

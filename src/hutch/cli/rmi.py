@@ -62,7 +62,7 @@ def rmi_command(
 def inspect_command(state: "AppState", *, names: "list[str]", fmt: "str | None") -> int:
     """Show the configuration of one or more images as JSON."""
     from hutch.api.podman_json import to_json
-    from hutch.cli.render import IMAGE_TYPE, typed
+    from hutch.cli.templating import IMAGE_TYPE, typed
 
     images = state.engine().images
     rows, errors = inspecting.collect(

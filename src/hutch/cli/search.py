@@ -9,7 +9,7 @@ import typer
 
 from hutch.api.errors import InvalidArgument
 from hutch.cli import flags_registry as fr
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def print_results(
         return
     template = fmt or (TAGS if list_tags else COMPATIBLE if compatible else DEFAULT)
     rows = [row_of(r, no_trunc) for r in results]
-    out = render.render_template(
+    out = templating.render_template(
         template, rows, name="search", type_name="entities.ImageSearchReport"
     )
     print(out, end="")

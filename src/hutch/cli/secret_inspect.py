@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from hutch.api.errors import HutchError, NoSuchObject
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.secret_render import PRETTY, PRETTY_DATA, json_of
 from hutch.cli.state import state_of
 
@@ -43,7 +43,10 @@ def register(secret_app: typer.Typer) -> None:
         if template and not render.is_json(template):
             # podman's Go type, which a template's error names
             rows_of = "*entities.SecretInfoReport"
-            print(render.render_template(template, rows, name="inspect", type_name=rows_of), end="")
+            print(
+                templating.render_template(template, rows, name="inspect", type_name=rows_of),
+                end="",
+            )
         else:
             render.print_json(rows)
         if errors:

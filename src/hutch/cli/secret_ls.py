@@ -43,7 +43,9 @@ def register(secret_app: typer.Typer) -> None:
         template = fmt if fmt is not None else f"table {DEFAULT_LS}"
         # --noheading leaves the header row out before the columns are aligned, so
         # they are as wide as the data alone, as podman's tabwriter makes them
-        out = render.render_template(
+        from hutch.cli import templating  # a format given: the template engine
+
+        out = templating.render_template(
             template,
             rows,
             HEADERS,

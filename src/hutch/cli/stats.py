@@ -99,7 +99,9 @@ def render_rows(rows: "Sequence[Mapping[str, Any]]", template: "str | None") -> 
 
         return json.dumps(list(rows), indent=4) + "\n"
     if template:
-        return render.render_template(
+        from hutch.cli import templating  # a format given: the template engine
+
+        return templating.render_template(
             template, rows, TEMPLATE_HEADERS, name="stats", type_name="containers.containerStats"
         )
     keys = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import render
+from hutch.cli import render, templating
 from hutch.cli.state import state_of
 from hutch.util.humansize import human_size
 from hutch.util.humantime import human_duration
@@ -60,7 +60,7 @@ def register(system_app: typer.Typer) -> None:
         if fmt == "json":
             render.print_json(rows)
             return
-        print(render.render_template(fmt or _DEFAULT, rows, name="df"), end="")
+        print(templating.render_template(fmt or _DEFAULT, rows, name="df"), end="")
 
 
 def _age(created: float) -> str:

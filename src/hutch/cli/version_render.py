@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import info_shape, render
+from hutch.cli import info_shape, render, templating
 from hutch.util import gotemplate
 from hutch.util.gotemplate import gojson
 
@@ -21,12 +21,12 @@ def text(fmt: str | None, number: str) -> str:
     """The text ``version`` prints for ``--format`` FMT (None: the table)."""
     data = info_shape.client_server(number)
     if fmt is None:  # through podman's tabwriter: the values in one column
-        return gotemplate.align(render.render_one(_TABLE, data, name="version"))
+        return gotemplate.align(templating.render_one(_TABLE, data, name="version"))
     if render.is_json(fmt):
         return gojson.dumps(data) + "\n"  # podman's: one line, not indented
     try:
-        return render.render_one(fmt, data, name="version")
+        return templating.render_one(fmt, data, name="version")
     except InvalidArgument:
         # podman's fallback for templates of older versions: .Server.X read as
         # the Client's .X (its Server is nil here)
-        return render.render_one(fmt.replace(".Server.", "."), data["Client"], name="version")
+        return templating.render_one(fmt.replace(".Server.", "."), data["Client"], name="version")

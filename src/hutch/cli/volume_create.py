@@ -23,7 +23,7 @@ def create_command(
     gid: "int | None",
 ) -> int:
     """Create a volume and print its name."""
-    from hutch.api.volumes import VolumeCreateOptions
+    from hutch.api.volume_options import VolumeCreateOptions
 
     options = VolumeCreateOptions(
         name, driver, tuple(opt or ()), tuple(label or ()), ignore, uid=uid, gid=gid

@@ -24,7 +24,7 @@ def ls_command(
 ) -> int:
     """List volumes."""
     from hutch.api.errors import InvalidArgument
-    from hutch.api.volumes import VolumeListOptions
+    from hutch.api.volume_options import VolumeListOptions
 
     if quiet and fmt:  # podman's refusal, before anything is listed
         raise InvalidArgument("quiet and format flags cannot be used together")

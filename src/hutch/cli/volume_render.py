@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from hutch.util.gotemplate import GoTime, Struct
+# the package loads its values (and datetime) at the first use: a default table has none
+from hutch.util import gotemplate
 
 TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
     from typing import Any
 
-    from hutch.api.volumes import VolumeSummary
+    from hutch.api.volume_options import VolumeSummary
+    from hutch.util.gotemplate import Struct
 
 HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
 
@@ -26,7 +28,7 @@ def json_of(volume: VolumeSummary) -> Struct:
         "Name": volume.name,
         "Driver": volume.driver,
         "Mountpoint": volume.mountpoint,
-        "CreatedAt": GoTime.from_timestamp(volume.created, local=True),
+        "CreatedAt": gotemplate.GoTime.from_timestamp(volume.created, local=True),
         "Status": None,  # a volume plugin's: hutch has none
         "Labels": dict(volume.labels),
         "Scope": "local",
@@ -43,7 +45,9 @@ def json_of(volume: VolumeSummary) -> Struct:
         # store locks with one file, so every volume shows 0
         "LockNumber": 0,
     }
-    return Struct("*define.InspectVolumeData", fields, {k: f"{k},omitempty" for k in _OMITEMPTY})
+    return gotemplate.Struct(
+        "*define.InspectVolumeData", fields, {k: f"{k},omitempty" for k in _OMITEMPTY}
+    )
 
 
 def ls_row(data: Struct) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def register(volume_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Remove volumes (a volume in use only with --force)."""
-        from hutch.api.volumes import VolumeRemoveOptions
+        from hutch.api.volume_options import VolumeRemoveOptions
 
         options = VolumeRemoveOptions(force, all_, time)
         raise typer.Exit(print_reports(state_of(ctx).engine().volumes.remove(names or (), options)))

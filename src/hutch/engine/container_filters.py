@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import shlex
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     "size": lambda c: c.size or 0,
     "status": lambda c: c.status,
 }
-_NOT_HEX = re.compile(r"[^0-9a-fA-F]")
+_NOT_HEX = r"[^0-9a-fA-F]"  # compiled at the first id filter (re caches it): not at import
 _BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
           "0": False, "f": False, "F": False, "FALSE": False, "false": False,
           "False": False}  # fmt: skip
@@ -150,7 +149,7 @@ def _search(pattern: str, text: str) -> bool:
 
 def _id(c: ContainerSummary, value: str) -> bool:
     """Hex is an id prefix; anything else a pattern (podman's FilterID)."""
-    if _NOT_HEX.search(value):
+    if re.search(_NOT_HEX, value):
         return _search(value, c.id)
     return c.id.startswith(value.lower())
 
@@ -174,6 +173,8 @@ def _network(c: ContainerSummary, names: tuple[str, ...], shared: tuple[str, ...
 def _command(c: ContainerSummary, value: str) -> bool:
     """argv[0] of the command ``ps`` shows."""
     try:
+        import shlex
+
         argv = shlex.split(c.command)
     except ValueError:
         argv = c.command.split()
@@ -328,10 +329,10 @@ def _earliest(names: list[str], lookups: Lookups) -> float | None:
 
 
 def _until(values: list[str], now: float | None) -> float | None:
-    from hutch.util.timestamps import TimestampError, filter_timestamp
-
     if not values:
         return None
+    from hutch.util.timestamps import TimestampError, filter_timestamp
+
     if len(values) != 1:
         raise InvalidArgument("specify exactly one timestamp for until")
     try:

@@ -9,7 +9,6 @@ without loading the slices of ``Containers`` (see engine/engine.py).
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +20,6 @@ from hutch.engine import netopts
 from hutch.engine.container_filters import Lookups, parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
-from hutch.store.pods import PodRecord
 
 TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
 if TYPE_CHECKING:
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from hutch.engine.container_record import ContainerConfig
     from hutch.runtime.spec_network import NetworkSpec
     from hutch.store.images import ImageRecord
+    from hutch.store.pods import PodRecord
 
 
 def cmd_part(command: Sequence[str], entrypoint: Sequence[str]) -> tuple[str, ...]:
@@ -56,6 +55,12 @@ def entrypoint_of(config: ContainerConfig) -> tuple[str, ...]:
     return (text,) if text else ()
 
 
+def _joined(command: Sequence[str]) -> str:
+    import shlex  # a row's command; ps with no container needs none of it
+
+    return shlex.join(command)
+
+
 def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
     config = container.config
     return ContainerSummary(
@@ -63,7 +68,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         name=container.record.name,
         image=container.record.image_name,
         image_id=container.record.image_id,
-        command=shlex.join(config.command),
+        command=_joined(config.command),
         cmd=cmd_part(config.command, entrypoint_of(config)),
         created=container.record.created,
         status=cs.status_of(container),
@@ -246,10 +251,10 @@ def lookups(ctx: EngineContext) -> Lookups:
             return None
 
     def network_name_of(text: str) -> str | None:
-        from hutch.engine import networks  # network code only for network=
+        from hutch.engine import network_list  # network code only for network=
 
         try:
-            return networks.find(ctx, text).name if text else None
+            return network_list.find(ctx, text).name if text else None
         except HutchError:  # podman passes over it; no container joined it by that name
             return text  # (unless the network went since: then the text names it still)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 from dataclasses import dataclass, field, replace
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -149,6 +148,8 @@ def located(ctx: EngineContext, record: ContainerRecord) -> Located:
         # The monitor is gone: kill an orphaned init so that nothing keeps
         # running unsupervised (its pid namespace normally took it along).
         with contextlib.suppress(ProcessLookupError):
+            import signal  # its enums: only for this rare repair
+
             os.kill(recorded.pid, signal.SIGKILL)
     return Located(record, dirs, state)
 

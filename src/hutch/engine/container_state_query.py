@@ -10,7 +10,6 @@ third of ``inspect``'s start, issue 16).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
 
 from hutch.api.container_state_report import ContainerStateInspect, InspectHealth, InspectState
 from hutch.api.errors import NoSuchObject
@@ -23,6 +22,8 @@ def iso(ts: float) -> str:
     """A Unix time as podman's inspect shows it (Go's zero time for none)."""
     if not ts:
         return "0001-01-01T00:00:00Z"
+    from datetime import datetime, timezone  # a report's: container exists needs none
+
     return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
 

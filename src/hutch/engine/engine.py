@@ -29,11 +29,10 @@ if TYPE_CHECKING:
         QueryVerbs,
         ResourceVerbs,
     )
+    from hutch.api.networks import Networks
     from hutch.api.pods import Pods
     from hutch.engine.artifacts import ArtifactService
     from hutch.engine.images import ImageService
-    from hutch.engine.networks import NetworkService
-    from hutch.engine.pods import PodService
     from hutch.engine.secrets import SecretService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
@@ -111,7 +110,18 @@ class LocalEngine:
 
     @cached_property
     def pods(self) -> Pods:
-        return LocalPods(self._ctx, self.containers)
+        def light() -> object:
+            from hutch.engine.pod_list import PodList
+
+            return PodList(self._ctx)
+
+        def full() -> object:
+            from hutch.engine.containers import ContainerService
+            from hutch.engine.pods import PodService
+
+            return PodService(self._ctx, ContainerService(self._ctx), self.containers)
+
+        return LightFirst(POD_LIST_VERBS, light, full)
 
     @cached_property
     def images(self) -> ImageService:
@@ -120,10 +130,18 @@ class LocalEngine:
         return ImageService(self._ctx)
 
     @cached_property
-    def networks(self) -> NetworkService:
-        from hutch.engine.networks import NetworkService
+    def networks(self) -> Networks:
+        def light() -> object:
+            from hutch.engine.network_list import NetworkQuery
 
-        return NetworkService(self._ctx, self._remove_users)
+            return NetworkQuery(self._ctx)
+
+        def full() -> object:
+            from hutch.engine.networks import NetworkService
+
+            return NetworkService(self._ctx, self._remove_users)
+
+        return LightFirst(NETWORK_LIST_VERBS, light, full)
 
     @cached_property
     def volumes(self) -> VolumeService:
@@ -301,38 +319,42 @@ def slice_of_verb() -> dict[str, tuple[type[Any], Callable[[EngineContext], obje
     return {verb: (slice_, load) for slice_, load in parts().items() for verb in verbs_of(slice_)}
 
 
-# The pod verbs the listing part answers alone (engine/pod_list.py, which the pod part
-# extends): ``pod ps`` and ``pod exists`` load neither the pod part's module nor the
-# container service it is built with (issue 16).
+# The verbs of a noun that a light part answers alone, a class the noun's part extends
+# (so the verb is written once): ``pod ps``, ``pod exists`` (engine/pod_list.py) and
+# ``network ls``, ``inspect``, ``exists`` (engine/network_list.py) load neither the
+# part's module (every other verb's code: the run options', the spec's, the
+# container service) nor, for pods, the container service it is built with (issue 16).
 POD_LIST_VERBS = frozenset({"ls", "exists"})
+NETWORK_LIST_VERBS = frozenset({"ls", "inspect", "exists"})
 
 
-class LocalPods:
-    """``engine.pods`` (``hutch.api.pods.Pods``): ``POD_LIST_VERBS`` from the listing
-    part, every other verb from the pod part (built at the first, once per command)."""
+class LightFirst:
+    """A noun's engine (``engine.pods``, ``engine.networks``): the verbs of
+    ``light_verbs`` from the part ``light`` builds, every other verb from the part
+    ``full`` builds (at the first, once per command); a verb's method is kept for the
+    next call."""
 
-    def __init__(self, ctx: EngineContext, containers: Containers) -> None:
-        self._ctx = ctx
-        self._containers = containers
+    def __init__(
+        self,
+        light_verbs: frozenset[str],
+        light: Callable[[], object],
+        full: Callable[[], object],
+    ) -> None:
+        self._light_verbs = light_verbs
+        self._light = light
+        self._full = full
 
     def __getattr__(self, verb: str) -> Any:
         if verb.startswith("_"):
             raise AttributeError(verb)
-        if verb in POD_LIST_VERBS:
-            from hutch.engine.pod_list import PodList
-
-            method = getattr(PodList(self._ctx), verb)
-        else:
-            method = getattr(self._service, verb)
+        part = self._light() if verb in self._light_verbs else self._full_part
+        method = getattr(part, verb)
         setattr(self, verb, method)  # later calls find it directly
         return method
 
     @cached_property
-    def _service(self) -> PodService:
-        from hutch.engine.containers import ContainerService
-        from hutch.engine.pods import PodService
-
-        return PodService(self._ctx, ContainerService(self._ctx), self._containers)
+    def _full_part(self) -> object:
+        return self._full()
 
 
 class LocalContainers:

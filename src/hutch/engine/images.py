@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from functools import cached_property
 
 from hutch.api.common import PruneReport
@@ -63,6 +63,8 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
 
 def rfc3339(ts: float) -> str:
+    from datetime import datetime, timezone  # an import's or a commit's: not images' listing
+
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -130,7 +132,7 @@ class ImageService:
         )
         checkpoint(options.cancelled)  # the image is not recorded for a client that left
         platform = host_platform()
-        now = rfc3339(datetime.now(timezone.utc).timestamp())
+        now = rfc3339(time.time())
         # --arch/--os/--variant: what the image says (podman records them as given; an
         # --arch alone drops the host's variant, which belongs to the host's arch)
         arch = options.arch or platform.architecture

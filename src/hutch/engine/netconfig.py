@@ -148,7 +148,7 @@ def validate(options: RunOptions) -> None:
             ipaddress.ip_address(server)
         except ValueError:
             raise InvalidArgument(f"{server} is not an ip address") from None
-    if net.mac_address is not None and not netopts.MAC.fullmatch(net.mac_address):
+    if net.mac_address is not None and not netopts.is_mac(net.mac_address):
         raise InvalidArgument(f"address {net.mac_address}: invalid MAC address")
     for spec in net.publish:
         ports.parse_publish(spec)
@@ -194,7 +194,7 @@ def check_mac(mac: str, what: str) -> None:
     _check_static(
         what, "--mac-address can only be set when the network mode is bridge: invalid argument"
     )
-    if not netopts.MAC.fullmatch(mac):
+    if not netopts.is_mac(mac):
         raise InvalidArgument(f"address {mac}: invalid MAC address")
 
 

@@ -23,7 +23,13 @@ from hutch.api.errors import InvalidArgument
 
 KEYS = ("alias", "ip", "ip6", "mac", "interface_name")
 IFNAMSIZ = 16  # the kernel's limit, with the terminating NUL
-MAC = re.compile(r"[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}")
+# compiled at the first MAC address checked (re caches it): ps imports this module
+MAC = r"[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}"
+
+
+def is_mac(text: str) -> bool:
+    """A MAC address as podman takes one: six hex pairs, all ``:`` or all ``-``."""
+    return re.fullmatch(MAC, text) is not None
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ def _checked(name: str, key: str, val: str) -> str:
             raise _refuse(name, f"{key}={val} is not an IPv{want} address")
         return str(address)
     if key == "mac":
-        if not MAC.fullmatch(val):
+        if not is_mac(val):
             raise _refuse(name, f"address {val}: invalid MAC address")  # podman's words
         return val.lower().replace("-", ":")
     return _interface(name, val)

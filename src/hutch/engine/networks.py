@@ -16,7 +16,6 @@ import fcntl
 import ipaddress
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,19 +26,28 @@ from hutch.api.container_actions import ActionReport
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.network_compat import BRIDGE_OPTIONS
-from hutch.api.network_records import NetworkMember, NetworkSubnet, NetworkSummary
+from hutch.api.network_records import NetworkSubnet, NetworkSummary
 from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags, ns_words
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.netrun import rundir, serves_names
+from hutch.engine.network_list import (
+    _FILTER_KEYS,
+    NetworkQuery,
+    _match,
+    _store_with_default,
+    find,
+    store,
+    summary,
+)
 from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.linux.ifaddrs import Subnet, host_subnets
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
-from hutch.store.networks import AttachmentRecord, NetworkRow, NetworkStore
+from hutch.store.networks import AttachmentRecord, NetworkRow
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
 
@@ -63,17 +71,6 @@ OPTIONS = BRIDGE_OPTIONS
 # private network and its helpers): no row, and no name server of hutch's
 DEFAULT_NAMES = ("podman", *netconfig.DEFAULT_ALIASES, "private", "default",
                  *netconfig.PRIVATE_HELPERS)  # fmt: skip
-
-
-def store(ctx: EngineContext) -> NetworkStore:
-    return NetworkStore(ctx.conn)
-
-
-def _store_with_default(ctx: EngineContext) -> NetworkStore:
-    """The store, with podman's default network in it (engine/default_network.py)."""
-    networks = store(ctx)
-    default_network.ensure(networks)
-    return networks
 
 
 # -- the container's side ------------------------------------------------------------
@@ -108,11 +105,6 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
         if choice.ip6 is not None:
             _check_address(network, choice.ip6, 6, "requested static ip")
     return replace(net, runtime_dir=str(rundir(ctx)))
-
-
-def find(ctx: EngineContext, name: str) -> NetworkSummary:
-    """The network (without its members); ``NoSuchObject`` when there is none."""
-    return decode(_store_with_default(ctx).find(name))
 
 
 def _find(ctx: EngineContext, name: str) -> NetworkSummary:
@@ -397,24 +389,6 @@ def _helper(action: str, request: dict[str, object]) -> None:
 # -- hutch network ... -----------------------------------------------------------------
 
 
-def summary(ctx: EngineContext, record: NetworkSummary) -> NetworkSummary:
-    """The network with its members."""
-    names = {r.id: r.name for r in ctx.containers.all()}
-    members = tuple(
-        NetworkMember(
-            a.container_id,
-            names.get(a.container_id, ""),
-            a.address,
-            f"eth{a.position}",
-            a.mac,
-            a.aliases,
-            a.address6,
-        )
-        for a in store(ctx).attachments(network=record.name)
-    )
-    return replace(record, members=members)
-
-
 def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
     out = []
     for item in items:
@@ -542,63 +516,6 @@ def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -
     return NetworkSubnet(str(net), gateway, ip_range)
 
 
-# the keys of network prune's --filter, and ls's with dangling (podman's)
-_FILTER_KEYS = ("name", "id", "driver", "label", "label!", "until")
-
-
-def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
-    """Every key's test passes; a key given twice passes with any of its values
-    (``name=a --filter name=b``: either), but labels must all match (podman's)."""
-    by_key: dict[str, list[str]] = {}
-    for item in filters:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
-        by_key.setdefault(key, []).append(value)
-    for key, values in by_key.items():
-        tests = [_test(record, key, value) for value in values]
-        if not (all(tests) if key in ("label", "label!", "until") else any(tests)):
-            return False
-    return True
-
-
-def _dangling(given: Sequence[str]) -> bool | None:
-    """``--filter dangling=BOOL`` (Go's ParseBool words), once at most; podman's words."""
-    if not given:
-        return None
-    if len(given) > 1:
-        raise InvalidArgument('got more than one value for filter key "dangling"')
-    value = given[0].partition("=")[2]
-    if value in ("1", "t", "T", "true", "TRUE", "True"):
-        return True
-    if value in ("0", "f", "F", "false", "FALSE", "False"):
-        return False
-    raise InvalidArgument(f'invalid dangling filter value "{value}"')
-
-
-def _test(record: NetworkSummary, key: str, value: str) -> bool:
-    """One filter's test of one network."""
-    if key == "name":
-        return re.search(value, record.name) is not None
-    if key == "id":
-        return record.id.startswith(value)
-    if key == "driver":
-        return record.driver == value
-    if key in ("label", "label!"):
-        k, has_value, v = value.partition("=")
-        labels = dict(record.labels)
-        return (k in labels and (not has_value or labels[k] == v)) == (key == "label")
-    if key == "until":
-        from hutch.util.durations import parse_time  # the filter's only: not a run's import
-
-        try:
-            limit = parse_time(value)
-        except ValueError:  # podman's words
-            raise InvalidArgument(f'failed to parse value as time or duration: "{value}"') from None
-        return record.created < limit
-    raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label, label! or until")
-
-
 def _check_mtu(value: str) -> None:
     """podman's words for what is no number (Go's strconv.Atoi) or below zero; hutch's
     for what no link takes (podman passes it to netavark, which fails at start)."""
@@ -627,7 +544,7 @@ def _require_bridge(container: cs.Container, net: NetworkSpec) -> None:
     )
 
 
-class NetworkService:
+class NetworkService(NetworkQuery):
     """``engine.networks`` (``hutch.api.networks.Networks``)."""
 
     def __init__(
@@ -698,30 +615,6 @@ class NetworkService:
             publish_dns(ctx)
         engine_events.network_lifecycle_event(ctx, "create", created.name, created.id, "bridge")
         return summary(ctx, created)
-
-    def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
-        for item in filters:  # refused with no network to match too, as podman does
-            if item.partition("=")[0] not in (*_FILTER_KEYS, "dangling"):
-                raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
-        dangling = _dangling([f for f in filters if f.startswith("dangling=")])
-        rest = [f for f in filters if not f.startswith("dangling=")]
-        records = [decode(r) for r in _store_with_default(self._ctx).all()]
-        found = [r for r in records if _match(r, rest)]
-        if dangling is not None:
-            # dangling: no container attached to it (podman's network ls filter)
-            users = store(self._ctx).attachments
-            found = [r for r in found if (not users(network=r.name)) == dangling]
-        return [summary(self._ctx, r) for r in found]
-
-    def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
-        return [summary(self._ctx, find(self._ctx, n)) for n in names]
-
-    def exists(self, name: str) -> bool:
-        try:
-            _store_with_default(self._ctx).find(name)
-        except NoSuchObject:
-            return False
-        return True
 
     def remove(self, names: Sequence[str], options: NetworkRemoveOptions) -> list[ActionReport]:
         reports = []

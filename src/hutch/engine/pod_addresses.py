@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 
 from hutch.api.errors import Conflict
-from hutch.engine import address_claim, networks
+from hutch.engine import address_claim, network_list, networks
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
@@ -44,7 +44,7 @@ def hand_over(ctx: EngineContext, original_infra: str, clone_infra: str) -> None
     if not original_infra or not clone_infra:
         return  # pods without an infra hold no address
     spec = network_of(cs.get(ctx, clone_infra))
-    store = networks.store(ctx)
+    store = network_list.store(ctx)
     for wanted in spec.attachments:
         with contextlib.suppress(Conflict):  # held by another than the original
             store.take(

@@ -137,9 +137,9 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             # pod exists; the infra's create reads them again when it takes its addresses
             netopts.parse(options.network)
     if options.mac_address:
-        from hutch.engine.netopts import MAC
+        from hutch.engine.netopts import is_mac
 
-        if not MAC.fullmatch(options.mac_address):  # podman's words, before the pod exists
+        if not is_mac(options.mac_address):  # podman's words, before the pod exists
             raise InvalidArgument(f"address {options.mac_address}: invalid MAC address")
     shared = parse_share(options.share)
     infra = options.infra if options.infra is not None else bool(shared)

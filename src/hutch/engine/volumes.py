@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from hutch.api.common import PruneReport
 from hutch.api.container_actions import ActionReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
-from hutch.api.volumes import (
+from hutch.api.volume_options import (
     VolumeCreateOptions,
     VolumeListOptions,
     VolumeRemoveOptions,

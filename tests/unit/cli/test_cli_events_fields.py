@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from hutch.api.events import Event
-from hutch.cli import events, render
+from hutch.cli import events, templating
 
 T = 1_700_000_000_123_456_789
 CID = "c" * 64
@@ -23,7 +23,7 @@ def test_exec_died_carries_the_exit_code_and_the_session_among_the_attributes() 
     data = json.loads(events.json_line(EXEC_DIED))
     assert data["ContainerExitCode"] == 3
     assert data["Attributes"] == {"execID": "e" * 64, "tier": "front"}
-    shown = render.render_one(
+    shown = templating.render_one(
         "{{.Status}} {{.ContainerExitCode}} {{.Attributes.execID}}",
         events.template_of(EXEC_DIED),
         name="events",
@@ -35,7 +35,7 @@ def test_a_pod_members_events_name_the_pod() -> None:
     data = json.loads(events.json_line(MEMBER))
     assert data["PodID"] == "p" * 64 and data["Attributes"] == {"b": "2"}
     assert "ContainerExitCode" not in data
-    shown = render.render_one(
+    shown = templating.render_one(
         "{{.PodID}}|{{.ContainerExitCode}}", events.template_of(MEMBER), name="events"
     )
     assert shown == f"{'p' * 64}|0\n"

@@ -83,9 +83,9 @@ def test_volume_and_network_event_lines_and_templates() -> None:
     assert events.text_of(VOLUME).endswith(" volume create evv")
     cid = "c" * 64
     assert events.text_of(NETWORK).endswith(f" network connect {cid} (container={cid}, name=evn)")
-    from hutch.cli import render
+    from hutch.cli import templating
 
-    out = render.render_one(
+    out = templating.render_one(
         "{{.Type}} {{.Status}} {{.Name}} {{.Network}} {{.Attributes}}",
         events.template_of(NETWORK),
         name="events",

@@ -946,6 +946,10 @@ def test_inspect_of_the_state_loads_no_whole_report(fmt: str, tmp_path: Path) ->
         (["volume", "exists", "nothing-of-that-name"], 1),
         (["volume", "ls", "-q"], 0),
         (["network", "ls", "-q"], 0),
+        (["network", "ls"], 0),
+        (["volume", "ls"], 0),
+        (["ps"], 0),
+        (["images"], 0),
         (["port", "nothing-of-that-name"], 125),
         (["top", "nothing-of-that-name"], 125),
         (["stats", "--no-stream", "nothing-of-that-name"], 125),
@@ -967,10 +971,15 @@ def test_script_queries_load_neither_typer_nor_the_container_verbs(
     # port, top and stats: not their parts' modules (inspect's report, attach, update)
     parts = ("hutch.engine.container_query", "hutch.engine.lifecycle", "hutch.engine.resource_ops")
     assert _matching(modules, parts) == []
+    # a default table: not the template engine (its typed values, datetime), nor typing
+    if argv in (["network", "ls"], ["volume", "ls"], ["ps"], ["images"]):
+        assert _matching(modules, ("hutch.cli.templating", "datetime", "typing")) == []
+    # network ls: not the network part (the run options', the spec's, the helpers')
+    assert _matching(modules, ("hutch.engine.networks", "hutch.api.container_config")) == []
     # pod ps and pod exists: not the pod part, nor the container service it is built with
     pod_part = ("hutch.engine.pods", "hutch.api.pods", "hutch.engine.containers")
     assert _matching(modules, pod_part) == []
-    if argv[0] not in ("network", "port"):  # the network engine and port read specs
+    if argv[0] != "port":  # port reads the spec's network
         unwanted = ("hutch.runtime.spec", "hutch.engine.container_mounts")
         assert _matching(modules, unwanted) == []
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from hutch.api.networks import NetworkSubnet, NetworkSummary
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.cli.network_render import inspect_struct, json_of, lease_range
 from unit.fakes import FakeEngine, run_cli
 
@@ -52,17 +52,17 @@ def test_a_template_sees_go_field_names() -> None:
         "{{.Name}} {{.Internal}} {{.DNSEnabled}} {{.NetworkInterface}} {{.Options}} "
         "{{.Labels}} {{.IPAMOptions}} {{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}"
     )
-    out = render.render_template(template, [inspect_struct(NET)], name="inspect")
+    out = templating.render_template(template, [inspect_struct(NET)], name="inspect")
     assert out == (
         "n1 true false hutch1 map[mtu:1400] map[k:v] map[driver:host-local] "
         "10.99.0.0/24 10.99.0.1\n"
     )
     with pytest.raises(Exception, match="can't evaluate field name"):
-        render.render_template("{{.name}}", [inspect_struct(NET)], name="inspect")
+        templating.render_template("{{.name}}", [inspect_struct(NET)], name="inspect")
 
 
 def test_json_of_the_template_value_keeps_the_inspect_keys() -> None:
-    out = render.render_template("{{json .}}", [inspect_struct(NET)], name="inspect")
+    out = templating.render_template("{{json .}}", [inspect_struct(NET)], name="inspect")
     data = json.loads(out)
     assert list(data)[:4] == ["name", "id", "driver", "network_interface"]
     assert data["labels"] == {"k": "v"} and data["internal"] is True

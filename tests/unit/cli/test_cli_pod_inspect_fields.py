@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.cli.pod_render import inspect_template_row
 
 ROW = {
@@ -15,7 +15,7 @@ ROW = {
 
 
 def _render(template: str, row: dict[str, object]) -> str:
-    return render.render_template(template, [inspect_template_row(row)], name="inspect")
+    return templating.render_template(template, [inspect_template_row(row)], name="inspect")
 
 
 def test_the_keys_given_are_reached_by_their_go_names() -> None:

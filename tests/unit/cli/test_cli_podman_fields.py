@@ -30,6 +30,7 @@ from hutch.cli import (
     ps,
     render,
     stats,
+    templating,
     top,
     volume_render,
 )
@@ -109,7 +110,7 @@ def test_version_json() -> None:
 
 # The issue's examples, with podman's outputs for the same data.
 def test_ps_table_names_status() -> None:
-    out = render.render_template(
+    out = templating.render_template(
         "table {{.Names}}\\t{{.Status}}", [ps.row_of(CONTAINER, NOW, False)], ps.HEADERS, name="ps"
     )
     assert out == "NAMES       STATUS\nweb         Up 2 hours\n"
@@ -117,7 +118,7 @@ def test_ps_table_names_status() -> None:
 
 def test_ps_go_types() -> None:
     row = ps.row_of(CONTAINER, NOW, False)
-    out = render.render_template(
+    out = templating.render_template(
         '{{.Mounts}} {{.Pid}} {{.Exited}} {{.Label "k"}} {{.Namespaces}}|', [row], name="ps"
     )
     assert out == "[/data] 42 false v {      }|\n"
@@ -135,7 +136,7 @@ def test_events_template_fields() -> None:
     assert set(FIELDS["events_template"]) <= set(event)
     for field in FIELDS["events_template"]:
         if field != "ToHumanReadable":  # a method with one argument, as podman's
-            render.render_one("{{." + field + "}}", event, name="events")
+            templating.render_one("{{." + field + "}}", event, name="events")
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,7 @@ def test_events_template_fields() -> None:
     ],
 )
 def test_events_template_values(template: str, want: str | None) -> None:
-    out = render.render_one(template, events.template_of(EVENT), name="events")
+    out = templating.render_one(template, events.template_of(EVENT), name="events")
     if want is None:
         assert " container died eeeeeeeeeeee " in out
     else:
@@ -161,7 +162,7 @@ def test_events_time_is_a_go_time_with_nanoseconds(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     try:
-        out = render.render_one("{{.Time}}", events.template_of(EVENT), name="events")
+        out = templating.render_one("{{.Time}}", events.template_of(EVENT), name="events")
     finally:
         monkeypatch.undo()
         time.tzset()
@@ -177,7 +178,7 @@ def test_events_time_is_a_go_time_with_nanoseconds(monkeypatch: pytest.MonkeyPat
 )
 def test_events_template_errors_are_gos(template: str, error: str) -> None:
     with pytest.raises(InvalidArgument) as caught:
-        render.render_one(template, events.template_of(EVENT), name="events")
+        templating.render_one(template, events.template_of(EVENT), name="events")
     assert str(caught.value).startswith('template: events:1:2: executing "events" at <.')
     assert str(caught.value).endswith(error)
 
@@ -228,7 +229,7 @@ def test_history_json_and_template_fields() -> None:
     (row,) = history.rows_of([HISTORY], no_trunc=False)
     assert set(FIELDS["history_template"]) <= set(row)
     for field in FIELDS["history_template"]:
-        render.render_template("{{." + field + "}}", [row], name="history")  # no error
+        templating.render_template("{{." + field + "}}", [row], name="history")  # no error
 
 
 HISTORY_TYPE = "images.historyReporter"
@@ -239,10 +240,10 @@ def test_history_times_as_current_podman() -> None:
     CreatedSince the same as Created (RFC 3339 with --human=false), Tags a nil list."""
     fields = "{{.CreatedAt}}|{{.Created}}|{{.CreatedSince}}|{{.Tags}}"
     (row,) = history.rows_of([HISTORY], no_trunc=False, human=False)
-    out = render.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
+    out = templating.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
     assert out == "2026-12-03T18:47:25Z|2026-12-03T18:47:25Z|2026-12-03T18:47:25Z|[]\n"
     (row,) = history.rows_of([HISTORY], no_trunc=False)
-    text = render.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
+    text = templating.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
     stamp, created, since, _tags = text.split("|")
     assert stamp == "2026-12-03T18:47:25Z" and created.endswith(" ago") and since == created
 
@@ -265,7 +266,7 @@ def test_network_ls_json_and_template_fields() -> None:
     assert keys == FIELDS["network_ls_json"]
     row = network_render.row(NETWORK)
     assert set(FIELDS["network_ls_template"]) <= set(row)
-    out = render.render_template("{{.IPAMOptions}}|{{.Options}}", [row], name="network")
+    out = templating.render_template("{{.IPAMOptions}}|{{.Options}}", [row], name="network")
     assert out == "map[driver:host-local]|map[]\n"  # podman 4.3.1's output
 
 
@@ -277,7 +278,7 @@ def test_network_ls_subnets_are_podmans_structs() -> None:
         "{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}|{{json .Subnets}}|{{.Subnets}}"
         "|{{range .Subnets}}{{.LeaseRange}}{{print .Subnet}}{{end}}|{{.Labels}}"
     )
-    assert render.render_template(template, [row], name="network") == (
+    assert templating.render_template(template, [row], name="network") == (
         '10.89.0.0/24 10.89.0.1|[{"subnet":"10.89.0.0/24","gateway":"10.89.0.1"}]'
         "|[{{{10.89.0.0 ffffff00}} 10.89.0.1 <nil>}]|<nil>{{10.89.0.0 ffffff00}}|a=b,c=d\n"
     )
@@ -315,7 +316,7 @@ def test_is_json_as_podman(fmt: str | None, expected: bool) -> None:
 def test_volume_ls_template_fields() -> None:
     row = volume_render.ls_row(volume_render.json_of(VolumeSummary("v2", "local", "/m", NOW)))
     assert set(FIELDS["volume_ls_template"]) <= set(row)
-    out = render.render_template(
+    out = templating.render_template(
         "{{.Status}}|{{.Timeout}}|{{.InspectVolumeData.Name}}", [row], name="volume"
     )
     assert out == "map[]|0|v2\n"  # podman 4.3.1's output
@@ -327,7 +328,7 @@ def test_stats_template_fields() -> None:
     )
     row = stats.row(report, None, no_trunc=False)
     assert set(FIELDS["stats_template"]) <= set(row)
-    out = render.render_template(
+    out = templating.render_template(
         "{{.Up}} {{.AVGCPU}} {{.CPUNano}} {{.PIDS}} {{.ContainerStats.MemUsage}}",
         [row],
         name="stats",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.util import gotemplate
 from hutch.util.gotemplate import GoDuration
 
@@ -23,7 +23,7 @@ ROW = {
 
 
 def _inspect(template: str) -> str:
-    return render.render_template(template, [ROW], name="inspect")
+    return templating.render_template(template, [ROW], name="inspect")
 
 
 def test_a_template_prints_durations_as_go_does() -> None:
@@ -40,15 +40,17 @@ def test_a_template_prints_durations_as_go_does() -> None:
 def test_json_keeps_nanoseconds_in_gos_order_without_the_zero_ones() -> None:
     expected = '{"Test":["CMD","true"],"Interval":3600000000000,"Timeout":90000000000,"Retries":3}'
     assert _inspect("{{json .Config.Healthcheck}}") == expected + "\n"
-    whole = gotemplate.gojson.dumps(render.plain_data([ROW]), indent=None)
+    whole = gotemplate.gojson.dumps(templating.plain_data([ROW]), indent=None)
     assert json.loads(whole)[0]["Config"]["Healthcheck"] == json.loads(expected)
     assert '"Healthcheck":' + expected in whole  # the key order too
 
 
 def test_an_images_health_check_too() -> None:
     check = {"Test": ["CMD-SHELL", "x"], "StartPeriod": 5 * S}
-    image = render.typed({"Id": "i", "Healthcheck": check}, render.IMAGE_TYPE)
-    out = render.render_template("{{.HealthCheck.StartPeriod}} {{.HealthCheck.Interval}}", [image])
+    image = templating.typed({"Id": "i", "Healthcheck": check}, templating.IMAGE_TYPE)
+    out = templating.render_template(
+        "{{.HealthCheck.StartPeriod}} {{.HealthCheck.Interval}}", [image]
+    )
     assert out == "5s 0s\n"
 
 

@@ -16,7 +16,7 @@ from hutch.api.compose import (
 )
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.cli.compose_ps import row, wanted_statuses
-from hutch.cli.render import render_template
+from hutch.cli.templating import render_template
 from hutch.compose.build import (
     BUILD_KEYS,
     build_options,

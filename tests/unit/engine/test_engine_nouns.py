@@ -166,22 +166,41 @@ def test_an_unknown_verb_is_an_attribute_error(tmp_path: Path) -> None:
         _ = LocalContainers(_ctx(tmp_path)).frobnicate
 
 
-def test_pod_ps_and_exists_are_the_pod_part_s_own_code(tmp_path: Path) -> None:
-    # issue 16: pod ps and pod exists are answered without the pod part (every pod
-    # verb's code and the container service); each stays the method the part inherits
-    from hutch.api.pods import Pods
-    from hutch.engine.engine import POD_LIST_VERBS, LocalPods
-    from hutch.engine.pod_list import PodList
-    from hutch.engine.pods import PodService
+@pytest.mark.parametrize(
+    ("noun", "verbs", "light_class", "full_class", "other_verb"),
+    [
+        ("pods", "POD_LIST_VERBS", "pod_list.PodList", "pods.PodService", "inspect"),
+        ("networks", "NETWORK_LIST_VERBS", "network_list.NetworkQuery", "networks.NetworkService",
+         "create"),
+    ],
+)  # fmt: skip
+def test_a_noun_s_queries_are_its_part_s_own_code(
+    noun: str, verbs: str, light_class: str, full_class: str, other_verb: str, tmp_path: Path
+) -> None:
+    # issue 16: pod ps and pod exists, network ls, inspect and exists are answered
+    # without the noun's part (every other verb's code, the run options', the spec's,
+    # the container service); each stays the method the part inherits
+    import importlib
 
-    assert POD_LIST_VERBS and verbs_of(Pods) >= POD_LIST_VERBS
-    ctx = _ctx(tmp_path)
-    pods = LocalPods(ctx, LocalContainers(ctx))
-    for verb in POD_LIST_VERBS:
-        assert type(getattr(pods, verb).__self__) is PodList
-        assert getattr(PodService, verb) is getattr(PodList, verb)
-    assert "_service" not in vars(pods)  # the pod part is not built
-    assert pods.exists("nothing") is False
-    inspect = pods.inspect
-    assert type(inspect.__self__) is PodService
-    assert pods.top.__self__ is inspect.__self__  # one pod part for the other verbs
+    from hutch.api import networks as api_networks
+    from hutch.api import pods as api_pods
+    from hutch.engine import engine as engine_module
+
+    def load(name: str) -> type:
+        module, _, cls = name.partition(".")
+        found: type = getattr(importlib.import_module(f"hutch.engine.{module}"), cls)
+        return found
+
+    light, full = load(light_class), load(full_class)
+    light_verbs: frozenset[str] = getattr(engine_module, verbs)
+    protocol = api_pods.Pods if noun == "pods" else api_networks.Networks
+    assert light_verbs and verbs_of(protocol) >= light_verbs
+    part = getattr(engine_module.LocalEngine(_ctx(tmp_path)), noun)
+    for verb in light_verbs:
+        assert type(getattr(part, verb).__self__) is light
+        assert getattr(full, verb) is getattr(light, verb)
+    assert "_full_part" not in vars(part)  # the noun's part is not built
+    assert part.exists("nothing") is False
+    other = getattr(part, other_verb)
+    assert type(other.__self__) is full
+    assert vars(part)["_full_part"] is other.__self__  # one part for the other verbs

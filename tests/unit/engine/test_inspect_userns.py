@@ -9,7 +9,7 @@ import pytest
 
 from hutch.api.container_config import RunOptions, SecurityOptions
 from hutch.api.containers import InspectIDMappings
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.engine import userns as um
 from hutch.engine.inspect_extras import id_mappings, userns_mode
 from hutch.runtime.ids import IdMapEntry
@@ -81,7 +81,7 @@ def test_auto_shows_the_range_chosen_and_none_without_a_namespace() -> None:
 
 def test_a_nil_idmappings_is_a_field_for_templates_not_for_json() -> None:
     row = {"UsernsMode": "", "ShmSize": 1}
-    shown = render.as_struct(row, "*define.InspectContainerHostConfig")
+    shown = templating.as_struct(row, "*define.InspectContainerHostConfig")
     assert list(shown) == ["UsernsMode", "IDMappings", "ShmSize"]
     assert gotemplate.Template("t", "{{.IDMappings}}").execute(shown) == "<nil>"
-    assert "IDMappings" not in render.as_struct(row, "*define.InspectContainerHostConfig", True)
+    assert "IDMappings" not in templating.as_struct(row, "*define.InspectContainerHostConfig", True)

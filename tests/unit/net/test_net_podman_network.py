@@ -125,16 +125,16 @@ def test_an_inspect_template_reaches_podmans_go_fields(service: NetworkService) 
     not the JSON's lower-case keys; {{json .}} of the struct keeps those keys."""
     import json
 
-    from hutch.cli import render
+    from hutch.cli import templating
     from hutch.cli.network_render import inspect_struct
     from hutch.util.gotemplate import gojson
 
     (net,) = service.ls(())
     fmt = "{{.Name}} {{.ID}} {{.NetworkInterface}} {{.DNSEnabled}} {{.IPAMOptions}} {{.Labels}}"
-    shown = render.render_template(fmt, [inspect_struct(net)], name="inspect")
+    shown = templating.render_template(fmt, [inspect_struct(net)], name="inspect")
     assert shown == f"podman {PODMAN_ID} podman0 false map[driver:host-local] map[]\n"
     with pytest.raises(InvalidArgument, match="can't evaluate field name"):
-        render.render_template("{{.name}}", [inspect_struct(net)], name="inspect")
+        templating.render_template("{{.name}}", [inspect_struct(net)], name="inspect")
     assert list(json_of(net)) == list(json.loads(gojson.dumps(inspect_struct(net))))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.cli import render
+from hutch.cli import templating
 from hutch.util.gotemplate import Template, fields_read
 
 WHOLE = None
@@ -56,6 +56,6 @@ def test_the_dot_inside_a_body_is_not_the_data_s() -> None:
 def test_a_format_as_the_cli_renders_it() -> None:
     # render's normalisation first (table, escapes); a format that ranges over the rows
     # itself, or does not parse, names no set (rendering it reads or says the rest)
-    assert render.fields_read("table {{.State.Status}}\\t{{.Name}}") == {"State", "Name"}
-    assert render.fields_read("{{range .}}{{.Name}}{{end}}") is None
-    assert render.fields_read("{{.State.Status") is None
+    assert templating.fields_read("table {{.State.Status}}\\t{{.Name}}") == {"State", "Name"}
+    assert templating.fields_read("{{range .}}{{.Name}}{{end}}") is None
+    assert templating.fields_read("{{.State.Status") is None

@@ -12,7 +12,7 @@ import pytest
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.podman_json import to_json
-from hutch.cli.render import render_template
+from hutch.cli.templating import render_template
 from hutch.engine.container_record import MountRecord
 from hutch.engine.inspect_binds import inspect_mounts
 from hutch.runtime.mounts import _user_mount, open_subpath, subpath_in
