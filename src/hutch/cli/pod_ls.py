@@ -9,6 +9,8 @@ from hutch.cli.pod_render import HEADERS, UNHEADED, json_of, row
 
 TYPE_CHECKING = False  # mypy reads this alike
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from hutch.cli.state import AppState
@@ -51,13 +53,11 @@ def ps_command(
         return 0
     rows = [row(p, no_trunc=no_trunc) for p in found]
     if not fmt:
-        columns = ["Id", "Name", "Status", "Created", "InfraID"]  # podman's default
-        if ns:  # podman's two columns after the infra's id
-            columns += ["Cgroup", "Namespace"]
-        columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
-        if not (ctr_ids or ctr_names or ctr_status):
-            columns.append("NumberOfContainers")
-        fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
+        columns = default_columns(
+            ns=ns, ctr_ids=ctr_ids, ctr_names=ctr_names, ctr_status=ctr_status
+        )
+        print(default_table(rows, columns, heading=not noheading), end="")
+        return 0
     from hutch.cli import templating  # a format given: the template engine
 
     out = templating.render_template(  # podman's template name (its command's) and type
@@ -71,6 +71,29 @@ def ps_command(
     )
     print(out, end="")
     return 0
+
+
+def default_columns(*, ns: bool, ctr_ids: bool, ctr_names: bool, ctr_status: bool) -> list[str]:
+    """The fields of podman's default ``pod ps`` table, as its flags add them."""
+    columns = ["Id", "Name", "Status", "Created", "InfraID"]  # podman's default
+    if ns:  # podman's two columns after the infra's id
+        columns += ["Cgroup", "Namespace"]
+    columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
+    if not (ctr_ids or ctr_names or ctr_status):
+        columns.append("NumberOfContainers")
+    return columns
+
+
+def default_table(rows: "list[dict[str, Any]]", columns: "list[str]", *, heading: bool) -> str:
+    """The default table as podman's template ``table {{.Id}}\\t{{.Name}}...`` prints
+    it, without the template engine: every cell of a row is text or a number."""
+    from hutch.cli.column_headers import header_of
+
+    head = [[header_of(c, HEADERS) for c in columns]] if heading else []
+    lines = [*head, *([str(r[c]) for c in columns] for r in rows)]
+    if not lines:
+        return ""
+    return render.table(lines[0], lines[1:], strip=False)
 
 
 def register(pod_app: "typer.Typer") -> None:

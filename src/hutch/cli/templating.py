@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from hutch.api.errors import InvalidArgument
+from hutch.cli.column_headers import header_of
 from hutch.util import gotemplate
 
 TYPE_CHECKING = False  # typing costs an import; mypy reads the name alike
@@ -481,17 +482,3 @@ class _Headers(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.overrides)
-
-
-def header_of(field: str, headers: Mapping[str, str] | None = None) -> str:
-    """A column header as podman derives it: ``CreatedAt`` -> ``CREATED AT``."""
-    if headers and field in headers:
-        return headers[field]
-    words: list[str] = []
-    for i, c in enumerate(field):
-        nxt = field[i + 1] if i + 1 < len(field) else ""
-        prev = field[i - 1] if i else ""
-        if i and c.isupper() and (prev.islower() or (nxt.islower() and prev.isupper())):
-            words.append(" ")
-        words.append(c)
-    return "".join(words).upper()

@@ -972,7 +972,7 @@ def test_script_queries_load_neither_typer_nor_the_container_verbs(
     parts = ("hutch.engine.container_query", "hutch.engine.lifecycle", "hutch.engine.resource_ops")
     assert _matching(modules, parts) == []
     # a default table: not the template engine (its typed values, datetime), nor typing
-    if argv in (["network", "ls"], ["volume", "ls"], ["ps"], ["images"]):
+    if argv in (["network", "ls"], ["volume", "ls"], ["ps"], ["images"], ["pod", "ps"]):
         assert _matching(modules, ("hutch.cli.templating", "datetime", "typing")) == []
     # network ls: not the network part (the run options', the spec's, the helpers')
     assert _matching(modules, ("hutch.engine.networks", "hutch.api.container_config")) == []
