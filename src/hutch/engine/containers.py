@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal as signals
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -1148,6 +1147,8 @@ class ContainerService:
         sig = parse_signal(container.config.stop_signal)
         control.request(path, ap.SIGNAL, timeout=10, payload=str(sig).encode())
         if not self._wait_exit(container, float(container.config.stop_timeout)):
+            import signal as signals  # its enums: for a stop that timed out only
+
             control.request(path, ap.SIGNAL, timeout=10, payload=str(int(signals.SIGKILL)).encode())
             self._wait_exit(container, 30.0)
 
@@ -1184,6 +1185,8 @@ class ContainerService:
 
         pid, start = container.state.monitor_pid, container.state.monitor_start
         if not stopping.wait_gone(pid, start, 10.0):
+            import signal as signals  # its enums: for a monitor that would not go
+
             os.kill(pid, signals.SIGKILL)
 
     def _discard(

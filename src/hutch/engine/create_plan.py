@@ -30,7 +30,6 @@ from hutch.engine import (
 from hutch.engine import resources as engine_resources
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.secret_refs import parse_secrets
-from hutch.engine.signal_parse import parse_signal
 from hutch.engine.specbuild import host_user, validate_network
 from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
@@ -129,6 +128,8 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         )
     restart = parse_restart(options.restart)
     if options.stop_signal:
+        from hutch.engine.signal_parse import parse_signal  # signal's enums: a given one only
+
         parse_signal(options.stop_signal)
     if options.name and options.name.startswith("/"):
         # docker's names carry a leading "/" (its inspect shows "/web"); podman

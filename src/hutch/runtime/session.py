@@ -23,7 +23,6 @@ import errno
 import fcntl
 import os
 import pwd
-import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,6 +142,8 @@ class Session:
 
     def stop(self) -> bool:
         """Kill the holder (``system migrate``); the next command makes a new one."""
+        import signal  # its enums: not on the path of every command
+
         holder = _read_holder(self._paths)
         self._paths.session_pid.unlink(missing_ok=True)
         if holder is None:
@@ -232,6 +233,8 @@ class Session:
         return None
 
     def _spawn_holder(self, ns_fd: int, mode: str) -> _Holder:
+        import signal  # its enums: not on the path of every command
+
         to_parent_r, to_parent_w = os.pipe()
         sleep = _sleep_command()
         pid = os.fork()
@@ -252,6 +255,8 @@ class Session:
         return _Holder(pid, start, mode)
 
     def _create(self) -> _Holder:
+        import signal  # its enums: not on the path of every command
+
         uid, gid = os.getuid(), os.getgid()
         uid_ranges, gid_ranges = host_ranges(uid)
         # Missing, or present but not setuid (a copy, a nosuid mount): either
@@ -351,6 +356,8 @@ def _joined_holder_main(
 
 def _become_sleep(sleep: str, runtime: str) -> None:  # pragma: no cover
     """Exec ``sleep infinity`` immune to the signals of a terminal, marked as the holder."""
+    import signal  # its enums: not on the path of every command
+
     for sig in (
         signal.SIGINT,
         signal.SIGHUP,

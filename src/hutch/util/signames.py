@@ -11,21 +11,45 @@ InvalidArgument: this module is layer 0, standard library only).
 from __future__ import annotations
 
 import re
-import signal
+
+TYPE_CHECKING = False  # mypy reads the name alike
+if TYPE_CHECKING:
+    # typeshed has no stub of _signal: signal's constants are its own
+    import signal as _signal
+else:
+    # The C module's constants rather than the ``signal`` module: its three enums
+    # cost ``create`` an import (the spec's stop signal is parsed at every create).
+    import _signal
 
 RTMIN = 34
 RTMAX = 64
-_NUMBER = re.compile(r"[+-]?[0-9]+")  # what Go's strconv.Atoi takes
+_NUMBER = r"[+-]?[0-9]+"  # what Go's strconv.Atoi takes
+
+
+def _canonical() -> list[tuple[str, int]]:
+    """``signal.Signals``'s members, in its order: the C module's ``SIG*`` constants
+    (the enum's own rule), by number then name, the first name of each number (the
+    others are the enum's aliases)."""
+    found = sorted(
+        ((key, value) for key, value in vars(_signal).items()
+         if key.isupper() and key.startswith("SIG") and not key.startswith("SIG_")),
+        key=lambda item: (item[1], item[0]),
+    )  # fmt: skip
+    seen: set[int] = set()
+    out = []
+    for key, value in found:
+        if value not in seen:
+            seen.add(value)
+            out.append((key, value))
+    return out
 
 
 def _names() -> dict[str, int]:
     names = {
-        member.name.removeprefix("SIG"): int(member.value)
-        for member in signal.Signals
-        if not member.name.startswith("SIGRT")
+        key.removeprefix("SIG"): value for key, value in _canonical() if not key.startswith("SIGRT")
     }
     # Linux aliases podman's map has and Python's enum may name differently
-    names.update(CLD=signal.SIGCHLD, IOT=signal.SIGABRT, POLL=signal.SIGIO)
+    names.update(CLD=_signal.SIGCHLD, IOT=_signal.SIGABRT, POLL=_signal.SIGIO)
     names["RTMIN"] = RTMIN
     names["RTMAX"] = RTMAX
     for offset in range(1, 16):
@@ -36,7 +60,7 @@ def _names() -> dict[str, int]:
 
 def parse(text: str) -> int:
     """podman's ParseSignal: a number (not 0) or a name; other numbers are not checked."""
-    if _NUMBER.fullmatch(text):
+    if re.fullmatch(_NUMBER, text):
         number = int(text)
         if number == 0:
             raise ValueError(f"invalid signal: {text}")

@@ -1146,6 +1146,9 @@ NOT_FOR_CREATE = (
     "datetime",
     "hutch.runtime.mounts",
     "hutch.runtime.tmpcopyup",
+    # signal's three enums: the default stop signal is read from _signal's constants
+    # (util/signames.py), the session's kills import it where they kill
+    "signal",
 )
 
 

@@ -9,7 +9,8 @@ import pytest
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.config.settings import Settings
-from hutch.engine.create_plan import parse_create, parse_signal, plan_create
+from hutch.engine.create_plan import parse_create, plan_create
+from hutch.engine.signal_parse import parse_signal
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.restart import RestartPolicy
 

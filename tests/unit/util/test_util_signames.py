@@ -90,3 +90,14 @@ def test_stop_signal_as_podman_parses_it(text: str, message: str) -> None:
 )
 def test_docker_name_is_inspects_stop_signal(text: str, shown: str) -> None:
     assert signames.docker_name(text) == shown
+
+
+def test_the_names_are_the_signal_enum_s_without_importing_it() -> None:
+    # issue 16: the table is made of the C module's constants (create parses the spec's
+    # stop signal and need not pay for signal's enums): the same names, numbers and
+    # order (canonical names first) as signal.Signals'
+    import signal
+
+    from hutch.util.signames import _canonical
+
+    assert _canonical() == [(m.name, int(m.value)) for m in signal.Signals]
