@@ -31,7 +31,7 @@ class PortQuery:
         self._ctx = ctx
 
     def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
-        from hutch.engine.netquery import container_ports
+        from hutch.engine.port_query import container_ports
 
         return container_ports(self._ctx, names, options.all)
 
@@ -51,7 +51,9 @@ class TopVerb:
         from hutch.runtime.ids import map_to_host
 
         session = self._ctx.enter_session()
-        container = cs.get(self._ctx, name)
+        # the record and the state: top needs no config (its decode, the run options'
+        # classes, was a fifth of top's start)
+        container = cs.located(self._ctx, cs.find(self._ctx, name))
         if container.state.status not in st.LIVE:
             raise Conflict("top can only be used on running containers")  # podman's words
         wanted = parse_descriptors(descriptors)

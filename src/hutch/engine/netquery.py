@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from hutch.api.errors import InvalidArgument
 from hutch.engine import container_state as cs
-from hutch.engine.context import EngineContext
 from hutch.engine.ports import exposed_keys
 from hutch.runtime.spec_io import spec_from_json
 from hutch.runtime.spec_network import NetworkSpec, PortMapping
@@ -21,7 +20,6 @@ TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hutch.api.container_usage import PortReport
     from hutch.api.containers import (
         InspectEndpoint,
         InspectNetworkSettings,
@@ -32,11 +30,12 @@ if TYPE_CHECKING:
 def network_of(container: cs.Container) -> NetworkSpec:
     """The network part of the container's spec (a container of an old bundle: none)."""
     with contextlib.suppress(OSError):
-        return _network_in((container.dirs.userdata / "config.json").read_bytes())
+        return network_in((container.dirs.userdata / "config.json").read_bytes())
     return NetworkSpec()
 
 
-def _network_in(raw: bytes) -> NetworkSpec:
+def network_in(raw: bytes) -> NetworkSpec:
+    """The network part of a spec's JSON (an undecodable one: none)."""
     with contextlib.suppress(ValueError, KeyError, TypeError):
         return spec_from_json(raw).network
     return NetworkSpec()
@@ -74,29 +73,7 @@ def start_needs_networks_at(bundle: Path) -> bool:
             if _proxied(mode, net.get("port_proxy"), net.get("runtime_dir")):
                 return True
             return start_needs_networks(NetworkSpec(mode=mode, join_container=joined))
-    return start_needs_networks(_network_in(raw))
-
-
-def port_report(container: cs.Container) -> PortReport:
-    from hutch.api.container_usage import PortReport, PublishedPort
-
-    ports = tuple(
-        PublishedPort(p.host_ip, p.host_port, p.container_port, p.protocol)
-        for p in network_of(container).ports
-    )
-    return PortReport(container.record.id, container.record.name, ports)
-
-
-def container_ports(ctx: EngineContext, names: Sequence[str], all_: bool) -> list[PortReport]:
-    """``hutch port``: the named containers, or (``-a``) every running one."""
-    if all_ and names:
-        raise InvalidArgument("--all and a container name cannot be used together")
-    if not all_ and not names:
-        raise InvalidArgument("give a container name or --all")
-    if all_:
-        containers = [cs.load(ctx, r) for r in ctx.containers.all()]
-        return [port_report(c) for c in containers if c.running]
-    return [port_report(cs.get(ctx, n)) for n in names]
+    return start_needs_networks(network_in(raw))
 
 
 def port_bindings(

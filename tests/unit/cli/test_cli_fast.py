@@ -979,9 +979,9 @@ def test_script_queries_load_neither_typer_nor_the_container_verbs(
     # pod ps and pod exists: not the pod part, nor the container service it is built with
     pod_part = ("hutch.engine.pods", "hutch.api.pods", "hutch.engine.containers")
     assert _matching(modules, pod_part) == []
-    if argv[0] != "port":  # port reads the spec's network
-        unwanted = ("hutch.runtime.spec", "hutch.engine.container_mounts")
-        assert _matching(modules, unwanted) == []
+    # port reads the spec's ports from its JSON (engine/port_query.py), not its codec
+    unwanted = ("hutch.runtime.spec", "hutch.engine.container_mounts")
+    assert _matching(modules, unwanted) == []
 
 
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
