@@ -29,10 +29,10 @@ if TYPE_CHECKING:
         QueryVerbs,
         ResourceVerbs,
     )
+    from hutch.api.images import Images
     from hutch.api.networks import Networks
     from hutch.api.pods import Pods
     from hutch.engine.artifacts import ArtifactService
-    from hutch.engine.images import ImageService
     from hutch.engine.secrets import SecretService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
@@ -124,10 +124,18 @@ class LocalEngine:
         return LightFirst(POD_LIST_VERBS, light, full)
 
     @cached_property
-    def images(self) -> ImageService:
-        from hutch.engine.images import ImageService
+    def images(self) -> Images:
+        def light() -> object:
+            from hutch.engine.image_list import ImageList
 
-        return ImageService(self._ctx)
+            return ImageList(self._ctx)
+
+        def full() -> object:
+            from hutch.engine.images import ImageService
+
+            return ImageService(self._ctx)
+
+        return LightFirst(IMAGE_LIST_VERBS, light, full)
 
     @cached_property
     def networks(self) -> Networks:
@@ -320,12 +328,14 @@ def slice_of_verb() -> dict[str, tuple[type[Any], Callable[[EngineContext], obje
 
 
 # The verbs of a noun that a light part answers alone, a class the noun's part extends
-# (so the verb is written once): ``pod ps``, ``pod exists`` (engine/pod_list.py) and
-# ``network ls``, ``inspect``, ``exists`` (engine/network_list.py) load neither the
-# part's module (every other verb's code: the run options', the spec's, the
-# container service) nor, for pods, the container service it is built with (issue 16).
+# (so the verb is written once): ``pod ps``, ``pod exists`` (engine/pod_list.py),
+# ``network ls``, ``inspect``, ``exists`` (engine/network_list.py) and ``images``
+# (engine/image_list.py) load neither the part's module (every other verb's code: the
+# run options', the spec's, the resolver's) nor, for pods, the container service it is
+# built with (issue 16).
 POD_LIST_VERBS = frozenset({"ls", "exists"})
 NETWORK_LIST_VERBS = frozenset({"ls", "inspect", "exists"})
+IMAGE_LIST_VERBS = frozenset({"ls"})  # ``images`` (engine/image_list.py)
 
 
 class LightFirst:

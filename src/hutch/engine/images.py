@@ -13,7 +13,7 @@ from functools import cached_property
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, LayerNotTar, NoSuchObject
 from hutch.engine.context import EngineContext
-from hutch.engine.image_parents import Lineage, parents
+from hutch.engine.image_list import ImageList
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
         ImageInspect,
         ImageMount,
         ImagePruneOptions,
-        ImageSummary,
         ImageTree,
         ImportOptions,
         ImportReport,
@@ -68,7 +67,7 @@ def rfc3339(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class ImageService:
+class ImageService(ImageList):
     """``engine.images`` (``hutch.api.images.Images``)."""
 
     def __init__(self, ctx: EngineContext) -> None:
@@ -176,35 +175,6 @@ class ImageService:
                     f"file({exc.reason}): exit status 1",
                     exc.blob,
                 ) from None
-
-    def ls(self) -> list[ImageSummary]:
-        from hutch.api.image_list import ImageSummary
-
-        in_use: dict[str, int] = {}
-        for c in self._ctx.containers.all():
-            in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
-        tagged = self._ctx.images.tag_times()
-        records = self._ctx.images.all()
-        with_children = parents(
-            Lineage(r.id, tuple(r.diff_ids), _history_length(r)) for r in records
-        )
-        return [
-            ImageSummary(
-                r.id,
-                r.names,
-                r.digest,
-                image_created(r),
-                r.size,
-                in_use.get(r.id, 0),
-                _labels(r),
-                intermediate=not r.names and r.id in with_children,
-                parent=r.id in with_children,
-                history=r.names_history,
-                tagged=tagged.get(r.id, 0.0),
-                manifest_list=r.is_list,
-            )
-            for r in records
-        ]
 
     def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]:
         reports = self._remove_quietly(names, options)
@@ -502,37 +472,6 @@ def image_comment(config: ImageConfig) -> str:
     if config.comment is not None:
         return config.comment
     return config.history[-1].comment or "" if config.history else ""
-
-
-def _history_length(image: ImageRecord) -> int:
-    """How many history entries the config holds (0 when it is not JSON)."""
-    try:
-        history = json.loads(image.config_raw).get("history")
-    except (ValueError, AttributeError):
-        return 0
-    return len(history) if isinstance(history, list) else 0
-
-
-def image_created(image: ImageRecord) -> float:
-    """The image's own creation time (its config's ``created``), as podman lists it;
-    the time it was stored only when the config has none."""
-    from hutch.util.durations import parse_time
-
-    try:
-        created = json.loads(image.config_raw).get("created")
-        if isinstance(created, str) and created:
-            return parse_time(created)
-    except (ValueError, AttributeError):
-        pass
-    return image.created
-
-
-def _labels(image: ImageRecord) -> tuple[tuple[str, str], ...]:
-    try:
-        labels = (json.loads(image.config_raw).get("config") or {}).get("Labels") or {}
-    except (ValueError, AttributeError):
-        return ()
-    return tuple(sorted((str(k), str(v)) for k, v in labels.items()))
 
 
 def _matching_name(image: ImageRecord, text: str) -> str | None:

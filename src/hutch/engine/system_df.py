@@ -20,7 +20,7 @@ from hutch.api.system import (
 )
 from hutch.engine.container_filters import tree_size
 from hutch.engine.context import EngineContext
-from hutch.engine.images import image_created
+from hutch.engine.image_list import image_created
 
 
 def disk_usage(ctx: EngineContext) -> DiskUsageReport:

@@ -974,6 +974,8 @@ def test_script_queries_load_neither_typer_nor_the_container_verbs(
     # a default table: not the template engine (its typed values, datetime), nor typing
     if argv in (["network", "ls"], ["volume", "ls"], ["ps"], ["images"], ["pod", "ps"]):
         assert _matching(modules, ("hutch.cli.templating", "datetime", "typing")) == []
+    # images: not the image part (the resolver, the reference parser, the layers' code)
+    assert _matching(modules, ("hutch.engine.images", "hutch.engine.resolve")) == []
     # network ls: not the network part (the run options', the spec's, the helpers')
     assert _matching(modules, ("hutch.engine.networks", "hutch.api.container_config")) == []
     # pod ps and pod exists: not the pod part, nor the container service it is built with
