@@ -89,11 +89,12 @@ def default_table(rows: "list[dict[str, Any]]", columns: "list[str]", *, heading
     it, without the template engine: every cell of a row is text or a number."""
     from hutch.cli.column_headers import header_of
 
-    head = [[header_of(c, HEADERS) for c in columns]] if heading else []
-    lines = [*head, *([str(r[c]) for c in columns] for r in rows)]
-    if not lines:
-        return ""
-    return render.table(lines[0], lines[1:], strip=False)
+    cells = [[str(r[c]) for c in columns] for r in rows]
+    if heading:
+        return render.table([header_of(c, HEADERS) for c in columns], cells, strip=False)
+    # --noheading: the rows aligned among themselves, as the template's (no header row
+    # widens a column), the first standing where the header would
+    return render.table(cells[0], cells[1:], strip=False) if cells else ""
 
 
 def register(pod_app: "typer.Typer") -> None:

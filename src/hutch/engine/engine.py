@@ -110,46 +110,31 @@ class LocalEngine:
 
     @cached_property
     def pods(self) -> Pods:
-        def light() -> object:
-            from hutch.engine.pod_list import PodList
-
-            return PodList(self._ctx)
-
         def full() -> object:
             from hutch.engine.containers import ContainerService
             from hutch.engine.pods import PodService
 
             return PodService(self._ctx, ContainerService(self._ctx), self.containers)
 
-        return LightFirst(POD_LIST_VERBS, light, full)
+        return LightFirst(self._ctx, POD_LIST_VERBS, ("pod_list", "PodList"), full)
 
     @cached_property
     def images(self) -> Images:
-        def light() -> object:
-            from hutch.engine.image_list import ImageList
-
-            return ImageList(self._ctx)
-
         def full() -> object:
             from hutch.engine.images import ImageService
 
             return ImageService(self._ctx)
 
-        return LightFirst(IMAGE_LIST_VERBS, light, full)
+        return LightFirst(self._ctx, IMAGE_LIST_VERBS, ("image_list", "ImageList"), full)
 
     @cached_property
     def networks(self) -> Networks:
-        def light() -> object:
-            from hutch.engine.network_list import NetworkQuery
-
-            return NetworkQuery(self._ctx)
-
         def full() -> object:
             from hutch.engine.networks import NetworkService
 
             return NetworkService(self._ctx, self._remove_users)
 
-        return LightFirst(NETWORK_LIST_VERBS, light, full)
+        return LightFirst(self._ctx, NETWORK_LIST_VERBS, ("network_list", "NetworkQuery"), full)
 
     @cached_property
     def volumes(self) -> VolumeService:
@@ -262,15 +247,18 @@ QUERY_VERBS = frozenset({"listing", "inspect", "logs"})
 QUERY_SLICE = "QueryVerbs"
 
 
+def _part_class(module: str, name: str) -> Callable[[EngineContext], object]:
+    """The class ``name`` of ``hutch.engine.MODULE``, imported now (a light part's)."""
+    path = f"hutch.engine.{module}"
+    __import__(path)
+    part: Callable[[EngineContext], object] = getattr(sys.modules[path], name)
+    return part
+
+
 def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
     """What answers ``verb`` without the slices, if anything does (``LIGHT_PARTS``)."""
     found = LIGHT_PARTS.get(verb)
-    if found is None:
-        return None
-    module = f"hutch.engine.{found[0]}"
-    __import__(module)
-    part: Callable[[EngineContext], object] = getattr(sys.modules[module], found[1])
-    return part
+    return None if found is None else _part_class(*found)
 
 
 def _processes(ctx: EngineContext) -> ProcessVerbs:
@@ -339,17 +327,19 @@ IMAGE_LIST_VERBS = frozenset({"ls"})  # ``images`` (engine/image_list.py)
 
 
 class LightFirst:
-    """A noun's engine (``engine.pods``, ``engine.networks``): the verbs of
-    ``light_verbs`` from the part ``light`` builds, every other verb from the part
-    ``full`` builds (at the first, once per command); a verb's method is kept for the
-    next call."""
+    """A noun's engine (``engine.pods``, ``engine.networks``, ``engine.images``): the
+    verbs of ``light_verbs`` from the light part (``light``: its module in hutch.engine
+    and class), every other verb from the part ``full`` builds; each part is built at
+    its first verb, once per command, and a verb's method is kept for the next call."""
 
     def __init__(
         self,
+        ctx: EngineContext,
         light_verbs: frozenset[str],
-        light: Callable[[], object],
+        light: tuple[str, str],
         full: Callable[[], object],
     ) -> None:
+        self._ctx = ctx
         self._light_verbs = light_verbs
         self._light = light
         self._full = full
@@ -357,10 +347,14 @@ class LightFirst:
     def __getattr__(self, verb: str) -> Any:
         if verb.startswith("_"):
             raise AttributeError(verb)
-        part = self._light() if verb in self._light_verbs else self._full_part
+        part = self._light_part if verb in self._light_verbs else self._full_part
         method = getattr(part, verb)
         setattr(self, verb, method)  # later calls find it directly
         return method
+
+    @cached_property
+    def _light_part(self) -> object:
+        return _part_class(*self._light)(self._ctx)
 
     @cached_property
     def _full_part(self) -> object:

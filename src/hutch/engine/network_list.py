@@ -3,8 +3,8 @@ their members.
 
 The network part (engine/networks.py: create, rm, connect, and what a run needs of
 its networks) inherits ``NetworkQuery``, and the engine builds it alone for these
-verbs (engine/engine.py ``LocalNetworks``): that module loads the run options' and
-the spec's classes, the address claim and the helpers' code, about a third of
+verbs (engine/engine.py ``LightFirst``, ``NETWORK_LIST_VERBS``): that module loads the
+run options' and the spec's classes, the address claim and the helpers' code, about a third of
 ``network ls``'s start (issue 16).
 """
 

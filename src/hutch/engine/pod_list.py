@@ -1,13 +1,13 @@
 """``pod ps`` and ``pod exists``: pods read from the store and their members' states.
 
 The pod part (engine/pods.py, every pod verb) inherits ``PodList``, and the engine
-builds it alone for these two verbs (engine/engine.py ``LocalPods``): that module and
-the pod records' codec load the pod and container verbs' classes (api.pods,
-api.containers) and the container service, about a third of ``pod ps``'s start
-(issue 16). A row needs of each pod its labels and of each member its state: both
-are read without decoding a config (the labels from the record's JSON, as
-engine/config_peek.py reads a container's; a record that does not read so is
-decoded), and a pod's networks from its infra's ``--network``.
+builds it alone for these two verbs (engine/engine.py ``LightFirst``,
+``POD_LIST_VERBS``): that module and the pod records' codec load the pod and
+container verbs' classes (api.pods, api.containers) and the container service, about
+a third of ``pod ps``'s start (issue 16). A row needs of each pod its labels and of
+each member its state: both are read without decoding a config (the labels from the
+record's JSON, as engine/config_peek.py reads a container's; a record that does not
+read so is decoded), and a pod's networks from its infra's ``--network``.
 """
 
 from __future__ import annotations
