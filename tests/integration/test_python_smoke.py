@@ -31,6 +31,21 @@ def test_hutch_runs_on_the_interpreter_of_the_tests() -> None:
     assert out.stdout.strip() == str(sys.version_info[:2])
 
 
+def test_the_installed_command_starts_without_re() -> None:
+    # hutch's own launcher (contrib/launcher/hutch), not pip's entry-point wrapper,
+    # which imports ``re`` and with it ``enum``: 4 ms of the 8 of ``--version``.
+    binary = hutch_binary()
+    shebang = binary.read_text().splitlines()[0].removeprefix("#!")
+    out = subprocess.run(
+        [shebang, "-X", "importtime", str(binary), "--version"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert out.stdout.startswith("hutch version ")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+    assert "hutch.cli.main" in imported
+    assert not imported & {"re", "enum"}
+
+
 def test_import_run_build_pull_exec_logs(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     assert hutch("run", "--rm", base_image, "echo", "hi").stdout == "hi\n"
     context = write_context(tmp_path / "ctx", {}, containerfile=CONTAINERFILE)
