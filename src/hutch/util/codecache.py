@@ -278,6 +278,10 @@ def install(path: str | None = None, release: str = "") -> CodeCache | None:
 def _patch(dataclasses: ModuleType, hook: Callable[..., None]) -> None:
     # A global of the module shadows the builtin for the module's own calls.
     dataclasses.exec = hook  # type: ignore[attr-defined]
+    # and the methods are compiled (through the hook) only when first used
+    from hutch.util import deferred_methods
+
+    deferred_methods.install(dataclasses)
     inspect = getattr(dataclasses, "inspect", None)
     if inspect is not None and not isinstance(inspect, _QuickSignature):
         dataclasses.inspect = _QuickSignature(inspect, dataclasses)  # type: ignore[attr-defined]

@@ -29,6 +29,13 @@ def _point_class() -> type:
         y: int = 2
         tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
 
+    # Each generated method is made at its first use (util/deferred_methods.py): use
+    # all six, so that the cache has compiled them all.
+    p = Point(1)
+    assert p == Point(1) and hash(p) == hash(Point(1)) and repr(p)
+    for change in (lambda: setattr(p, "x", 0), lambda: delattr(p, "x")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            change()
     return Point
 
 
