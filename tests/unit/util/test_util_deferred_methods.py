@@ -48,6 +48,25 @@ def test_this_python_is_the_shape_it_relies_on() -> None:
     assert deferring is DEFERS
 
 
+def test_a_default_before_a_field_without_one_is_refused_at_the_class() -> None:
+    # _init_fn checks the order of the defaults before it asks for the method's
+    # code: deferring the compile leaves the error where it was, at the class
+    with pytest.raises(TypeError, match="non-default argument 'y' follows default argument"):
+
+        @dataclasses.dataclass
+        class Bad:
+            x: int = 1
+            y: int  # type: ignore[misc]
+
+    @dataclasses.dataclass
+    class Fine:  # keyword-only and init=False fields may follow a default
+        x: int = 1
+        y: int = dataclasses.field(default=0, init=False)
+        z: int = dataclasses.field(kw_only=True)
+
+    assert (Fine(z=3).x, Fine(z=3).y) == (1, 0)
+
+
 def test_the_class_holds_stand_ins_until_each_method_is_used() -> None:
     point = _make()
     deferred = [isinstance(point.__dict__[n], deferred_methods.DeferredMethod) for n in NAMES]
