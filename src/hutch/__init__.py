@@ -8,6 +8,7 @@ stays cheap.
 from __future__ import annotations
 
 from hutch.util import codecache as _codecache
+from hutch.util import pathlib_quote as _pathlib_quote
 
 # Not typing's: importing typing costs every command ~5 ms (hutch --version
 # imports nothing else); mypy takes a constant of this name the same way.
@@ -23,6 +24,9 @@ __version__ = "0.1.0"
 # come from a disk cache instead of being compiled at every start
 # (util/codecache.py says why and how).
 CODE_CACHE = _codecache.install(release=__version__)
+# pathlib's import of urllib.parse, for Path.as_uri, at its first use instead
+# (util/pathlib_quote.py)
+_pathlib_quote.install()
 
 
 def __getattr__(name: str) -> Any:

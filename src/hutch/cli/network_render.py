@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 # the package loads its values (and datetime) at the first use: a default table has none
 from hutch.util import gotemplate
 
@@ -63,6 +61,8 @@ def lease_range(ip_range: str) -> tuple[str, str]:
     """podman's LeaseRange of an ``--ip-range`` CIDR: its first address after the
     network's own (the range itself for a /31 or /32) to its last (podman's
     LastIPInSubnet: the broadcast address, which it keeps)."""
+    import ipaddress  # here: ``inspect -f`` of a container imports this module
+
     pool = ipaddress.ip_network(ip_range, strict=False)
     first = pool.network_address + 1 if pool.num_addresses > 2 else pool.network_address
     return str(first), str(pool.broadcast_address)
@@ -153,6 +153,8 @@ def subnet_struct(subnet: NetworkSubnet) -> Struct:
     ``10.89.0.0/24`` and ``{{.Gateway}}`` the address, ``{{.Subnets}}`` shows Go's
     fields (``[{{{10.89.0.0 ffffff00}} 10.89.0.1 <nil>}]``), ``{{json .Subnets}}``
     has netavark's keys."""
+    import ipaddress
+
     net = ipaddress.ip_network(subnet.subnet, strict=False)
     mask = net.netmask.packed.hex()
     ipnet = gotemplate.Struct("net.IPNet", {"IP": str(net.network_address), "Mask": mask})

@@ -15,7 +15,6 @@ created and read again when the addresses are taken, both see the same.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -108,6 +107,8 @@ def _refuse(name: str, why: str) -> InvalidArgument:
 def _checked(name: str, key: str, val: str) -> str:
     """The option's value in its normal form."""
     if key in ("ip", "ip6"):
+        import ipaddress  # here: ps imports this module, and loads no ipaddress else
+
         try:
             address = ipaddress.ip_address(val)
         except ValueError:

@@ -27,8 +27,7 @@ the cache and 0.15 s without.
 Installing the hook costs nothing when no dataclass is defined: importing
 ``dataclasses`` pulls in ``inspect``, ``re`` and ``ast`` (about 20 ms), which
 ``hutch --version``, ``--help`` and the start-up fast path never need. So
-``install`` patches the module when it is imported, through a finder at the
-front of ``sys.meta_path`` that only wraps the loader of ``dataclasses``.
+``install`` patches the module when it is imported (util/onimport.py).
 """
 
 from __future__ import annotations
@@ -42,8 +41,7 @@ from types import CodeType, ModuleType
 # and mypy takes any constant of that name the same way.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
-    from importlib.machinery import ModuleSpec
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 _LIMIT = 4096  # entries; past it only the entries this process used are kept
@@ -264,15 +262,30 @@ def install(path: str | None = None, release: str = "") -> CodeCache | None:
         return None
     import atexit
 
+    from hutch.util.onimport import when_imported
+
     cache = CodeCache(path)
     hook = make_exec(cache)
-    module = sys.modules.get("dataclasses")
-    if module is not None:
-        _patch(module, hook)
-    else:
-        sys.meta_path.insert(0, _PatchOnImport(hook))
+
+    def patch(dataclasses: ModuleType, stand_in: object) -> None:
+        if stand_in is not None and sys.modules.get("inspect") is stand_in:
+            del sys.modules["inspect"]  # a later ``import inspect`` is the real one
+        _patch(dataclasses, hook)
+
+    when_imported("dataclasses", _inspect_stand_in, patch)
     atexit.register(cache.save)
     return cache
+
+
+def _inspect_stand_in() -> object:
+    """``dataclasses`` imports inspect (with ast, dis and tokenize: about 4 ms of
+    every command) for one name on 3.10 and 3.11, ``signature``, which
+    ``_QuickSignature`` answers itself: while it loads, it gets a stand-in, which
+    imports inspect at the first name read from it (3.12's get_annotations)."""
+    if "inspect" in sys.modules:
+        return None
+    stand_in = sys.modules["inspect"] = _InspectOnUse("inspect")
+    return stand_in
 
 
 def _patch(dataclasses: ModuleType, hook: Callable[..., None]) -> None:
@@ -324,65 +337,6 @@ class _QuickSignature:
             except Exception:  # a repr that fails must not fail the class
                 words.append(name)
         return f"({', '.join(words)})"
-
-
-class _PatchOnImport:
-    """A ``sys.meta_path`` finder: ``dataclasses`` gets the hook right after it loads.
-
-    It finds nothing itself: it asks the finders after it for the spec of
-    ``dataclasses`` and wraps that spec's loader, then leaves ``sys.meta_path``.
-    """
-
-    def __init__(self, hook: Callable[..., None]) -> None:
-        self.hook = hook
-
-    def find_spec(
-        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        if name != "dataclasses":
-            return None
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            spec: ModuleSpec | None = find(name, path, target) if find is not None else None
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    # duck-typed: importlib.abc (the nominal type) costs an import
-                    spec.loader = _PatchingLoader(spec.loader, self.hook)  # type: ignore[assignment]
-                return spec
-        return None
-
-
-class _PatchingLoader:
-    """The module's own loader, then the hook."""
-
-    def __init__(self, loader: Any, hook: Callable[..., None]) -> None:
-        self.loader = loader
-        self.hook = hook
-
-    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
-        module: ModuleType | None = self.loader.create_module(spec)
-        return module
-
-    def exec_module(self, module: ModuleType) -> None:
-        # The module keeps its own loader (tracebacks and inspect read source through it).
-        module.__loader__ = self.loader
-        if module.__spec__ is not None:
-            module.__spec__.loader = self.loader
-        # dataclasses imports inspect (with ast, dis and tokenize: about 4 ms of
-        # every command) for one name on 3.10 and 3.11, signature, which
-        # _QuickSignature answers itself: it gets a stand-in instead, which
-        # imports inspect at the first name read from it (3.12's get_annotations).
-        stand_in = None
-        if "inspect" not in sys.modules:
-            stand_in = sys.modules["inspect"] = _InspectOnUse("inspect")
-        try:
-            self.loader.exec_module(module)
-        finally:
-            if stand_in is not None and sys.modules.get("inspect") is stand_in:
-                del sys.modules["inspect"]  # a later ``import inspect`` is the real one
-        _patch(module, self.hook)
 
 
 class _InspectOnUse(ModuleType):
