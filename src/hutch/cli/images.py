@@ -43,14 +43,22 @@ def split_name(name: str) -> tuple[str, str]:
     return repo, tag
 
 
-def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> "list[dict[str, Any]]":
-    """The template fields of podman's images (podman-images(1) "--format"), its types."""
+def rows_of(
+    images: "list[ImageSummary]", no_trunc: bool, times: bool = True
+) -> "list[dict[str, Any]]":
+    """The template fields of podman's images (podman-images(1) "--format"), its types.
+    ``times`` False: ``CreatedAt`` and ``CreatedTime`` None, not Go times, which load
+    the template values and datetime (0.9 ms): the default table and ``-q`` show neither."""
     now = time.time()
     rows = []
     for image in images:
         names = image.names or ("<none>:<none>",)
         # podman's imageReporter keeps whole seconds (time.Unix(Created, 0))
-        created = gotemplate.GoTime.from_timestamp(float(int(image.created)), local=True)
+        created = (
+            gotemplate.GoTime.from_timestamp(float(int(image.created)), local=True)
+            if times
+            else None
+        )
         for name in names:
             repo, tag = split_name(name)
             rows.append(
@@ -141,7 +149,7 @@ def images_command(
         # podman lists an image once per name it has (its table's rows), here too
         render.print_json([json_of(i) for i in found for _ in range(max(1, len(i.names)))])
         return
-    rows = rows_of(found, no_trunc)
+    rows = rows_of(found, no_trunc, times=bool(fmt) or sort is not None)
     if sort is not None:  # the engine lists newest first already
         rows = sort_rows(rows, sort)
     if quiet:

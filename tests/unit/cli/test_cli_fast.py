@@ -1283,6 +1283,52 @@ def test_the_command_s_state_is_kept_for_the_caller_that_asks() -> None:
     assert fast.run(["ps", "-a"], engine) == 0  # in-process callers: nothing kept
 
 
+def test_the_images_table_of_an_image_loads_no_go_times(tmp_path: Path) -> None:
+    # the empty store of the test above lists no image: each row made two Go times
+    # (the template values and datetime, 0.9 ms) that the default table never shows
+    from hutch.store import db
+    from hutch.store.images import ImageStore
+
+    storage = tmp_path / "data" / "hutch" / "storage"
+    storage.mkdir(parents=True)
+    conn = db.connect(storage / "hutch.db")
+    ImageStore(conn).add("ab" * 32, b"{}", b"{}", "sha256:" + "a" * 64, [], ["localhost/one:1"])
+    conn.close()
+    _imported(["images"], tmp_path)  # the first command parses containers.conf (datetime)
+    for argv in (["images"], ["images", "-q"]):
+        modules = _imported(argv, tmp_path)
+        assert "hutch.engine.image_list" in modules  # it listed the image
+        unwanted = ("datetime", "hutch.util.gotemplate.values", "hutch.cli.templating")
+        assert _matching(modules, unwanted) == [], argv
+    assert "datetime" in _imported(["images", "--sort", "created"], tmp_path)
+
+
+class _NoGoValues:
+    """``gotemplate`` for a listing that is to use none of its typed values."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the default table made a gotemplate.{name}")
+
+
+@pytest.mark.parametrize("argv", [["ps", "-a"], ["ps", "-a", "-q"], ["images"], ["images", "-q"]])
+def test_a_default_table_makes_no_go_time_nor_struct(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Go time or struct per row loads the template values and datetime (0.9 ms):
+    # only a --format (or ps --ns, images --sort) shows or uses them.
+    from hutch.cli import images, ps
+    from unit.cli.test_cli_podman_fields import CONTAINER, IMAGE
+
+    engine = FakeEngine(container_list=[CONTAINER], image_list=[IMAGE])
+    for module in (images, ps):
+        monkeypatch.setattr(module, "gotemplate", _NoGoValues())
+    assert fast.run(argv, engine) == 0
+    assert ("web" if argv[0] == "ps" else "base") in capsys.readouterr().out or "-q" in argv
+    # the check itself: a format's rows do make them (the error is the command's)
+    assert fast.run([*argv[:2], "--format", "{{.CreatedAt}}"], engine) != 0
+    assert "made a gotemplate" in capsys.readouterr().err
+
+
 def test_the_console_script_exits_with_the_database_open(tmp_path: Path) -> None:
     # Closing the last connection would checkpoint the WAL into the database and
     # delete it (two fdatasyncs, and two more when the next command creates it anew):
