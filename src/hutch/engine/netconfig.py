@@ -16,6 +16,11 @@ from hutch.engine.etctext import own_entries as own_entries
 from hutch.engine.etctext import parse_add_host as parse_add_host
 from hutch.engine.etctext import resolv_text as resolv_text
 from hutch.engine.hostsfile import HostsConf
+from hutch.engine.netkind import MODES as MODES
+from hutch.engine.netkind import PRIVATE_HELPERS as PRIVATE_HELPERS
+from hutch.engine.netkind import helper_of as helper_of
+from hutch.engine.netkind import kind as kind
+from hutch.engine.netkind import user_networks as user_networks
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
@@ -23,9 +28,6 @@ from hutch.runtime.etcfiles import host_file
 from hutch.runtime.spec import Rootfs
 from hutch.runtime.spec_network import NetworkSpec, PortMapping, holds_host_ports
 from hutch.util.ids import valid_name
-
-MODES = ("none", "host", "private")
-
 
 # podman's name for its default network, which rootless is hutch's private one
 DEFAULT_ALIASES = ("bridge",)
@@ -50,39 +52,12 @@ def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
     return replace(options, network=f"{default}{sep}{rest}")
 
 
-# podman's --network slirp4netns and --network pasta: the private network through
-# that helper, whatever the [network] backend setting or the default would pick
-PRIVATE_HELPERS = ("slirp4netns", "pasta")
-
-
-def helper_of(mode: str) -> str:
-    """slirp4netns or pasta when ``mode`` names one (with or without options), else ""."""
-    name = mode.partition(":")[0]
-    return name if name in PRIVATE_HELPERS else ""
-
-
-def kind(mode: str) -> str:
-    """none, host, private, join (container:NAME, ns:PATH) or bridge (user networks)."""
-    if mode in MODES:
-        return mode
-    if helper_of(mode):
-        return "private"
-    if mode.startswith(("container:", "ns:")):
-        return "join"
-    return "bridge"
-
-
 def looks_up_records(mode: str) -> bool:
     """Whether a new container on ``mode`` needs other records (a user network's, or
     those of the container it joins): engine/networks.py's ``prepare`` and
     ``allocate`` leave every other mode's spec as planned, so create loads that
     module (the network verbs, their classes and store) only for these (issue 16)."""
     return kind(mode) in ("join", "bridge")
-
-
-def user_networks(mode: str) -> list[str]:
-    """The names of the user-defined networks of ``mode`` (without their options)."""
-    return netopts.names(mode) if kind(mode) == "bridge" else []
 
 
 # podman's modes that hutch does not have (a network cannot be named so either)

@@ -1166,8 +1166,9 @@ NOT_FOR_CREATE = (
 # 12 classes fewer; create one module more, about 0.1 ms). 127 (2026-12-07, from
 # 124): the package's hooks, util/deferred_methods.py (a class's methods made at their first
 # use: 4 ms less) and util/onimport.py with util/pathlib_quote.py (pathlib without
-# urllib.parse and ipaddress: 1.4 ms less).
-CREATE_OWN_MODULES = 127
+# urllib.parse and ipaddress: 1.4 ms less). 128: engine/netkind.py, the kinds of
+# network mode out of engine/netconfig.py, which pod ps reads without the rest.
+CREATE_OWN_MODULES = 128
 
 
 def test_create_loads_only_the_create_half(tmp_path: Path) -> None:
@@ -1301,6 +1302,31 @@ def test_the_images_table_of_an_image_loads_no_go_times(tmp_path: Path) -> None:
         unwanted = ("datetime", "hutch.util.gotemplate.values", "hutch.cli.templating")
         assert _matching(modules, unwanted) == [], argv
     assert "datetime" in _imported(["images", "--sort", "created"], tmp_path)
+
+
+def test_pod_ps_reads_its_infra_s_networks_without_the_network_set_up() -> None:
+    # engine/netconfig.py imports the run options, the spec and the network set-up
+    # (26 modules, 6 ms of a pod ps with a pod): the light part asks engine/netkind.py
+    import ast
+
+    import hutch.engine.pod_list
+
+    tree = ast.parse(Path(hutch.engine.pod_list.__file__).read_text())
+    imported = {
+        (node.module or "") + "".join(f".{a.name}" for a in node.names)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert "hutch.engine.netkind.user_networks" in imported
+    assert not [name for name in imported if "netconfig" in name]
+    probe = (
+        "import sys\n"
+        "from hutch.engine.netkind import user_networks\n"
+        "print(user_networks('a:ip=10.89.0.5,b'), user_networks('host'), "
+        "'hutch.engine.netconfig' in sys.modules, 'hutch.api.container_config' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['a', 'b'] [] False False"
 
 
 class _NoGoValues:
