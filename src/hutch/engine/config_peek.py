@@ -20,6 +20,137 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
+# The record version whose layout ``row`` reads (engine/container_record.py
+# ``VERSION``; a unit test checks they are the same, so that a new version makes
+# whoever writes it look here).
+ROW_VERSION = 1
+
+
+class Row:
+    """What a ``ps`` row shows of a container's config (engine/container_list.py
+    ``summary``), read from the record's JSON: decoding 100 configs whole was 10 ms
+    of a ``ps`` of 100 running containers, a fifth of it (issue 16)."""
+
+    __slots__ = ("command", "entrypoint", "labels", "mounts", "network", "ports", "restart")
+
+    def __init__(
+        self,
+        command: tuple[str, ...],
+        entrypoint: tuple[str, ...],
+        labels: tuple[tuple[str, str], ...],
+        mounts: tuple[tuple[str, str, str], ...],
+        ports: tuple[tuple[str, int, int, str], ...],
+        restart: str,
+        network: str,
+    ) -> None:
+        self.command = command  # the process's, as the spec has it
+        self.entrypoint = entrypoint  # the one it runs: --entrypoint, else the image's
+        self.labels = labels  # the image's, then --label over them
+        self.mounts = mounts  # (volume name, source, destination)
+        self.ports = ports  # (host ip, host port, container port, protocol)
+        self.restart = restart  # podman's name of the policy ("" when not given)
+        self.network = network  # --network as given
+
+
+def row(raw: bytes) -> Row | None:
+    """A ``ps`` row's part of a record's raw config, or None: another version, or a
+    value not of the type the codec writes (the caller decodes the record then)."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("version") != ROW_VERSION:
+        return None
+    options, image = data.get("options"), data.get("image_config")
+    restart = data.get("restart")
+    if (
+        not isinstance(options, dict)
+        or not isinstance(image, dict)
+        or not isinstance(restart, dict)
+    ):
+        return None
+    command = _strings(data.get("command"))
+    option_labels = _strings(options.get("labels"))
+    image_labels = _pairs(image.get("labels"))
+    mounts = _records(data.get("mounts"), ("name", "source", "destination"), (str, str, str))
+    ports = _records(
+        data.get("ports"),
+        ("host_ip", "host_port", "container_port", "protocol"),
+        (str, int, int, str),
+    )
+    entrypoint = _entrypoint(options.get("entrypoint"), image.get("entrypoint"))
+    network, given, name = options.get("network"), options.get("restart"), restart.get("name")
+    if (
+        command is None
+        or option_labels is None
+        or image_labels is None
+        or mounts is None
+        or ports is None
+        or entrypoint is None
+        or not isinstance(network, str)
+        or not isinstance(given, str)
+        or not isinstance(name, str)
+    ):
+        return None
+    merged = dict(image_labels)
+    merged.update(pairs(option_labels))
+    return Row(
+        command,
+        entrypoint,
+        tuple(merged.items()),
+        mounts,  # type: ignore[arg-type]  # checked: three strings each
+        ports,  # type: ignore[arg-type]  # checked: str, int, int, str
+        name if given else "",
+        network,
+    )
+
+
+def _entrypoint(given: object, image: object) -> tuple[str, ...] | None:
+    """``entrypoint_of`` of engine/container_list.py, on the JSON's values."""
+    if given is None:
+        return () if image is None else _strings(image)
+    if not isinstance(given, str):
+        return None
+    if given.startswith("["):
+        try:
+            value = json.loads(given)
+        except ValueError:
+            return (given,)
+        return tuple(str(v) for v in value) if isinstance(value, list) else (given,)
+    return (given,) if given else ()
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...] | None:
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        key, val = item
+        if not (isinstance(key, str) and isinstance(val, str)):
+            return None
+        out.append((key, val))
+    return tuple(out)
+
+
+def _records(
+    value: object, keys: tuple[str, ...], types: tuple[type, ...]
+) -> tuple[tuple[object, ...], ...] | None:
+    """The ``keys`` of each object of a list, each of its type; None if one is not."""
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        fields = tuple(item.get(key) for key in keys)
+        # bool is an int to isinstance, never to the codec
+        if not all(type(f) is t for f, t in zip(fields, types, strict=True)):
+            return None
+        out.append(fields)
+    return tuple(out)
+
 
 def pairs(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """``--label`` values as pairs (a bare KEY has the value "")."""
@@ -59,6 +190,7 @@ def _options(raw: bytes) -> dict[str, Any] | None:
 
 
 def _strings(value: object) -> tuple[str, ...] | None:
+    """A list of strings as a tuple; None if ``value`` is not one."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return None
     return tuple(value)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from hutch.api.container_list import ContainerSummary, ListContainersOptions
 from hutch.api.errors import HutchError, InvalidArgument
+from hutch.engine import config_peek, netopts
 from hutch.engine import container_state as cs
-from hutch.engine import netopts
 from hutch.engine.container_filters import Lookups, parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
@@ -61,33 +61,52 @@ def _joined(command: Sequence[str]) -> str:
     return shlex.join(command)
 
 
-def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
-    config = container.config
+def summary(
+    container: cs.Container, pod: PodRecord | None = None, row: config_peek.Row | None = None
+) -> ContainerSummary:
+    """The container's ``ps`` row; ``row``: its config's part as ``config_peek.row`` read
+    it from the record (else read from the decoded config)."""
+    if row is None:
+        row = config_row(container.config)
     return ContainerSummary(
         id=container.record.id,
         name=container.record.name,
         image=container.record.image_name,
         image_id=container.record.image_id,
-        command=_joined(config.command),
-        cmd=cmd_part(config.command, entrypoint_of(config)),
+        command=_joined(row.command),
+        cmd=cmd_part(row.command, row.entrypoint),
         created=container.record.created,
         status=cs.status_of(container),
         exit_code=container.state.exit_code,
         started_at=container.state.started_at,
         finished_at=container.state.finished_at,
         health=container.state.health.status,
-        labels=config.labels_with_image,
+        labels=row.labels,
         restart_count=container.state.restart_count,
-        mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
-        ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
+        mounts=row.mounts,
+        ports=row.ports,
         pid=container.state.pid if container.running else 0,
         pod=pod.id if pod else "",
         pod_name=pod.name if pod else "",
         is_infra=pod is not None and pod.infra_id == container.record.id,
-        restart_policy=config.restart_name,
+        restart_policy=row.restart,
         restarting=container.state.status == st.EXITED and container.state.restarting,
         stopped_by_user=container.state.stopped_by_user,
-        network_mode=config.options.network,
+        network_mode=row.network,
+    )
+
+
+def config_row(config: ContainerConfig) -> config_peek.Row:
+    """What a ``ps`` row shows of a decoded config (``config_peek.row`` reads the same
+    from a record's JSON)."""
+    return config_peek.Row(
+        command=tuple(config.command),
+        entrypoint=entrypoint_of(config),
+        labels=config.labels_with_image,
+        mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
+        ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
+        restart=config.restart_name,
+        network=config.options.network,
     )
 
 
@@ -181,9 +200,12 @@ class ContainerList:
                 # containers decoded each one's), though a broken state file is told
                 _warn_unknown(found)
                 continue
-            container = cs.completed(found, lenient=True)
+            # the row's part of the config from its JSON: decoded whole only when that
+            # does not read (another version, a bad value: lenient then, as before)
+            row = config_peek.row(record.config)
+            container = cs.completed(found, lenient=True, decode=row is None)
             _warn_unknown(container)  # a state file or a config row that cannot be read
-            item = summary(container, pods.get(record.pod_id))
+            item = summary(container, pods.get(record.pod_id), row)
             if not (show_all or _live(container.state, restarting_runs)):
                 continue  # its config could not be read: unknown, not running
             net = None

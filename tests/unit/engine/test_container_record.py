@@ -185,3 +185,85 @@ def test_the_peek_answers_as_the_codec(raw: bytes) -> None:
 )  # fmt: skip
 def test_what_it_cannot_read_is_left_to_the_codec(raw: bytes) -> None:
     assert config_peek.labels(raw) is None or config_peek.joins(raw) is None
+
+
+def _fields(row: config_peek.Row) -> dict[str, object]:
+    return {name: getattr(row, name) for name in config_peek.Row.__slots__}
+
+
+ROWS = {
+    "plain": ContainerConfig(RunOptions(image="busybox"), command=("sleep", "1")),
+    "everything": ContainerConfig(
+        RunOptions(
+            image="busybox",
+            labels=("tier=front", "bare", "over=mine"),
+            restart="on-failure:3",
+            network="net1:ip=10.89.0.5,net2",
+            entrypoint='["/bin/sh", "-c"]',
+        ),
+        restart=RestartPolicy("on-failure", 3),
+        command=("/bin/sh", "-c", "echo hi"),
+        image_config=ImageRunConfig(
+            entrypoint=("/init",), labels=(("over", "image's"), ("vendor", "me"))
+        ),
+        mounts=(
+            MountRecord("volume", "/data", "/v/cache/_data", name="cache"),
+            MountRecord("tmpfs", "/run", ""),
+        ),
+        ports=(PortMapping("127.0.0.1", 8080, 80), PortMapping("", 5353, 53, "udp")),
+    ),
+    "an image's entrypoint": ContainerConfig(
+        RunOptions(image="busybox", restart="no"),
+        command=("/init", "serve"),
+        image_config=ImageRunConfig(entrypoint=("/init",)),
+    ),
+    "an entrypoint of one word": ContainerConfig(
+        RunOptions(image="busybox", entrypoint="/bin/true"), command=("/bin/true",)
+    ),
+    "an empty entrypoint": ContainerConfig(
+        RunOptions(image="busybox", entrypoint=""),
+        image_config=ImageRunConfig(entrypoint=("/init",)),
+    ),
+    "a broken JSON entrypoint": ContainerConfig(RunOptions(image="b", entrypoint="[oops")),
+}
+
+
+@pytest.mark.parametrize("config", ROWS.values(), ids=ROWS.keys())
+def test_a_ps_row_peeked_is_the_row_of_the_decoded_config(config: ContainerConfig) -> None:
+    from hutch.engine.container_list import config_row
+
+    raw = container_record.encode(config)
+    peeked = config_peek.row(raw)
+    assert peeked is not None
+    assert _fields(peeked) == _fields(config_row(container_record.decode(raw)))
+
+
+def test_the_row_peek_reads_the_codec_s_version() -> None:
+    # a new record version: look at config_peek.row, then move ROW_VERSION along
+    assert config_peek.ROW_VERSION == container_record.VERSION
+
+
+def _edited(change: dict[str, object], where: str = "") -> bytes:
+    data = json.loads(container_record.encode(ROWS["everything"]))
+    (data[where] if where else data).update(change)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        V0_RECORD,  # an earlier version: the codec migrates it
+        b"not json",
+        _edited({"version": 2}),
+        _edited({"command": "sleep 1"}),
+        _edited({"ports": [["127.0.0.1", 8080, 80, "tcp"]]}),
+        _edited({"ports": [{"host_ip": "", "host_port": "80", "container_port": 80}]}),
+        _edited({"mounts": [{"name": 1, "source": "", "destination": "/d"}]}),
+        _edited({"labels": [["a", 1]]}, "image_config"),
+        _edited({"network": None}, "options"),
+        _edited({"entrypoint": 3}, "options"),
+        _edited({"restart": None}),
+    ],
+)
+def test_a_row_it_cannot_read_is_left_to_the_codec(raw: bytes) -> None:
+    assert config_peek.row(raw) is None
