@@ -78,7 +78,7 @@ def row(raw: bytes) -> Row | None:
         ("host_ip", "host_port", "container_port", "protocol"),
         (str, int, int, str),
     )
-    entrypoint = _entrypoint(options.get("entrypoint"), image.get("entrypoint"))
+    entrypoint = entrypoint_of(options.get("entrypoint"), image.get("entrypoint"))
     network, given, name = options.get("network"), options.get("restart"), restart.get("name")
     if (
         command is None
@@ -105,10 +105,13 @@ def row(raw: bytes) -> Row | None:
     )
 
 
-def _entrypoint(given: object, image: object) -> tuple[str, ...] | None:
-    """``entrypoint_of`` of engine/container_list.py, on the JSON's values."""
+def entrypoint_of(given: object, image: object) -> tuple[str, ...] | None:
+    """The entrypoint a container runs: ``--entrypoint`` (``given``: a JSON array's text
+    is the array, as podman reads it), else the image's; None: not of those types."""
     if given is None:
-        return () if image is None else _strings(image)
+        if image is None:
+            return ()
+        return _strings(list(image) if isinstance(image, tuple) else image)
     if not isinstance(given, str):
         return None
     if given.startswith("["):

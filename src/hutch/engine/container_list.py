@@ -41,18 +41,8 @@ def cmd_part(command: Sequence[str], entrypoint: Sequence[str]) -> tuple[str, ..
 
 def entrypoint_of(config: ContainerConfig) -> tuple[str, ...]:
     """The entrypoint the container runs: ``--entrypoint``, else the image's (podman)."""
-    text = config.options.entrypoint
-    if text is None:
-        return tuple(config.image_config.entrypoint or ())
-    if text.startswith("["):
-        import json
-
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return (text,)
-        return tuple(str(v) for v in value) if isinstance(value, list) else (text,)
-    return (text,) if text else ()
+    found = config_peek.entrypoint_of(config.options.entrypoint, config.image_config.entrypoint)
+    return () if found is None else found  # (the codec gave those types)
 
 
 def _joined(command: Sequence[str]) -> str:
