@@ -9,10 +9,13 @@ commands (modules, not seconds) is checked in a fresh interpreter.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -591,6 +594,22 @@ NEVER = ("typer", "click", "hutch.cli.app", "hutch.cli.lazy", "hutch.cli.pflag")
 NOT_FOR_START = (
     *NEVER, "dataclasses", "typing", "sqlite3", "_sqlite3", "hutch.engine", "hutch.api.containers"
 )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _no_session_left(tmp_path: Path) -> Iterator[None]:
+    """End the session holder a command of the test started in its own runtime
+    directory (``_own_dirs``): it would outlive the directory, a ``sleep infinity``
+    per test left on the machine."""
+    yield
+    try:
+        pid, start, _ = (tmp_path / "run" / "hutch" / "session.pid").read_text().split()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (OSError, ValueError):
+        return
+    if stat.rsplit(")", 1)[-1].split()[19] == start:  # not a recycled pid
+        with contextlib.suppress(OSError):
+            os.kill(int(pid), signal.SIGKILL)
 
 
 def _own_dirs(tmp_path: Path) -> dict[str, str]:
