@@ -182,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return show_report(opts.report, opts.check, opts.plot)
     if os.geteuid() == 0:
         raise SystemExit("bench: run as an unprivileged user (contrib/bench.sh does)")
+    if opts.plot is not None and not os.access(opts.plot.parent, os.W_OK):
+        # found out only at the end of a ten-minute run otherwise
+        raise SystemExit(f"bench: cannot write the plot into {opts.plot.parent}")
     for tool in (opts.hutch, opts.podman):
         if not (tool.is_file() and os.access(tool, os.X_OK)):
             raise SystemExit(f"bench: {tool} not found or not executable")
@@ -216,11 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": str(opts.runs),
         "warmup": str(opts.warmup),
     }
-    plot(opts.plot, info, results)
+    # the figures first: a plot that cannot be written must not lose a whole run
     if opts.json:
         print(json.dumps({**info, "results": [asdict(r) for r in results]}, indent=2))
     else:
         print(report_text(info, results))
+    sys.stdout.flush()
+    plot(opts.plot, info, results)
     missed = [r for r in results if r.met is False]
     return 1 if opts.check and missed else 0
 
