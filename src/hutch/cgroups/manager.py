@@ -26,7 +26,7 @@ from hutch.cgroups.host import DISABLED, FIX, CgroupHost
 from hutch.cgroups.limits import CGROUPFS, NO_CGROUP, SYSTEMD, DeviceLimit, ResourceSpec
 
 DEFAULT_PIDS_LIMIT = 2048
-_SLICE = re.compile(r"^[A-Za-z0-9:_.-]+\.slice$")
+_SLICE = r"^[A-Za-z0-9:_.-]+\.slice$"  # compiled at its first use (re caches it)
 # Made even without a limit of theirs: ``stats`` reads their files.
 _STATS_CONTROLLERS = frozenset({"memory", "cpu", "io", "pids"})
 
@@ -81,7 +81,7 @@ def refusal(flag: str, host: CgroupHost) -> HostNotReady:
 
 def is_slice(name: str) -> bool:
     """A systemd slice unit name (batch.slice, user-batch.slice): no path, no template."""
-    return bool(_SLICE.match(name))
+    return bool(re.match(_SLICE, name))
 
 
 def _enforceable(host: CgroupHost, wanted: Placement) -> ResourceSpec:

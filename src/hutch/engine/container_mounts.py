@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from types import ModuleType
 
 from hutch.api.container_config import VolumeOptions
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -30,22 +31,30 @@ from hutch.engine.context import EngineContext
 from hutch.runtime.spec import Mount
 from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id
-from hutch.volumes import image_driver, specs
-from hutch.volumes.specs import MountRequest
+from hutch.volumes import image_driver
 
 TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
 if TYPE_CHECKING:
     from hutch.config.container_defaults import ContainerDefaults
     from hutch.store.volumes import VolumeRecord  # loaded with ctx.volumes, if a mount needs it
+    from hutch.volumes.specs import MountRequest
+
+
+def _specs() -> ModuleType:
+    """volumes/specs.py, the mount flags' parser, imported where a mount is asked for:
+    a container without one (create's and run's usual case) never needs it (issue 16)."""
+    from hutch.volumes import specs
+
+    return specs
 
 
 def plan_mounts(
     ctx: EngineContext, options: VolumeOptions, image_volumes: Sequence[str]
 ) -> list[MountRequest]:
     """Parse and check every mount flag; nothing is created here."""
-    explicit = [specs.parse_volume(t) for t in options.volumes]
-    explicit += [specs.parse_mount(t) for t in options.mounts]
-    explicit += [specs.parse_tmpfs(t) for t in options.tmpfs]
+    explicit = [_specs().parse_volume(t) for t in options.volumes]
+    explicit += [_specs().parse_mount(t) for t in options.mounts]
+    explicit += [_specs().parse_tmpfs(t) for t in options.tmpfs]
     seen: set[str] = set()
     for request in explicit:
         if request.destination in seen:
@@ -59,12 +68,12 @@ def plan_mounts(
                 requests.append(request)
     mode = image_volume_mode(options.image_volume, ctx.settings.defaults)
     for path in image_volumes if mode != "ignore" else ():
-        dest = specs.container_path(path)
+        dest = _specs().container_path(path)
         if dest not in seen:
             seen.add(dest)
             # tmpfs: podman's options for it (exec, nothing copied up from the image)
-            tmpfs = specs.parse_tmpfs(f"{dest}:rw,exec,nosuid,nodev,notmpcopyup")
-            requests.append(tmpfs if mode == "tmpfs" else specs.parse_volume(dest))
+            tmpfs = _specs().parse_tmpfs(f"{dest}:rw,exec,nosuid,nodev,notmpcopyup")
+            requests.append(tmpfs if mode == "tmpfs" else _specs().parse_volume(dest))
     # Parents before children: /data is mounted before /data/cache.
     return sorted(requests, key=lambda r: r.destination.rstrip("/").count("/"))
 
@@ -100,12 +109,12 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
             raise InvalidArgument(
                 f"volume {request.source} exists: volume-opt applies only to a new one"
             )
-        specs.parse_volume_create_options(request.volume_options)
+        _specs().parse_volume_create_options(request.volume_options)
     return request
 
 
 def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
-    name, readonly = specs.parse_volumes_from(text)
+    name, readonly = _specs().parse_volumes_from(text)
     try:
         record = cs.find(ctx, name)
     except NoSuchObject as exc:  # podman's words
@@ -115,7 +124,7 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
         if item.kind not in ("bind", "volume"):
             continue
         out.append(
-            MountRequest(
+            _specs().MountRequest(
                 item.kind,
                 item.destination,
                 item.name if item.kind == "volume" else item.source,
@@ -160,7 +169,7 @@ def attach_mounts(
                     request.kind,
                     request.destination,
                     source,
-                    specs.runtime_options(request.options) + ro + copy,
+                    _specs().runtime_options(request.options) + ro + copy,
                     request.chown,
                 )
             )
@@ -198,7 +207,7 @@ def _volume_for(ctx: EngineContext, container_id: str, request: MountRequest) ->
     store = ctx.volumes
     volume = store.get(request.source) if request.source else None
     if volume is None:
-        options = specs.parse_volume_create_options(request.volume_options)
+        options = _specs().parse_volume_create_options(request.volume_options)
         volume = make_volume(ctx, request.source or new_id(), options, anonymous=not request.source)
     # Linked at once: a failure later in create removes an anonymous volume with it.
     store.link(container_id, [(volume.name, request.destination)])
@@ -218,7 +227,7 @@ def make_volume(
     """Record and make a volume; a plain one with ``o=uid=N,gid=N`` or ``given_owner``
     (``--uid``/``--gid``) has its directory owned by the container's ids N (chown
     inside the session user namespace)."""
-    owner = specs.volume_owner(options, given_owner)
+    owner = _specs().volume_owner(options, given_owner)
     given = dict(options)
     plain = "device" not in given and given.get("type") != "tmpfs"
     volume = ctx.volumes.create(
@@ -258,7 +267,7 @@ def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest
     store = ctx.volumes
     opts = dict(volume.options)
     ro = ("ro",) if request.readonly else ()
-    options = specs.runtime_options(request.options)
+    options = _specs().runtime_options(request.options)
     extra = tuple(o for o in opts.get("o", "").split(",") if o and o not in ("bind", "rbind"))
     if opts.get("type") == "tmpfs":
         if request.subpath:

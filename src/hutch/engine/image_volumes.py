@@ -27,13 +27,14 @@ from hutch.engine.resolve import find_image
 from hutch.runtime.spec import IMAGE_ID, SUBPATH, Mount
 from hutch.store.images import ImageRecord
 from hutch.volumes.image_driver import DRIVER
-from hutch.volumes.specs import MountRequest
 
 TYPE_CHECKING = False  # typing costs an import on create's and run's path; mypy reads it alike
-# an annotation only: ``create`` reads overlay_lowers here for every container, and
-# the volume store loads with ctx.volumes where a volume is used (issue 16)
+# annotations only: ``create`` reads overlay_lowers here for every container, and
+# the volume store loads with ctx.volumes where a volume is used, the mount flags'
+# parser (volumes/specs.py) where a mount is asked for (issue 16)
 if TYPE_CHECKING:
     from hutch.store.volumes import VolumeRecord
+    from hutch.volumes.specs import MountRequest
 
 
 def overlay_lowers(image: ImageRecord) -> tuple[str, ...]:
@@ -167,6 +168,8 @@ def refuse_removed(ctx: EngineContext, bundle: Path, mounts: Sequence[MountRecor
             continue
         for record in mounts:
             if record.kind == "image":
+                from hutch.volumes.specs import MountRequest
+
                 image_of_mount(ctx, MountRequest("image", record.destination, record.source))
         raise NoSuchObject(
             f"the image {image_id[:12]} of a --mount type=image of this container was removed "

@@ -34,14 +34,15 @@ if TYPE_CHECKING:
 CGROUP_MODES = ("enabled", "disabled", "no-conmon", "split")
 MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even start
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", re.IGNORECASE)
+# patterns, compiled at their first use (re caches them): create imports this module
+_SIZE = r"(?i)^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$"
 _MEMORY_FLAGS = ("--memory", "--memory-reservation", "--memory-swap")
-_CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
+_CPUSET = r"^\d+(-\d+)?(,\d+(-\d+)?)*$"
 
 
 def parse_size(text: str, flag: str) -> int:
     """64m, 1g, 512k, 1.5g or plain bytes (binary units, as podman)."""
-    match = _SIZE.match(text.strip())
+    match = re.match(_SIZE, text.strip())
     if not match:
         if flag in _MEMORY_FLAGS:  # podman's words (one for the three flags)
             raise InvalidArgument(f"invalid value for memory: invalid size: '{text}'")
@@ -88,7 +89,7 @@ def _cpus(text: str) -> float:
 def _cpuset(text: str | None, flag: str) -> str:
     if text is None:
         return ""
-    if not _CPUSET.match(text):
+    if not re.match(_CPUSET, text):
         raise InvalidArgument(f"invalid {flag} {text!r}: use a list such as 0-2,4")
     return text
 

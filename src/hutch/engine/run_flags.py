@@ -19,8 +19,8 @@ from hutch.api.flags import check_preserved
 from hutch.engine import ports
 from hutch.runtime.detachkeys import parse_detach_keys
 
-# libpod's define.UmaskRegex
-_UMASK = re.compile(r"[0-7]{1,4}")
+# libpod's define.UmaskRegex, compiled at its first use (re caches it)
+_UMASK = r"[0-7]{1,4}"
 _WHITESPACE = " \t"
 STREAMS = ("stdin", "stdout", "stderr")
 
@@ -33,7 +33,7 @@ def check(options: RunOptions) -> RunOptions:
     for item in options.annotations:
         if "=" not in item:
             raise InvalidArgument("annotations must be formatted KEY=VALUE")
-    if options.umask is not None and not _UMASK.fullmatch(options.umask):
+    if options.umask is not None and not re.fullmatch(_UMASK, options.umask):
         raise InvalidArgument(
             f"running container create option: invalid umask string {options.umask}: "
             "invalid argument"

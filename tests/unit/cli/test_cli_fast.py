@@ -1175,6 +1175,8 @@ NOT_FOR_CREATE = (
     "signal",
     # pathlib's, for Path.as_uri (util/pathlib_quote.py)
     "urllib.parse",
+    # the mount flags' parser, for a container with a mount (engine/container_mounts.py)
+    "hutch.volumes.specs",
 )
 
 
@@ -1186,8 +1188,9 @@ NOT_FOR_CREATE = (
 # 124): the package's hooks, util/deferred_methods.py (a class's methods made at their first
 # use: 4 ms less) and util/onimport.py with util/pathlib_quote.py (pathlib without
 # urllib.parse and ipaddress: 1.4 ms less). 128: engine/netkind.py, the kinds of
-# network mode out of engine/netconfig.py, which pod ps reads without the rest.
-CREATE_OWN_MODULES = 128
+# network mode out of engine/netconfig.py, which pod ps reads without the rest;
+# 127: volumes/specs.py only for a container with a mount.
+CREATE_OWN_MODULES = 127
 
 
 def test_create_loads_only_the_create_half(tmp_path: Path) -> None:
