@@ -44,10 +44,10 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def rows_of(
-    images: "list[ImageSummary]", no_trunc: bool, times: bool = True
+    images: "list[ImageSummary]", no_trunc: bool, typed: bool = True
 ) -> "list[dict[str, Any]]":
     """The template fields of podman's images (podman-images(1) "--format"), its types.
-    ``times`` False: ``CreatedAt`` and ``CreatedTime`` None, not Go times, which load
+    ``typed`` False: ``CreatedAt`` and ``CreatedTime`` None, not Go times, which load
     the template values and datetime (0.9 ms): the default table and ``-q`` show neither."""
     now = time.time()
     rows = []
@@ -56,7 +56,7 @@ def rows_of(
         # podman's imageReporter keeps whole seconds (time.Unix(Created, 0))
         created = (
             gotemplate.GoTime.from_timestamp(float(int(image.created)), local=True)
-            if times
+            if typed
             else None
         )
         for name in names:
@@ -149,7 +149,7 @@ def images_command(
         # podman lists an image once per name it has (its table's rows), here too
         render.print_json([json_of(i) for i in found for _ in range(max(1, len(i.names)))])
         return
-    rows = rows_of(found, no_trunc, times=bool(fmt) or sort is not None)
+    rows = rows_of(found, no_trunc, typed=bool(fmt) or sort is not None)
     if sort is not None:  # the engine lists newest first already
         rows = sort_rows(rows, sort)
     if quiet:
