@@ -266,26 +266,17 @@ def install(path: str | None = None, release: str = "") -> CodeCache | None:
 
     cache = CodeCache(path)
     hook = make_exec(cache)
-
-    def patch(dataclasses: ModuleType, stand_in: object) -> None:
-        if stand_in is not None and sys.modules.get("inspect") is stand_in:
-            del sys.modules["inspect"]  # a later ``import inspect`` is the real one
-        _patch(dataclasses, hook)
-
-    when_imported("dataclasses", _inspect_stand_in, patch)
+    # dataclasses imports inspect (with ast, dis and tokenize: about 4 ms of every
+    # command) for one name on 3.10 and 3.11, ``signature``, which _QuickSignature
+    # answers itself: while it loads, it gets a stand-in, which imports inspect at the
+    # first name read from it (3.12's get_annotations).
+    when_imported(
+        "dataclasses",
+        lambda dataclasses: _patch(dataclasses, hook),
+        {"inspect": lambda: _InspectOnUse("inspect")},
+    )
     atexit.register(cache.save)
     return cache
-
-
-def _inspect_stand_in() -> object:
-    """``dataclasses`` imports inspect (with ast, dis and tokenize: about 4 ms of
-    every command) for one name on 3.10 and 3.11, ``signature``, which
-    ``_QuickSignature`` answers itself: while it loads, it gets a stand-in, which
-    imports inspect at the first name read from it (3.12's get_annotations)."""
-    if "inspect" in sys.modules:
-        return None
-    stand_in = sys.modules["inspect"] = _InspectOnUse("inspect")
-    return stand_in
 
 
 def _patch(dataclasses: ModuleType, hook: Callable[..., None]) -> None:

@@ -26,9 +26,9 @@ _NAME = "urllib.parse"
 
 def install() -> None:
     """Have the next import of ``pathlib`` (3.10 to 3.12) leave ``urllib.parse``."""
-    if sys.version_info >= (3, 13) or "pathlib" in sys.modules or _NAME in sys.modules:
+    if sys.version_info >= (3, 13) or "pathlib" in sys.modules:
         return
-    when_imported("pathlib", _stand_in, _leave)
+    when_imported("pathlib", stand_ins={_NAME: _stand_in})
 
 
 def quote_from_bytes(*args: object, **kwargs: object) -> str:
@@ -38,15 +38,7 @@ def quote_from_bytes(*args: object, **kwargs: object) -> str:
     return real(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def _stand_in() -> object:
-    if _NAME in sys.modules:  # imported meanwhile: pathlib gets the real one
-        return None
+def _stand_in() -> ModuleType:
     stand_in = ModuleType(_NAME)
     stand_in.quote_from_bytes = quote_from_bytes  # type: ignore[attr-defined]
-    sys.modules[_NAME] = stand_in
     return stand_in
-
-
-def _leave(pathlib: ModuleType, stand_in: object) -> None:
-    if stand_in is not None and sys.modules.get(_NAME) is stand_in:
-        del sys.modules[_NAME]

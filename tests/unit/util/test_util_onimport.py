@@ -13,7 +13,7 @@ import pytest
 from hutch.util import onimport
 
 
-def test_before_the_module_then_after_it_and_the_finder_leaves(
+def test_the_stand_in_while_the_module_loads_then_after_and_the_finder_leaves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "hutch_probe_mod.py").write_text(
@@ -24,43 +24,58 @@ def test_before_the_module_then_after_it_and_the_finder_leaves(
     calls: list[object] = []
     mark = ModuleType("probe_mark")
 
-    def before() -> object:
-        calls.append("before")
-        sys.modules["probe_mark"] = mark
+    def make() -> ModuleType:
+        calls.append("stand-in")
         return mark
 
-    def after(module: ModuleType, prepared: object) -> None:
-        calls.append((module.__name__, prepared is mark, module.SEEN is mark))
-        del sys.modules["probe_mark"]
+    def after(module: ModuleType) -> None:
+        calls.append((module.__name__, module.SEEN is mark, "probe_mark" in sys.modules))
 
     finders = list(sys.meta_path)
-    onimport.when_imported("hutch_probe_mod", before, after)
+    onimport.when_imported("hutch_probe_mod", after, {"probe_mark": make})
     assert len(sys.meta_path) == len(finders) + 1
     import hutch_probe_mod  # type: ignore[import-not-found]
 
-    assert calls == ["before", ("hutch_probe_mod", True, True)]
+    # the module saw the stand-in; it had left sys.modules before ``after`` ran
+    assert calls == ["stand-in", ("hutch_probe_mod", True, False)]
     assert sys.meta_path == finders and "probe_mark" not in sys.modules
     # the module keeps its own loader (tracebacks read its source through it)
     assert type(hutch_probe_mod.__loader__).__name__ == "SourceFileLoader"
     monkeypatch.delitem(sys.modules, "hutch_probe_mod")
 
 
-def test_after_runs_when_the_module_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_stand_in_leaves_when_the_module_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "hutch_probe_bad.py").write_text("raise RuntimeError('no')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    cleaned: list[object] = []
-    onimport.when_imported("hutch_probe_bad", lambda: "x", lambda m, p: cleaned.append(p))
+    after: list[ModuleType] = []
+    mark = ModuleType("probe_mark")
+    onimport.when_imported("hutch_probe_bad", after.append, {"probe_mark": lambda: mark})
     with pytest.raises(RuntimeError, match="no"):
         import hutch_probe_bad  # type: ignore[import-not-found]  # noqa: F401
-    assert cleaned == ["x"]
+    assert "probe_mark" not in sys.modules
+    assert after == []  # nothing to adjust in a module that did not load
 
 
-def test_a_module_already_imported_gets_after_at_once() -> None:
-    seen: list[tuple[str, object]] = []
+def test_a_module_imported_already_gets_after_at_once_and_no_stand_in() -> None:
+    seen: list[str] = []
     onimport.when_imported(
-        "os", lambda: pytest.fail("nothing to prepare"), lambda m, p: seen.append((m.__name__, p))
+        "os", lambda m: seen.append(m.__name__), {"probe_mark": lambda: pytest.fail("made")}
     )
-    assert seen == [("os", None)]
+    assert seen == ["os"] and "probe_mark" not in sys.modules
+
+
+def test_a_module_imported_meanwhile_is_used_not_stood_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "hutch_probe_two.py").write_text("import os\nOS = os\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    onimport.when_imported("hutch_probe_two", None, {"os": lambda: pytest.fail("made")})
+    import hutch_probe_two  # type: ignore[import-not-found]
+
+    assert hutch_probe_two.OS is os
+    monkeypatch.delitem(sys.modules, "hutch_probe_two")
 
 
 PROBE_PATHLIB = """\
