@@ -91,7 +91,7 @@ def install(dataclasses: ModuleType) -> bool:
     this Python's ``dataclasses`` is not the shape this relies on (left as it is)."""
     create = getattr(dataclasses, "_create_fn", None)
     recursive = getattr(dataclasses, "_recursive_repr", None)
-    if getattr(create, "_deferring", False):
+    if hasattr(create, "original"):  # wrapped already
         return True
     if not isinstance(create, FunctionType) or not isinstance(recursive, FunctionType):
         return False
@@ -110,8 +110,8 @@ def install(dataclasses: ModuleType) -> bool:
             return function
         return recursive(function)
 
-    deferred_create_fn._deferring = True  # type: ignore[attr-defined]
-    # the originals, for whoever needs the eager functions (the tests compare them)
+    # the originals, for whoever needs the eager functions (the tests compare them);
+    # ``original`` also marks the module as wrapped
     deferred_create_fn.original = create  # type: ignore[attr-defined]
     deferred_recursive_repr.original = recursive  # type: ignore[attr-defined]
     dataclasses._create_fn = deferred_create_fn  # type: ignore[attr-defined]

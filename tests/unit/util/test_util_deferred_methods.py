@@ -44,7 +44,7 @@ def test_this_python_is_the_shape_it_relies_on() -> None:
     # fails, a Python release changed dataclasses; every class still works (made
     # eagerly), only slower to define.
     assert deferred_methods.install(dataclasses) is DEFERS
-    deferring = getattr(getattr(dataclasses, "_create_fn", None), "_deferring", False)
+    deferring = hasattr(getattr(dataclasses, "_create_fn", None), "original")
     assert deferring is DEFERS
 
 
